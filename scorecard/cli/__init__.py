@@ -1,0 +1,24 @@
+"""Command-line interface: `scorecard ingest | kpis | rank | review | demo`.
+
+Each sub-command lives in its own module and registers itself on the shared Typer app.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from scorecard.cli._app import app
+
+_COMMAND_MODULES = ("ingest", "kpis", "rank", "review", "demo")
+
+for _name in _COMMAND_MODULES:
+    try:
+        importlib.import_module(f"scorecard.cli.{_name}")
+    except ModuleNotFoundError as _exc:  # a command module not written yet
+        if _exc.name != f"scorecard.cli.{_name}":
+            raise
+
+
+def main() -> None:
+    """Entry point of the `scorecard` console script."""
+    app()

@@ -1,0 +1,187 @@
+"""The DuckDB file: raw tables with provenance, the ingest log, workspace tables, and connections.
+
+Raw tables hold validated canonical rows exactly as loaded, one table per canonical table, plus:
+`vendor_id`, `source_file` (path relative to the workspace), `source_row` (1-based data row in that file)
+and, for each timestamp column `<col>` (stored as UTC), a `<col>_local` column in the vendor's local time.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import duckdb
+
+from scorecard.errors import DatabaseError
+
+PROVENANCE = {"vendor_id": "VARCHAR NOT NULL", "source_file": "VARCHAR NOT NULL", "source_row": "BIGINT NOT NULL"}
+
+#: Canonical columns of each raw table and their DuckDB types (timestamps are UTC).
+CANONICAL: dict[str, dict[str, str]] = {
+    "calls": {
+        "call_id": "VARCHAR",
+        "program": "VARCHAR",
+        "arrived_at": "TIMESTAMP",
+        "outcome": "VARCHAR",
+        "wait_s": "DOUBLE",
+        "talk_s": "DOUBLE",
+        "hold_s": "DOUBLE",
+        "acw_s": "DOUBLE",
+        "transferred": "BOOLEAN",
+        "resolved": "BOOLEAN",
+        "caller_key": "VARCHAR",
+        "agent_id": "VARCHAR",
+        "revenue": "DOUBLE",
+    },
+    "intervals": {
+        "program": "VARCHAR",
+        "interval_start": "TIMESTAMP",
+        "interval_s": "BIGINT",
+        "answered": "BIGINT",
+        "answered_in_sl": "BIGINT",
+        "abandoned": "BIGINT",
+        "abandoned_in_sl": "BIGINT",
+        "short_abandoned": "BIGINT",
+        "blocked": "BIGINT",
+        "self_service": "BIGINT",
+        "sl_threshold_s": "DOUBLE",
+        "short_abandon_s": "DOUBLE",
+        "answered_wait_s": "DOUBLE",
+        "abandoned_wait_s": "DOUBLE",
+        "talk_s": "DOUBLE",
+        "hold_s": "DOUBLE",
+        "acw_s": "DOUBLE",
+        "transferred": "BIGINT",
+    },
+    "agent_time": {
+        "agent_id": "VARCHAR",
+        "date": "DATE",
+        "scheduled_s": "DOUBLE",
+        "staffed_s": "DOUBLE",
+        "handle_s": "DOUBLE",
+        "available_s": "DOUBLE",
+        "in_adherence_s": "DOUBLE",
+    },
+    "surveys": {
+        "survey_id": "VARCHAR",
+        "call_id": "VARCHAR",
+        "responded_at": "TIMESTAMP",
+        "csat": "BIGINT",
+        "resolved": "BOOLEAN",
+    },
+    "quality": {
+        "evaluation_id": "VARCHAR",
+        "call_id": "VARCHAR",
+        "agent_id": "VARCHAR",
+        "evaluated_at": "TIMESTAMP",
+        "score": "DOUBLE",
+    },
+    "costs": {
+        "period_start": "DATE",
+        "period_end": "DATE",
+        "amount": "DOUBLE",
+        "kind": "VARCHAR",
+    },
+}
+
+#: Timestamp columns that also get a `<col>_local` column (vendor local time).
+TIMESTAMP_COLUMNS: dict[str, str] = {
+    "calls": "arrived_at",
+    "intervals": "interval_start",
+    "surveys": "responded_at",
+    "quality": "evaluated_at",
+}
+
+TABLES: tuple[str, ...] = tuple(CANONICAL)
+
+
+def raw_columns(table: str) -> dict[str, str]:
+    """All columns of `raw_<table>` in order: provenance, canonical, then the local timestamp."""
+    cols = dict(PROVENANCE)
+    cols.update(CANONICAL[table])
+    if table in TIMESTAMP_COLUMNS:
+        cols[f"{TIMESTAMP_COLUMNS[table]}_local"] = "TIMESTAMP"
+    return cols
+
+
+_WORKSPACE_DDL = [
+    """create table if not exists ingest_log (
+        file_id bigint primary key,
+        path varchar not null,
+        sha256 varchar not null,
+        vendor_id varchar not null,
+        "table" varchar not null,
+        format varchar not null,
+        rows bigint,
+        loaded_at timestamp not null,
+        status varchar not null,   -- loaded | replaced | unchanged | rejected
+        message varchar
+    )""",
+    """create table if not exists vendors (
+        vendor_id varchar primary key,
+        name varchar not null,
+        country varchar,
+        timezone varchar not null,
+        currency varchar not null
+    )""",
+    """create table if not exists fx_rates (
+        month varchar not null,          -- YYYY-MM
+        currency varchar not null,
+        rate_to_base double not null,
+        source varchar,
+        primary key (month, currency)
+    )""",
+    """create table if not exists settings (
+        base_currency varchar not null,
+        sl_threshold_s double not null,
+        short_abandon_s double not null,
+        sl_variant varchar not null,
+        fcr_method varchar not null,
+        fcr_repeat_days integer not null,
+        preset varchar not null
+    )""",
+    """create table if not exists reported_kpis (
+        vendor_id varchar not null,
+        source_file varchar not null,
+        source_row bigint not null,
+        program varchar,
+        period_start date not null,
+        period_end date not null,
+        kpi varchar not null,
+        value double,
+        definition varchar
+    )""",
+]
+
+
+def create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every raw and workspace table that does not exist yet (idempotent)."""
+    for table in TABLES:
+        cols = ",\n    ".join(f'"{c}" {t}' for c, t in raw_columns(table).items())
+        con.execute(f"create table if not exists raw_{table} (\n    {cols}\n)")
+    for ddl in _WORKSPACE_DDL:
+        con.execute(ddl)
+
+
+def connect(path: str | Path, read_only: bool = False, wait_s: float = 10.0) -> duckdb.DuckDBPyConnection:
+    """Open the database; retry while another process holds the write lock, then explain.
+
+    DuckDB lets one writer process hold the file; the app opens short-lived read-only connections so that
+    an ingest can take the lock between page loads.
+    """
+    path = Path(path)
+    if read_only and not path.exists():
+        raise DatabaseError(
+            f"Database {path} does not exist. Build it first with: scorecard ingest WORKSPACE --db {path}"
+        )
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise DatabaseError(
+                    f"Cannot open {path}: {exc}. Another process (an ingest or the app) may be using it; "
+                    "wait for it to finish and try again."
+                ) from exc
+            time.sleep(0.2)

@@ -1,0 +1,68 @@
+"""One error hierarchy for every mistake a user can make: the CLI and the app print these, never tracebacks.
+
+Message shape (STYLE.md): what failed, the offending value, where, what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class ScorecardError(Exception):
+    """A problem the user can fix; `str(error)` is the whole message they need."""
+
+
+class ConfigError(ScorecardError):
+    """A workspace, vendor, preset or FX-rate file is invalid."""
+
+
+class AdapterError(ScorecardError):
+    """An export file does not match the format its adapter expects."""
+
+
+class PresetError(ConfigError):
+    """A scoring preset is invalid."""
+
+
+class DatabaseError(ScorecardError):
+    """The database is missing, locked by another process, or not built by this tool."""
+
+
+@dataclass
+class ValidationFailure:
+    """One broken rule in one row of one file (row is the 1-based data row in the file, or None)."""
+
+    row: int | None
+    column: str
+    value: Any
+    rule: str
+
+
+@dataclass
+class FileValidationError(ScorecardError):
+    """A file failed validation and loaded nothing; `failures` lists every broken rule found."""
+
+    path: str
+    table: str
+    failures: list[ValidationFailure] = field(default_factory=list)
+    total: int = 0
+    hint: str = "Fix these rows in the export (or the reader options in vendor.toml) and ingest again."
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message())
+
+    def message(self, limit: int = 20) -> str:
+        """Human-readable summary: the first `limit` failures and a count of the rest."""
+        total = self.total or len(self.failures)
+        lines = [f"{self.path}: {total} problem(s); nothing from this file was loaded into '{self.table}'."]
+        for f in self.failures[:limit]:
+            where = f"row {f.row}" if f.row is not None else "file"
+            lines.append(f"  {where}, column '{f.column}', value {f.value!r}: {f.rule}")
+        if total > limit:
+            lines.append(f"  ... and {total - limit} more.")
+        lines.append(self.hint)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.message()
