@@ -14,7 +14,11 @@ import duckdb
 
 from scorecard.errors import DatabaseError
 
-PROVENANCE = {"vendor_id": "VARCHAR NOT NULL", "source_file": "VARCHAR NOT NULL", "source_row": "BIGINT NOT NULL"}
+PROVENANCE = {
+    "vendor_id": "VARCHAR NOT NULL",
+    "source_file": "VARCHAR NOT NULL",
+    "source_row": "BIGINT NOT NULL",
+}
 
 #: Canonical columns of each raw table and their DuckDB types (timestamps are UTC).
 CANONICAL: dict[str, dict[str, str]] = {
@@ -163,7 +167,9 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(ddl)
 
 
-def connect(path: str | Path, read_only: bool = False, wait_s: float = 10.0) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | Path, read_only: bool = False, wait_s: float = 10.0
+) -> duckdb.DuckDBPyConnection:
     """Open the database; retry while another process holds the write lock, then explain.
 
     DuckDB lets one writer process hold the file; the app opens short-lived read-only connections so that
