@@ -167,9 +167,7 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(ddl)
 
 
-def connect(
-    path: str | Path, read_only: bool = False, wait_s: float = 10.0
-) -> duckdb.DuckDBPyConnection:
+def connect(path: str | Path, read_only: bool = False, wait_s: float = 10.0) -> duckdb.DuckDBPyConnection:
     """Open the database; retry while another process holds the write lock, then explain.
 
     DuckDB lets one writer process hold the file; the app opens short-lived read-only connections so that
@@ -191,3 +189,9 @@ def connect(
                     "wait for it to finish and try again."
                 ) from exc
             time.sleep(0.2)
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """The first value of the first row (or None); the result is read to the end so the connection frees."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None

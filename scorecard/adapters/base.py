@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 import polars as pl
 
-from scorecard.errors import AdapterError, ConfigError
+from scorecard.errors import AdapterError, ConfigError, ValidationFailure
 
 if TYPE_CHECKING:
     from scorecard.config import ExportConfig, VendorConfig
@@ -20,6 +20,8 @@ class AdapterOutput:
 
     frame: pl.DataFrame
     reported: pl.DataFrame | None = None
+    #: Values the adapter could not parse (row, column, raw value, rule); reported with the schema's.
+    problems: list[ValidationFailure] = field(default_factory=list)
 
 
 class Adapter:

@@ -41,9 +41,9 @@ def read_table(path: Path, export: ExportConfig, default_delimiter: str = ",") -
     else:
         df = _read_csv(path, export, default_delimiter)
     df = df.rename({c: c.strip().lstrip("\ufeff") for c in df.columns})
-    df = df.with_columns(
-        pl.col(c).str.strip_chars().replace("", None) for c in df.columns
-    ).with_row_index(SOURCE_ROW, offset=1)
+    df = df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in df.columns).with_row_index(
+        SOURCE_ROW, offset=1
+    )
     return df.with_columns(pl.col(SOURCE_ROW).cast(pl.Int64))
 
 
@@ -64,7 +64,6 @@ def _read_csv(path: Path, export: ExportConfig, default_delimiter: str) -> pl.Da
             source,
             separator=export.delimiter or default_delimiter,
             infer_schema=False,
-            missing_utf8_is_empty_string=False,
             truncate_ragged_lines=False,
         )
     except pl.exceptions.NoDataError:
@@ -156,9 +155,7 @@ def timestamp(col: str, timezone: str, fmt: str | None = None) -> pl.Expr:
     )
     naive = s.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S%.f", strict=False)
     return (
-        pl.when(s.str.contains(r"(Z|[+-]\d\d:?\d\d)$"))
-        .then(aware)
-        .otherwise(_local_to_utc(naive, timezone))
+        pl.when(s.str.contains(r"(Z|[+-]\d\d:?\d\d)$")).then(aware).otherwise(_local_to_utc(naive, timezone))
     )
 
 

@@ -1,0 +1,313 @@
+"""Ingest: workspace files -> adapters -> pandera validation -> DuckDB raw tables, atomically per file.
+
+Rules (DESIGN.md "Ingest is idempotent and atomic per file"): the same file twice loads once; a changed
+file replaces its earlier rows in one transaction; a file that fails validation loads nothing and the
+reason names the file, rows, columns, values and rules; other files still load; nothing already loaded is
+lost. Every file, loaded or not, gets a row in `ingest_log`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from scorecard import db
+from scorecard.adapters import get_adapter
+from scorecard.config import ExportConfig, VendorConfig, Workspace, load_workspace
+from scorecard.errors import FileValidationError, ScorecardError, ValidationFailure
+from scorecard.schemas import validate
+
+Progress = Callable[[int, int, str], None]
+
+#: Natural keys: the same key in two files of one vendor is an error naming both files.
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "calls": ("call_id",),
+    "intervals": ("program", "interval_start"),
+    "agent_time": ("agent_id", "date"),
+    "surveys": ("survey_id",),
+    "quality": ("evaluation_id",),
+}
+
+
+@dataclass
+class FileResult:
+    """What happened to one file."""
+
+    path: str
+    vendor_id: str
+    table: str
+    format: str
+    status: str  # loaded | replaced | unchanged | rejected
+    rows: int | None
+    message: str = ""
+
+
+@dataclass
+class IngestReport:
+    """Per-file results and workspace-level problems of one ingest run."""
+
+    files: list[FileResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every file loaded (or was unchanged) and the workspace is consistent."""
+        return not self.problems and all(f.status != "rejected" for f in self.files)
+
+    def count(self, status: str) -> int:
+        """Number of files with this status."""
+        return sum(f.status == status for f in self.files)
+
+
+def sha256(path: Path) -> str:
+    """Hex digest of a file's bytes, read in chunks."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def to_utc_and_local(frame: pl.DataFrame, table: str, timezone: str) -> pl.DataFrame:
+    """Store the table's timestamp as naive UTC and add `<ts>_local` (vendor wall-clock time)."""
+    ts = db.TIMESTAMP_COLUMNS.get(table)
+    if ts is None:
+        return frame
+    col = frame[ts]
+    if col.dtype == pl.Null or col.dtype == pl.String:
+        col = col.cast(pl.Datetime("us", "UTC"), strict=False)
+    if col.dtype.time_zone is None:  # type: ignore[union-attr]
+        col = col.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
+    aware = col.dt.convert_time_zone("UTC")
+    return frame.with_columns(
+        aware.dt.replace_time_zone(None).dt.cast_time_unit("us").alias(ts),
+        aware.dt.convert_time_zone(timezone)
+        .dt.replace_time_zone(None)
+        .dt.cast_time_unit("us")
+        .alias(f"{ts}_local"),
+    )
+
+
+def _complete(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+    """Add absent optional canonical columns as nulls and order columns canonically."""
+    cols = [*db.CANONICAL[table], "source_row"]
+    missing = [pl.lit(None).alias(c) for c in cols if c not in frame.columns]
+    return frame.with_columns(missing).select(cols)
+
+
+def read_file(
+    path: Path, rel: str, export: ExportConfig, vendor: VendorConfig
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """Adapt and validate one file; return raw-table rows (without provenance) and reported KPIs."""
+    adapter = get_adapter(export.format, str(export.source))
+    out = adapter.read(path, export, vendor)
+    frame = to_utc_and_local(_complete(out.frame, export.table), export.table, vendor.timezone)
+    ts = db.TIMESTAMP_COLUMNS.get(export.table)
+    local = frame.select(f"{ts}_local") if ts else None
+    body = frame.drop(f"{ts}_local") if ts else frame
+    valid = validate(export.table, body, rel, extra=out.problems)
+    if local is not None:
+        valid = valid.with_columns(local)
+    return valid, out.reported
+
+
+def _key_conflicts(
+    con: duckdb.DuckDBPyConnection, table: str, vendor_id: str, rel: str, frame: pl.DataFrame
+) -> None:
+    keys = NATURAL_KEYS.get(table)
+    if not keys:
+        return
+    con.register("incoming_keys", frame.select(*keys, "source_row"))
+    try:
+        join = " and ".join(f'r."{k}" = i."{k}"' for k in keys)
+        rows = con.execute(
+            f"select r.source_file, r.source_row, i.source_row, {', '.join(f'i.{k}' for k in keys)} "
+            f"from raw_{table} r join incoming_keys i on {join} "
+            "where r.vendor_id = ? and r.source_file <> ? order by i.source_row limit 21",
+            [vendor_id, rel],
+        ).fetchall()
+        total = db.scalar(
+            con,
+            f"select count(*) from raw_{table} r join incoming_keys i on {join} "
+            "where r.vendor_id = ? and r.source_file <> ?",
+            [vendor_id, rel],
+        )
+    finally:
+        con.unregister("incoming_keys")
+    if rows:
+        failures = [
+            ValidationFailure(
+                row,
+                ", ".join(keys),
+                key[0] if len(key) == 1 else tuple(str(k) for k in key),
+                f"already loaded for vendor '{vendor_id}' from {other} (row {other_row})",
+            )
+            for other, other_row, row, *key in rows
+        ]
+        raise FileValidationError(
+            path=rel,
+            table=table,
+            failures=failures,
+            total=total,
+            hint="A natural key must appear in one file only; remove the duplicate rows from one file.",
+        )
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    vendor_id: str,
+    rel: str,
+    frame: pl.DataFrame,
+    reported: pl.DataFrame | None,
+) -> None:
+    """Replace the file's rows in one transaction (the caller commits or rolls back)."""
+    con.execute(f"delete from raw_{table} where vendor_id = ? and source_file = ?", [vendor_id, rel])
+    con.execute("delete from reported_kpis where vendor_id = ? and source_file = ?", [vendor_id, rel])
+    con.register("incoming", frame.to_arrow())
+    try:
+        con.execute(
+            f"insert into raw_{table} by name "
+            "select ?::varchar as vendor_id, ?::varchar as source_file, * from incoming",
+            [vendor_id, rel],
+        )
+        if reported is not None and reported.height:
+            con.register("incoming_reported", reported.to_arrow())
+            con.execute(
+                "insert into reported_kpis by name select ?::varchar as vendor_id, "
+                "?::varchar as source_file, * from incoming_reported",
+                [vendor_id, rel],
+            )
+            con.unregister("incoming_reported")
+    finally:
+        con.unregister("incoming")
+
+
+def _log(con: duckdb.DuckDBPyConnection, res: FileResult, digest: str) -> None:
+    con.execute(
+        'insert into ingest_log (file_id, path, sha256, vendor_id, "table", format, rows, loaded_at, '
+        "status, message) select coalesce(max(file_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ? from ingest_log",
+        [
+            res.path,
+            digest,
+            res.vendor_id,
+            res.table,
+            res.format,
+            res.rows,
+            datetime.now(UTC).replace(tzinfo=None),
+            res.status,
+            res.message,
+        ],
+    )
+
+
+def _last_loaded_sha(con: duckdb.DuckDBPyConnection, rel: str) -> str | None:
+    return db.scalar(
+        con,
+        "select sha256 from ingest_log where path = ? and status in ('loaded', 'replaced', 'unchanged') "
+        "order by file_id desc limit 1",
+        [rel],
+    )
+
+
+def sync_workspace_tables(con: duckdb.DuckDBPyConnection, ws: Workspace) -> None:
+    """Replace the vendors, fx_rates and settings tables from the workspace configuration."""
+    con.execute("begin")
+    con.execute("delete from vendors")
+    for v in ws.vendors:
+        con.execute(
+            "insert into vendors values (?, ?, ?, ?, ?)",
+            [v.vendor_id, v.name, v.country, v.timezone, v.currency],
+        )
+    con.execute("delete from fx_rates")
+    con.register("incoming_fx", ws.fx_rates.to_arrow())
+    con.execute("insert into fx_rates by name select * from incoming_fx")
+    con.unregister("incoming_fx")
+    con.execute("delete from settings")
+    row = ws.settings_row()
+    con.execute(
+        f"insert into settings ({', '.join(row)}) values ({', '.join('?' for _ in row)})", list(row.values())
+    )
+    con.execute("commit")
+
+
+def ingest_file(
+    con: duckdb.DuckDBPyConnection, ws: Workspace, vendor: VendorConfig, export: ExportConfig, path: Path
+) -> FileResult:
+    """Load one file atomically; never raises for a problem in the file itself."""
+    rel = path.relative_to(ws.root).as_posix()
+    digest = sha256(path)
+    res = FileResult(rel, vendor.vendor_id, export.table, export.format, "rejected", None)
+    previous = _last_loaded_sha(con, rel)
+    if previous == digest:
+        res.status, res.message = "unchanged", "same content as the last load; skipped"
+        res.rows = db.scalar(
+            con,
+            f"select count(*) from raw_{export.table} where vendor_id = ? and source_file = ?",
+            [vendor.vendor_id, rel],
+        )
+        return res
+    try:
+        frame, reported = read_file(path, rel, export, vendor)
+        _key_conflicts(con, export.table, vendor.vendor_id, rel, frame)
+        con.execute("begin")
+        try:
+            _write(con, export.table, vendor.vendor_id, rel, frame, reported)
+            res.status = "replaced" if previous else "loaded"
+            res.rows = frame.height
+            _log(con, res, digest)
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    except ScorecardError as exc:
+        res.status, res.message = "rejected", str(exc)
+        _log(con, res, digest)
+    return res
+
+
+def ingest(
+    workspace: str | Path | Workspace, db_path: str | Path, progress: Progress | None = None
+) -> IngestReport:
+    """Load every export file of the workspace into the database at `db_path` and apply the views."""
+    ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
+    jobs = [(v, e, p) for v in ws.vendors for e in v.exports for p in v.files(e)]
+    report = IngestReport()
+    con = db.connect(db_path)
+    try:
+        db.create_tables(con)
+        sync_workspace_tables(con, ws)
+        for i, (vendor, export, path) in enumerate(jobs):
+            if progress:
+                progress(i, len(jobs), f"{vendor.vendor_id}: {path.name}")
+            report.files.append(ingest_file(con, ws, vendor, export, path))
+        if progress:
+            progress(len(jobs), len(jobs), "building views")
+        from scorecard.views import apply_views
+
+        apply_views(con)
+        report.problems += audit_fx(con)
+    finally:
+        con.close()
+    return report
+
+
+def audit_fx(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Months and currencies that need an FX rate and have none (from the fx audit view)."""
+    try:
+        rows = con.execute("select * from assert_fx_rates_cover_costs").fetchall()
+        cols = [d[0] for d in con.description]
+    except duckdb.CatalogException:
+        return []
+    return [
+        "Missing FX rate: "
+        + ", ".join(f"{c} {v}" for c, v in zip(cols, r, strict=True))
+        + " — add the month's rate to fx_rates.csv (units of the base currency for one unit)."
+        for r in rows
+    ]

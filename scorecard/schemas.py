@@ -1,0 +1,259 @@
+"""pandera models of the canonical tables (DESIGN.md "Canonical tables"), validated once, at load.
+
+Timestamps here are naive UTC (the loader has converted them); `validate` turns pandera's failure cases
+into `ValidationFailure`s that name the file's own row numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from functools import partial
+
+import pandera.polars as pa
+import polars as pl
+
+from scorecard.errors import FileValidationError, ValidationFailure
+
+# Validate data, not only the schema, for polars frames too (pandera checks only the schema by default
+# for LazyFrames; we validate eager frames, and make the intent explicit).
+os.environ.setdefault("PANDERA_VALIDATION_DEPTH", "SCHEMA_AND_DATA")
+
+Seconds = partial(pa.Field, ge=0, nullable=True)
+Count = partial(pa.Field, ge=0, nullable=True)
+Id = partial(pa.Field, nullable=False, str_length={"min_value": 1})
+OUTCOMES = ["answered", "abandoned", "blocked", "self_service"]
+
+
+class _Canonical(pa.DataFrameModel):
+    class Config:
+        strict = True
+        coerce = True
+
+
+class Calls(_Canonical):
+    """One row per inbound contact that tried to reach the vendor."""
+
+    call_id: str = Id(unique=True, description="Unique per vendor.")
+    program: str = Id(description="Queue or line of business.")
+    arrived_at: pl.Datetime = pa.Field(nullable=False, description="Arrival instant (UTC).")
+    outcome: str = pa.Field(isin=OUTCOMES, description="answered | abandoned | blocked | self_service.")
+    wait_s: float = pa.Field(ge=0, nullable=False, description="Queue time until answer or abandon.")
+    talk_s: float = Seconds(description="Talk time; 0 unless answered.")
+    hold_s: float = Seconds(description="Hold time; 0 unless answered.")
+    acw_s: float = Seconds(description="After-call work; 0 unless answered.")
+    transferred: bool = pa.Field(nullable=True, description="Transferred by the agent.")
+    resolved: bool = pa.Field(nullable=True, description="Agent disposition; null = unknown.")
+    caller_key: str = pa.Field(nullable=True, description="Hashed caller number (repeat-contact FCR).")
+    agent_id: str = pa.Field(nullable=True, description="Answering agent.")
+    revenue: float = pa.Field(ge=0, nullable=True, description="Sale value, vendor currency.")
+
+    @pa.dataframe_check(error="wait_s: must be 0 for blocked and self_service calls")
+    def no_wait_unless_queued(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Blocked and self-service calls never waited in the queue."""
+        return data.lazyframe.select(
+            pl.col("outcome").is_in(["answered", "abandoned"]) | (pl.col("wait_s") == 0)
+        )
+
+    @pa.dataframe_check(error="talk_s, hold_s, acw_s: must be 0 or empty unless the call was answered")
+    def no_handling_unless_answered(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Only answered calls have talk, hold or after-call work."""
+        handled = pl.sum_horizontal(pl.col("talk_s", "hold_s", "acw_s").fill_null(0))
+        return data.lazyframe.select((pl.col("outcome") == "answered") | (handled == 0))
+
+    @pa.dataframe_check(error="transferred, revenue: only an answered call can be transferred or make a sale")
+    def agent_outcomes_need_answer(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Transfers and sales happen only on answered calls."""
+        agent_only = pl.col("transferred").fill_null(False) | (pl.col("revenue").fill_null(0) > 0)
+        return data.lazyframe.select((pl.col("outcome") == "answered") | ~agent_only)
+
+
+class Intervals(_Canonical):
+    """ACD interval report: one row per program x interval start (sums of seconds and counts)."""
+
+    program: str = Id(description="Split, skill, call type or queue.")
+    interval_start: pl.Datetime = pa.Field(nullable=False, description="Interval start (UTC).")
+    interval_s: int = pa.Field(gt=0, description="Interval length in seconds.")
+    answered: int = pa.Field(ge=0, description="Calls answered.")
+    answered_in_sl: int = Count(description="Answered with wait ≤ sl_threshold_s.")
+    abandoned: int = pa.Field(ge=0, description="Calls abandoned in queue.")
+    abandoned_in_sl: int = Count(description="Abandoned with wait ≤ sl_threshold_s.")
+    short_abandoned: int = Count(description="Abandoned with wait < short_abandon_s.")
+    blocked: int = Count(description="Calls refused (busy).")
+    self_service: int = Count(description="Calls completed in the IVR.")
+    sl_threshold_s: float = pa.Field(gt=0, nullable=True, description="Service-level threshold used.")
+    short_abandon_s: float = Seconds(description="Short-abandon threshold used.")
+    answered_wait_s: float = Seconds(description="Σ wait of answered calls.")
+    abandoned_wait_s: float = Seconds(description="Σ wait of abandoned calls.")
+    talk_s: float = Seconds(description="Σ talk time.")
+    hold_s: float = Seconds(description="Σ hold time.")
+    acw_s: float = Seconds(description="Σ after-call work.")
+    transferred: int = Count(description="Answered calls transferred.")
+
+    class Config:
+        unique = ("program", "interval_start")
+
+    @pa.dataframe_check(error="answered_in_sl: must not exceed answered")
+    def answered_in_sl_le_answered(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Calls answered within the threshold are a subset of calls answered."""
+        return data.lazyframe.select(pl.col("answered_in_sl").fill_null(0) <= pl.col("answered"))
+
+    @pa.dataframe_check(error="abandoned_in_sl: must not exceed abandoned")
+    def abandoned_in_sl_le_abandoned(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Abandons within the threshold are a subset of abandons."""
+        return data.lazyframe.select(pl.col("abandoned_in_sl").fill_null(0) <= pl.col("abandoned"))
+
+    @pa.dataframe_check(error="short_abandoned: must not exceed abandoned")
+    def short_le_abandoned(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Short abandons are a subset of abandons."""
+        return data.lazyframe.select(pl.col("short_abandoned").fill_null(0) <= pl.col("abandoned"))
+
+    @pa.dataframe_check(error="transferred: must not exceed answered")
+    def transferred_le_answered(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Only answered calls are transferred."""
+        return data.lazyframe.select(pl.col("transferred").fill_null(0) <= pl.col("answered"))
+
+
+class AgentTime(_Canonical):
+    """Workforce time per agent and local date."""
+
+    agent_id: str = Id(description="Agent.")
+    date: pl.Date = pa.Field(nullable=False, description="Vendor-local date.")
+    scheduled_s: float = pa.Field(ge=0, description="Scheduled time.")
+    staffed_s: float = pa.Field(ge=0, description="Logged-in time.")
+    handle_s: float = pa.Field(ge=0, description="Time handling contacts.")
+    available_s: float = pa.Field(ge=0, description="Idle, ready for a contact.")
+    in_adherence_s: float = pa.Field(ge=0, description="Scheduled time spent in the scheduled state.")
+
+    class Config:
+        unique = ("agent_id", "date")
+
+    @pa.dataframe_check(error="in_adherence_s: must not exceed scheduled_s")
+    def adherence_le_scheduled(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Adherent time is part of scheduled time."""
+        return data.lazyframe.select(pl.col("in_adherence_s") <= pl.col("scheduled_s"))
+
+    @pa.dataframe_check(error="handle_s, available_s: their sum must not exceed staffed_s")
+    def busy_le_staffed(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Handling and available time happen while logged in."""
+        return data.lazyframe.select(pl.col("handle_s") + pl.col("available_s") <= pl.col("staffed_s") + 1e-6)
+
+
+class Surveys(_Canonical):
+    """Post-call surveys."""
+
+    survey_id: str = Id(unique=True, description="Survey response.")
+    call_id: str = pa.Field(nullable=True, description="The surveyed call, if known.")
+    responded_at: pl.Datetime = pa.Field(nullable=False, description="Response instant (UTC).")
+    csat: int = pa.Field(ge=1, le=5, nullable=True, description="Satisfaction 1–5.")
+    resolved: bool = pa.Field(nullable=True, description="Caller says the issue was resolved.")
+
+    @pa.dataframe_check(error="csat, resolved: a survey needs a csat score or a resolved answer")
+    def answers_something(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """An empty survey cannot count for CSAT or FCR."""
+        return data.lazyframe.select(pl.col("csat").is_not_null() | pl.col("resolved").is_not_null())
+
+
+class Quality(_Canonical):
+    """Quality-assurance evaluations."""
+
+    evaluation_id: str = Id(unique=True, description="Evaluation.")
+    call_id: str = pa.Field(nullable=True, description="The evaluated call, if known.")
+    agent_id: str = Id(description="Evaluated agent.")
+    evaluated_at: pl.Datetime = pa.Field(nullable=False, description="Evaluation instant (UTC).")
+    score: float = pa.Field(ge=0, le=100, description="Score 0–100.")
+
+
+class Costs(_Canonical):
+    """Invoices, credits and adjustments in the vendor's currency (signed)."""
+
+    period_start: pl.Date = pa.Field(nullable=False, description="First local day billed.")
+    period_end: pl.Date = pa.Field(nullable=False, description="Last local day billed.")
+    amount: float = pa.Field(nullable=False, description="Signed amount; a credit is negative.")
+    kind: str = pa.Field(isin=["invoice", "credit", "adjustment"], description="Kind of charge.")
+
+    @pa.dataframe_check(error="period_end: must be on or after period_start")
+    def period_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A billing period runs forwards."""
+        return data.lazyframe.select(pl.col("period_end") >= pl.col("period_start"))
+
+
+SCHEMAS: dict[str, type[_Canonical]] = {
+    "calls": Calls,
+    "intervals": Intervals,
+    "agent_time": AgentTime,
+    "surveys": Surveys,
+    "quality": Quality,
+    "costs": Costs,
+}
+
+
+def _rule(check: str) -> str:
+    """Plain-language text for a pandera check name such as `isin([...])` or `greater_than(0)`."""
+    labels = {
+        "not_nullable": "required: must not be empty",
+        "field_uniqueness": "must be unique in the file",
+        "multiple_fields_uniqueness": "combination must be unique in the file",
+        "column_in_dataframe": "column missing from the export",
+        "column_in_schema": "column not in the canonical table",
+        "dtype": "wrong data type",
+        "str_length": "must not be empty",
+    }
+    for key, text in labels.items():
+        if check.startswith(key):
+            return text
+    m = re.fullmatch(r"isin\(\[(.*)\]\)", check)
+    if m:
+        return "must be one of: " + m.group(1).replace("'", "")
+    ops = {
+        "greater_than_or_equal_to": "≥",
+        "less_than_or_equal_to": "≤",
+        "greater_than": ">",
+        "less_than": "<",
+    }
+    m = re.fullmatch(r"(\w+)\((.*)\)", check)
+    if m and m.group(1) in ops:
+        return f"must be {ops[m.group(1)]} {m.group(2)}"
+    return check
+
+
+def failures_from(exc: pa.errors.SchemaErrors, source_rows: pl.Series) -> list[ValidationFailure]:
+    """Convert pandera failure cases into rows of the file (row numbers from `source_rows`)."""
+    out: list[ValidationFailure] = []
+    cases = exc.failure_cases
+    for case in cases.iter_rows(named=True):
+        idx = case.get("index")
+        row = int(source_rows[int(idx)]) if idx is not None else None
+        check = str(case["check"])
+        if case["schema_context"] == "DataFrameSchema" and ":" in check and idx is not None:
+            cols, rule = check.split(":", 1)
+            values = json.loads(case["failure_case"]) if case["failure_case"] else {}
+            names = [c.strip() for c in cols.split(",")]
+            value = {n: values.get(n) for n in names} if len(names) > 1 else values.get(names[0])
+            out.append(ValidationFailure(row, cols.strip(), value, rule.strip()))
+        else:
+            out.append(ValidationFailure(row, str(case["column"]), case["failure_case"], _rule(check)))
+    out.sort(key=lambda f: (f.row if f.row is not None else -1, f.column))
+    return out
+
+
+def validate(table: str, frame: pl.DataFrame, path: str, extra: list[ValidationFailure] = ()) -> pl.DataFrame:
+    """Validate canonical rows (with `source_row`) lazily; raise FileValidationError naming rows and rules.
+
+    `extra` carries the adapter's own parse failures (a value that is not a number, say), so that one
+    message lists every problem of the file.
+    """
+    model = SCHEMAS[table]
+    source_rows = frame["source_row"]
+    body = frame.drop("source_row")
+    failures = list(extra)
+    try:
+        body = model.validate(body, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        seen = {(f.row, f.column) for f in failures}
+        failures += [f for f in failures_from(exc, source_rows) if (f.row, f.column) not in seen]
+    if failures:
+        failures.sort(key=lambda f: (f.row if f.row is not None else -1, f.column))
+        raise FileValidationError(path=path, table=table, failures=failures, total=len(failures))
+    return body.with_columns(source_rows)
