@@ -1,0 +1,58 @@
+"""Shared test helpers: tiny workspaces written on the fly."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    """Write dedented text to a file, creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding=encoding)
+    return path
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A workspace with one vendor 'acme' (Europe/Paris, EUR) exporting canonical calls and costs."""
+    root = tmp_path / "ws"
+    write(root / "scorecard.toml", 'base_currency = "EUR"\n')
+    write(
+        root / "acme" / "vendor.toml",
+        """
+        name = "Acme Contact"
+        country = "FR"
+        timezone = "Europe/Paris"
+        currency = "EUR"
+
+        [[exports]]
+        table = "calls"
+        files = "calls/*.csv"
+
+        [[exports]]
+        table = "costs"
+        files = "costs.csv"
+        """,
+    )
+    write(
+        root / "acme" / "calls" / "2026-04.csv",
+        """
+        call_id,program,arrived_at,outcome,wait_s,talk_s,hold_s,acw_s,transferred,resolved
+        c1,sales,2026-04-15 23:30:00,answered,10,100,0,20,false,true
+        c2,sales,2026-04-15 10:00:00,blocked,0,0,0,0,false,
+        c3,sales,2026-04-15 10:05:00,abandoned,3,0,0,0,false,
+        """,
+    )
+    write(
+        root / "acme" / "costs.csv",
+        """
+        period_start,period_end,amount,kind
+        2026-04-01,2026-04-30,3000,invoice
+        """,
+    )
+    return root
