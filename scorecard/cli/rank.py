@@ -1,0 +1,178 @@
+"""`scorecard rank`: rank vendors for a period with a weighted scorecard preset, and how far to trust it."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import polars as pl
+import typer
+
+from scorecard import db, presets, scoring, sensitivity
+from scorecard.cli._app import app, user_errors
+from scorecard.errors import ScorecardError
+
+
+class Format(StrEnum):
+    """Output formats of `scorecard rank`."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class Method(StrEnum):
+    """Scoring methods (DESIGN.md "Scoring")."""
+
+    fixed = "fixed"
+    relative = "relative"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no NaN/inf: an unbounded weight range is null
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def _records(frame: pl.DataFrame | None) -> list[dict[str, Any]] | None:
+    if frame is None:
+        return None
+    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dicts()]
+
+
+def _print_table(title: str, frame: pl.DataFrame) -> None:
+    typer.echo(title)
+    with pl.Config(
+        tbl_rows=-1,
+        tbl_cols=-1,
+        tbl_width_chars=10_000,
+        fmt_str_lengths=200,
+        tbl_hide_dataframe_shape=True,
+        tbl_hide_column_data_types=True,
+        tbl_formatting="ASCII_MARKDOWN",
+        float_precision=4,
+    ):
+        typer.echo(str(frame))
+    typer.echo("")
+
+
+def _title(result: scoring.Ranking) -> str:
+    p = result.preset
+    return (
+        f"{p.name} ({Path(p.source).name}): method {result.method}, missing = {result.missing!r}, "
+        f"period {result.period}"
+    )
+
+
+def _print_stability(result: scoring.Ranking, report: sensitivity.Stability) -> None:
+    pivot = report.contributions.pivot(on="kpi", index="vendor_id", values="contribution")
+    order = result.table.select("vendor_id", "rank", "score")
+    _print_table(
+        "Contributions to the score (weight × points / Σ weight)",
+        order.join(pivot, on="vendor_id", how="left", maintain_order="left"),
+    )
+    winner = report.weight_ranges["winner"].drop_nulls()
+    who = winner[0] if len(winner) else "(none)"
+    _print_table(
+        f"Weight ranges: {who} stays first while a KPI's weight is within [weight_low, weight_high] "
+        "(other weights unchanged)",
+        report.weight_ranges,
+    )
+    _print_table("Rank probabilities under weight perturbation", report.rank_probabilities)
+    if report.bootstrap is not None:
+        _print_table("Score intervals and P(rank 1) from resampling days", report.bootstrap)
+    if report.wilson is not None and not report.wilson.is_empty():
+        _print_table("Wilson intervals and event counts (few_events: below min_events)", report.wilson)
+    _print_table("Leave-one-out: order of the other vendors without each vendor", report.leave_one_out)
+    for note in report.notes:
+        typer.echo(note)
+
+
+@app.command("rank")
+@user_errors
+def rank(
+    db_path: Annotated[Path, typer.Option("--db", help="DuckDB file built by `scorecard ingest`.")],
+    period: Annotated[str, typer.Option(help="2026-04-15, 2026-W16, 2026-04, 2026-Q2, 2026 or all.")],
+    preset: Annotated[
+        str | None, typer.Option(help="Preset name (built-in or <workspace>/presets/NAME.toml).")
+    ] = None,
+    preset_file: Annotated[Path | None, typer.Option(help="A preset TOML file.")] = None,
+    workspace: Annotated[
+        Path | None, typer.Option(help="Workspace folder whose presets/ may be named by --preset.")
+    ] = None,
+    method: Annotated[Method | None, typer.Option(help="Override the preset's method.")] = None,
+    vendor: Annotated[
+        list[str] | None, typer.Option("--vendor", help="Rank only these vendors (repeatable).")
+    ] = None,
+    output: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    show_sensitivity: Annotated[
+        bool,
+        typer.Option(
+            "--sensitivity",
+            help="Also print contributions, weight ranges, rank probabilities, bootstrap "
+            "intervals, Wilson intervals and the leave-one-out check.",
+        ),
+    ] = False,
+    draws: Annotated[int, typer.Option(min=1, help="Weight-perturbation draws.")] = 2000,
+    bootstrap_draws: Annotated[int, typer.Option(min=1, help="Bootstrap draws.")] = 500,
+    seed: Annotated[int, typer.Option(help="Random seed of the perturbation and bootstrap.")] = 0,
+) -> None:
+    """Rank vendors for a period with a weighted scorecard preset."""
+    if preset and preset_file:
+        raise ScorecardError("Give either --preset or --preset-file, not both.")
+    if show_sensitivity and output is Format.csv:
+        raise ScorecardError("--sensitivity prints several tables; use --format table or json.")
+    con = db.connect(db_path, read_only=True)
+    try:
+        if preset_file is not None:
+            chosen = presets.load_preset_file(preset_file)
+        else:
+            name = preset or scoring.scoring_settings(con)["preset"]
+            chosen = presets.load_preset(name, workspace)
+        result = scoring.rank_period(
+            con, period, chosen, method=method.value if method else None, vendors=vendor
+        )
+        report = None
+        if show_sensitivity:
+            components = scoring.period_components(con, result)
+            report = sensitivity.stability(
+                result, components, draws=draws, bootstrap_draws=bootstrap_draws, seed=seed
+            )
+    finally:
+        con.close()
+    if output is Format.csv:
+        typer.echo(result.table.write_csv(), nl=False)
+    elif output is Format.json:
+        if report is None:
+            typer.echo(json.dumps(_records(result.table), indent=2))
+            return
+        payload = {
+            "preset": {"name": result.preset.name, "source": result.preset.source},
+            "method": result.method,
+            "missing": result.missing,
+            "period": result.period,
+            "ranking": _records(result.table),
+            **{
+                key: _records(getattr(report, key))
+                for key in (
+                    "contributions",
+                    "weight_ranges",
+                    "rank_probabilities",
+                    "bootstrap",
+                    "wilson",
+                    "leave_one_out",
+                )
+            },
+            "notes": list(report.notes),
+        }
+        typer.echo(json.dumps(payload, indent=2))
+    else:
+        _print_table(_title(result), result.table)
+        if report is not None:
+            _print_stability(result, report)
