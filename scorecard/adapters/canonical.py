@@ -7,6 +7,7 @@ the schema's own findings, so one message lists every problem of the file.
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,6 +73,71 @@ def parse_columns(
     return parsed, failures
 
 
+#: Columns the CSV reader parses itself in the fast path; it raises on any value it cannot parse.
+_READER_TYPES = {"DOUBLE": pl.Float64, "BOOLEAN": pl.Boolean}
+
+
+def _plain(col: str, sql_type: str, timezone: str) -> pl.Expr:
+    """The fast path's parser of a column; where it gives a value, `parse_columns` gives the same one."""
+    raw = pl.col(col)
+    if sql_type == "BIGINT":
+        e = raw.cast(pl.Float64, strict=False)
+        return pl.when(e == e.round(0)).then(e).otherwise(None).cast(pl.Int64)
+    if sql_type == "TIMESTAMP":
+        naive = raw.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
+        return readers.local_to_utc(naive, timezone)
+    if sql_type == "DATE":
+        return readers.date(col)
+    if sql_type == "VARCHAR":
+        return raw.str.strip_chars().replace("", None)
+    return raw  # parsed by the CSV reader
+
+
+def read_clean_csv(path: Path, export: ExportConfig, table: str, timezone: str) -> pl.DataFrame | None:
+    """Fast path for a clean canonical CSV: one lazy scan that reads and parses every column at once.
+
+    Applies to UTF-8 files without a BOM, a '.' decimal mark and no `timestamp_format`, whose header is
+    exactly canonical. Numbers and booleans are parsed by the CSV reader, timestamps as
+    `YYYY-MM-DD HH:MM:SS` (vendor local). Returns None, so that the caller takes the general path (which
+    parses every locale variant and names each bad value's row), when the file is not eligible, cannot be
+    read, lacks a required column, or has any value these plain parsers cannot parse.
+    """
+    if path.suffix.lower() in {".xlsx", ".xlsm", ".xls"} or export.decimal != "." or export.timestamp_format:
+        return None
+    try:
+        if codecs.lookup(export.encoding).name != "utf-8" or export.encoding.lower() == "utf-8-sig":
+            return None
+        with path.open("rb") as fh:
+            if fh.read(3) == codecs.BOM_UTF8:
+                return None
+        separator = export.delimiter or ","
+        found = pl.scan_csv(path, separator=separator, infer_schema=False).collect_schema().names()
+        if set(found) - set(CANONICAL[table]) or set(required_columns(table)) - set(found):
+            return None
+        types = {c: CANONICAL[table][c] for c in found}
+        schema = {c: _READER_TYPES.get(t, pl.String) for c, t in types.items()}
+        checked = [c for c, t in types.items() if t in ("BIGINT", "TIMESTAMP", "DATE")]
+        unparsed = [pl.col(c).is_not_null() & _plain(c, types[c], timezone).is_null() for c in checked]
+        frame = (
+            pl.scan_csv(path, separator=separator, schema=schema)
+            .with_row_index(readers.SOURCE_ROW, offset=1)
+            .select(
+                pl.col(readers.SOURCE_ROW).cast(pl.Int64),
+                *(
+                    _plain(c, t, timezone).alias(c) if c in found else pl.lit(None).alias(c)
+                    for c, t in CANONICAL[table].items()
+                ),
+                pl.any_horizontal(pl.lit(False), *unparsed).alias("_unparsed"),
+            )
+            .collect()
+        )
+    except (LookupError, OSError, pl.exceptions.PolarsError):
+        return None
+    if frame["_unparsed"].any():
+        return None
+    return frame.drop("_unparsed")
+
+
 @register
 class CanonicalAdapter(Adapter):
     """Files already in the canonical layout of DESIGN.md."""
@@ -80,6 +146,9 @@ class CanonicalAdapter(Adapter):
     tables = frozenset(CANONICAL)
 
     def read(self, path: Path, export: ExportConfig, vendor: VendorConfig) -> AdapterOutput:
+        clean = read_clean_csv(path, export, export.table, vendor.timezone)
+        if clean is not None:
+            return AdapterOutput(frame=clean)
         raw = readers.read_table(path, export)
         found = [c for c in raw.columns if c != readers.SOURCE_ROW]
         unknown = [c for c in found if c not in CANONICAL[export.table]]

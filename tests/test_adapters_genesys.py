@@ -1,0 +1,110 @@
+"""genesys_cloud_queue_interval: flat queue aggregates (ms) -> canonical intervals + reported SL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from scorecard.adapters import get_adapter
+from scorecard.adapters.genesys_cloud_queue_interval import SL_DEFINITION
+from scorecard.config import ExportConfig, VendorConfig
+from scorecard.errors import AdapterError, ConfigError, ValidationFailure
+
+FIXTURE = Path(__file__).parent / "fixtures" / "adapters" / "genesys_queue_interval.csv"
+
+
+def read(path: Path = FIXTURE, **options):
+    """Run the adapter for a vendor in Europe/Budapest (CEST = UTC+2 in August)."""
+    export = ExportConfig(
+        "intervals", "genesys_cloud_queue_interval", "*.csv", Path("gen/vendor.toml"), options=options
+    )
+    vendor = VendorConfig("gen", Path("gen"), "G", "HU", "Europe/Budapest", "HUF", {}, (export,))
+    return get_adapter("genesys_cloud_queue_interval").read(path, export, vendor)
+
+
+def test_voice_rows_in_seconds_with_targets_stated():
+    out = read(sl_threshold_s=20, short_abandon_s=5)
+    assert out.problems == []
+    assert out.frame["source_row"].to_list() == [1, 3, 4]  # row 2 is a callback: not voice
+    assert out.frame.row(0, named=True) == {
+        "program": "Support",
+        "interval_start": datetime(2026, 8, 21, 7, 0, tzinfo=UTC),
+        "interval_s": 1800,  # 07:30Z − 07:00Z
+        "answered": 10,  # tAnswered.count
+        "answered_in_sl": 8,  # tAnswered.count 10 − nOverSla 2
+        "abandoned": 2,  # tAbandon.count (short abandons included)
+        "abandoned_in_sl": None,  # Genesys has no such metric
+        "short_abandoned": 1,  # tShortAbandon.count, threshold stated by the option
+        "blocked": None,
+        "self_service": None,
+        "sl_threshold_s": 20.0,
+        "short_abandon_s": 5.0,
+        "answered_wait_s": 154.0,  # 154000 ms
+        "abandoned_wait_s": 46.5,  # 46500 ms
+        "talk_s": 1830.0,
+        "hold_s": 62.0,
+        "acw_s": 300.5,
+        "transferred": 1,
+        "source_row": 1,
+    }
+    # Row 3 leaves tAbandon, tShortAbandon and tHeld empty: Genesys omits metrics with no events -> 0.
+    assert out.frame.row(1, named=True)["abandoned"] == 0
+    assert out.frame.row(1, named=True)["short_abandoned"] == 0
+    assert out.frame.row(1, named=True)["hold_s"] == 0.0
+    assert out.frame["answered_in_sl"].to_list() == [8, 3, 3]  # 10−2, 3−0, 4−1
+
+
+def test_oservicelevel_is_kept_as_the_vendor_reported_service_level():
+    reported = read().reported
+    assert reported.to_dicts() == [
+        {
+            "program": program,
+            "period_start": date(2026, 8, 21),
+            "period_end": date(2026, 8, 21),
+            "kpi": "service_level",
+            "value": value,
+            "definition": SL_DEFINITION,
+            "source_row": row,
+        }
+        for program, value, row in [("Support", 0.8, 1), ("Support", 1.0, 3), ("Sales", 0.75, 4)]
+    ]
+
+
+def test_without_the_options_the_unknowable_columns_are_null():
+    frame = read().frame
+    for col in ("answered_in_sl", "sl_threshold_s", "short_abandoned", "short_abandon_s"):
+        assert frame[col].null_count() == 3, col
+
+
+def test_media_types_option_and_errors(tmp_path: Path):
+    assert read(media_types=["voice", "callback"]).frame.height == 4
+    with pytest.raises(
+        ConfigError, match="option 'sl_threshold_s' of format 'genesys_cloud_queue_interval' must"
+    ):
+        read(sl_threshold_s="20s")
+    path = tmp_path / "agents.csv"
+    path.write_text("interval,userId,tHandle.sum\n2026-08-21T07:00:00Z/2026-08-21T07:30:00Z,u1,1000\n")
+    with pytest.raises(AdapterError, match=r"missing column\(s\) queueName, nOffered, tAnswered\.count"):
+        read(path)
+
+
+def test_a_bad_interval_is_reported(tmp_path: Path):
+    text = FIXTURE.read_text().replace(
+        "2026-08-21T07:30:00.000Z/2026-08-21T08:00:00.000Z",
+        "2026-08-21T08:00:00.000Z/2026-08-21T07:30:00.000Z",
+    )
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    out = read(path)
+    assert out.problems == [
+        ValidationFailure(
+            3,
+            "interval",
+            "2026-08-21T08:00:00.000Z/2026-08-21T07:30:00.000Z",
+            "not a timestamp (ISO 8601 start/end, e.g. 2026-08-21T09:00:00Z/2026-08-21T09:30:00Z)",
+        )
+    ]
+    assert out.frame.filter(pl.col("source_row") == 3)["interval_start"].to_list() == [None]
