@@ -39,7 +39,7 @@ class Calls(_Canonical):
     program: str = Id(description="Queue or line of business.")
     arrived_at: pl.Datetime = pa.Field(nullable=False, description="Arrival instant (UTC).")
     outcome: str = pa.Field(isin=OUTCOMES, description="answered | abandoned | blocked | self_service.")
-    wait_s: float = pa.Field(ge=0, nullable=False, description="Queue time until answer or abandon.")
+    wait_s: float = Seconds(description="Queue time until answer or abandon; empty = not recorded.")
     talk_s: float = Seconds(description="Talk time; 0 unless answered.")
     hold_s: float = Seconds(description="Hold time; 0 unless answered.")
     acw_s: float = Seconds(description="After-call work; 0 unless answered.")
@@ -53,7 +53,7 @@ class Calls(_Canonical):
     def no_wait_unless_queued(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """Blocked and self-service calls never waited in the queue."""
         return data.lazyframe.select(
-            pl.col("outcome").is_in(["answered", "abandoned"]) | (pl.col("wait_s") == 0)
+            pl.col("outcome").is_in(["answered", "abandoned"]) | (pl.col("wait_s").fill_null(0) == 0)
         )
 
     @pa.dataframe_check(error="talk_s, hold_s, acw_s: must be 0 or empty unless the call was answered")
