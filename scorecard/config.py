@@ -18,6 +18,7 @@ import pycountry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scorecard.catalogue import FCR_METHODS, SL_VARIANTS
+from scorecard.contract import parse_contract
 from scorecard.errors import ConfigError
 
 CANONICAL_TABLES = ("calls", "intervals", "agent_time", "surveys", "quality", "costs")
@@ -192,6 +193,7 @@ def load_vendor(folder: Path) -> VendorConfig:
         parsed = VendorFile.model_validate(_read_toml(path))
     except ValidationError as exc:
         raise _explain(exc, path) from None
+    parse_contract(dict(parsed.contract or {}), str(path))
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", folder.name):
         raise ConfigError(
             f"Vendor folder name {folder.name!r} ({folder}) is not a valid vendor id; "

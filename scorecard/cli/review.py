@@ -1,0 +1,75 @@
+"""`scorecard review`: one vendor's quarter against its contract, as a shareable HTML or XLSX report.
+
+The contract terms come from the workspace (`<workspace>/<vendor>/vendor.toml`, `[contract]`), so a
+contract change takes effect without re-ingesting; the numbers come from the database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from scorecard import db as database
+from scorecard.cli._app import app, user_errors
+from scorecard.config import load_workspace
+from scorecard.contract import Contract, parse_contract
+from scorecard.errors import ScorecardError
+from scorecard.presets import load_preset
+from scorecard.report import fmt, quarter_totals, write_report
+from scorecard.review import Review, quarterly_review
+
+SUFFIXES = (".html", ".htm", ".xlsx")
+
+
+def vendor_contract(workspace: Path, vendor_id: str) -> Contract:
+    """The vendor's validated contract terms from its vendor.toml in the workspace."""
+    cfg = load_workspace(workspace).vendor(vendor_id)
+    if isinstance(cfg.contract, Contract):  # config loading may already parse it
+        return cfg.contract
+    return parse_contract(cfg.contract, str(cfg.folder / "vendor.toml"))
+
+
+def summary_line(review: Review, out: Path) -> str:
+    """One line for the terminal: where the report went and its headline numbers."""
+    mine = review.ranking.filter(review.ranking["vendor_id"] == review.vendor_id)
+    rank = mine["rank"][0] if mine.height else None
+    score = mine["score"][0] if mine.height else None
+    owed = quarter_totals(review)["credits_owed"]
+    return (
+        f"Wrote {out}: {review.vendor_id} {review.quarter.label}, rank {fmt(rank, 'count')} of "
+        f"{review.ranking['rank'].drop_nulls().len()}, score {fmt(score, 'score')}, credits owed "
+        f"{fmt(owed, f'currency:{review.currency}')}, {len(review.findings)} finding(s)."
+    )
+
+
+@app.command("review")
+@user_errors
+def review_command(
+    db: Annotated[Path, typer.Option("--db", help="DuckDB file built by `scorecard ingest`.")],
+    vendor: Annotated[str, typer.Option("--vendor", help="Vendor id (its folder name).")],
+    quarter: Annotated[str, typer.Option("--quarter", help="Quarter label, e.g. 2026-Q2.")],
+    out: Annotated[Path, typer.Option("--out", help="Report file: FILE.html or FILE.xlsx.")],
+    workspace: Annotated[
+        Path, typer.Option("--workspace", help="Workspace folder holding the vendor's contract terms.")
+    ] = Path("vendors"),
+    preset: Annotated[
+        str, typer.Option("--preset", help="Scoring preset for the rank and score.")
+    ] = "quarterly_review",
+    charts_cdn: Annotated[
+        bool, typer.Option("--charts-cdn", help="HTML: load the chart library from a CDN when opened.")
+    ] = False,
+) -> None:
+    """Write VENDOR's quarterly review (KPIs vs contract, credits, findings) to --out."""
+    if out.suffix.lower() not in SUFFIXES:
+        raise ScorecardError(f"Cannot write a review to {out}: use a file ending in .html or .xlsx.")
+    contract = vendor_contract(workspace, vendor)
+    scoring_preset = load_preset(preset, workspace)
+    con = database.connect(db, read_only=True)
+    try:
+        review = quarterly_review(con, vendor, quarter, contract, scoring_preset)
+    finally:
+        con.close()
+    write_report(review, out, charts_cdn=charts_cdn)
+    typer.echo(summary_line(review, out))
