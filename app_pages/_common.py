@@ -1,0 +1,301 @@
+"""What every page shares: paths, the database freshness check, cached reads, the shareable view state.
+
+The only module with caching (STYLE.md): reads open a short-lived read-only connection inside a cached
+function keyed by the database file's modification time, so `scorecard ingest` in another process can take
+the write lock between page loads, and a new ingest invalidates every cached result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import polars as pl
+import streamlit as st
+
+from app_pages import _queries as q
+from scorecard import catalogue, db, kpis, load, presets, scoring, sensitivity, share
+
+T = TypeVar("T")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The workspace folder and its database file."""
+
+    workspace: Path
+    db: Path
+
+
+def paths(argv: list[str] | None = None) -> Paths:
+    """`--workspace` / `--db` after `streamlit run app.py --`, else SCORECARD_WORKSPACE / SCORECARD_DB."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--workspace")
+    parser.add_argument("--db")
+    args, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    workspace = Path(args.workspace or os.environ.get("SCORECARD_WORKSPACE") or ROOT / "vendors")
+    database = Path(args.db or os.environ.get("SCORECARD_DB") or workspace / ".scorecard.duckdb")
+    return Paths(workspace.resolve(), database.resolve())
+
+
+@st.cache_resource
+def _db_lock() -> threading.Lock:
+    """One lock per app process: DuckDB refuses a read-only and a read-write handle on one file at once."""
+    return threading.Lock()
+
+
+def stamp(path: Path) -> float:
+    """The database's last change (file or write-ahead log); 0 when absent."""
+    times = [p.stat().st_mtime for p in (path, Path(f"{path}.wal")) if p.exists()]
+    return max(times, default=0.0)
+
+
+def needs_ingest(p: Paths) -> bool:
+    """True when the database is missing or older than any file of the workspace."""
+    built = stamp(p.db)
+    if not built:
+        return True
+    for folder, dirs, files in os.walk(p.workspace):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if not name.startswith(".") and Path(folder, name).stat().st_mtime > built:
+                return True
+    return False
+
+
+def run_ingest(p: Paths, label: str) -> load.IngestReport:
+    """Ingest the workspace with a progress bar inside a status box; returns the report."""
+    with st.status(label, expanded=True) as box:
+        bar = st.progress(0.0, text="Reading the workspace…")
+
+        def progress(done: int, total: int, message: str) -> None:
+            bar.progress(done / total if total else 1.0, text=f"{done}/{total} files — {message}")
+
+        with _db_lock():
+            report = load.ingest(p.workspace, p.db, progress=progress)
+        state = "complete" if report.ok else "error"
+        box.update(
+            label=f"{label} — {report.count('loaded') + report.count('replaced')} file(s) loaded, "
+            f"{report.count('rejected')} rejected",
+            state=state,
+            expanded=not report.ok,
+        )
+    st.cache_data.clear()
+    return report
+
+
+def read(p: Paths, fn: Callable[..., T], *args: Any) -> T:
+    """Run `fn(con, *args)` on a short-lived read-only connection."""
+    with _db_lock():
+        con = db.connect(p.db, read_only=True)
+        try:
+            return fn(con, *args)
+        finally:
+            con.close()
+
+
+#: The reads pages may request by name (library functions of a connection).
+READS: dict[str, Callable[..., Any]] = {
+    "kpis": kpis.kpis,
+    "kpi_notes": kpis.kpi_notes,
+    "daily_components": kpis.daily_components,
+    "workspace_settings": kpis.workspace_settings,
+    "vendors": q.vendors,
+    "ingest_log": q.ingest_log,
+    "source_files": q.source_files,
+    "provenance": q.provenance,
+    "daily_rows": q.daily_rows,
+    "interval_service": q.interval_service,
+    "reported_vs_recomputed": q.reported_vs_recomputed,
+}
+
+
+@st.cache_data(show_spinner=False)
+def cached(p: Paths, version: float, fn_name: str, *args: Any) -> Any:
+    """A read of the database (a function of `_queries` or `kpis`) cached until the database changes."""
+    return read(p, READS[fn_name], *args)
+
+
+def get(p: Paths, fn_name: str, *args: Any) -> Any:
+    """Shortcut: a cached read keyed by the current database stamp."""
+    return cached(p, stamp(p.db), fn_name, *args)
+
+
+@st.cache_data(show_spinner=False)
+def _period_labels(p: Paths, version: float) -> tuple[str, ...]:
+    first, last = read(p, q.date_span)
+    if first is None:
+        return ("all",)
+    days = pl.date_range(first, last, "1d", eager=True)
+    labels = ["all"]
+    for fmt_ in ("%Y", "%Y-Q", "%Y-%m", "%G-W%V"):
+        if fmt_ == "%Y-Q":
+            seen = days.map_elements(lambda d: f"{d.year}-Q{(d.month - 1) // 3 + 1}", pl.String)
+        else:
+            seen = days.dt.strftime(fmt_)
+        labels += sorted(set(seen.to_list()), reverse=True)
+    return tuple(dict.fromkeys(labels))
+
+
+@st.cache_data(show_spinner=False)
+def preset(workspace: Path, name: str) -> presets.Preset:
+    """A preset by name (built-in or the workspace's)."""
+    return presets.load_preset(name, workspace)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a page needs to render."""
+
+    paths: Paths
+    settings: dict[str, Any]
+    vendors: pl.DataFrame
+    options: share.Options
+    names: dict[str, str]
+    currency: str
+    pages: dict[str, Any]
+    #: The view's service-level variant when this run started (safe to read outside the script thread).
+    sl: str = "negative"
+
+    @property
+    def view(self) -> share.View:
+        """The current shareable view."""
+        return st.session_state["view"]
+
+    def data(self, fn_name: str, *args: Any) -> Any:
+        """A cached read of the database."""
+        return get(self.paths, fn_name, *args)
+
+    def period(self) -> kpis.Period:
+        """The view's period with its local-date range."""
+        return kpis.parse_period(self.view.period)
+
+    def kpi(self, kpi_id: str) -> catalogue.Kpi:
+        """A catalogue entry resolved under the view's service-level variant and the workspace FCR method.
+
+        Pure (no session state), so it is safe in format functions and polars expressions.
+        """
+        return catalogue.kpi(kpi_id, self.sl, self.settings["fcr_method"])
+
+
+def ctx() -> Context:
+    """The context app.py built for this run."""
+    return st.session_state["_ctx"]
+
+
+def context(p: Paths, pages: dict[str, Any]) -> Context:
+    """Read the workspace's settings, vendors, periods and presets (cached by database stamp)."""
+    version = stamp(p.db)
+    settings = {**cached(p, version, "workspace_settings"), **read_scoring_settings(p, version)}
+    vendors = cached(p, version, "vendors")
+    choices = {}
+    for name in presets.preset_files(p.workspace):
+        try:
+            pr = preset(p.workspace, name)
+        except presets.PresetError:
+            continue
+        choices[name] = share.PresetChoice(pr.method, tuple(zip(pr.kpi_ids, pr.weights, strict=True)))
+    default = settings.get("preset") if settings.get("preset") in choices else next(iter(choices))
+    options = share.Options(
+        pages=tuple(pages),
+        periods=_period_labels(p, version),
+        vendors=tuple(vendors["vendor_id"].to_list()),
+        presets=choices,
+        kpis=tuple(k for k in catalogue.KPI_COLUMNS if not k.startswith(("service_level_", "fcr_rate_"))),
+        default_preset=default,
+        default_sl=settings["sl_variant"],
+    )
+    names = dict(zip(vendors["vendor_id"].to_list(), vendors["name"].to_list(), strict=True))
+    return Context(p, settings, vendors, options, names, settings["base_currency"], pages)
+
+
+@st.cache_data(show_spinner=False)
+def read_scoring_settings(p: Paths, version: float) -> dict[str, Any]:
+    """The default preset recorded with the workspace settings."""
+    return read(p, scoring.scoring_settings)
+
+
+def set_view(**changes: Any) -> None:
+    """Change fields of the view (widget callbacks call this before the rerun starts)."""
+    st.session_state["view"] = dataclasses.replace(st.session_state["view"], **changes)
+
+
+def bind(field: str, key: str | None = None) -> str:
+    """The widget key of a view field; the widget's on_change copies its value back with `sync`.
+
+    Widgets take their default from the view (never from a Session State assignment), so a widget that is
+    re-created, on another page or after a navigation, starts from the view rather than from empty.
+    """
+    return key or f"_w_{field}"
+
+
+def at(options: Any, value: Any) -> int:
+    """The index of the view's value among a widget's options (0 when absent)."""
+    options = list(options)
+    return options.index(value) if value in options else 0
+
+
+def sync(field: str, key: str | None = None) -> None:
+    """on_change callback: copy a bound widget's value into the view."""
+    value = st.session_state[key or f"_w_{field}"]
+    set_view(**{field: tuple(value) if isinstance(value, list) else value})
+
+
+def ranked(ctx: Context) -> tuple[scoring.Ranking, sensitivity.Stability]:
+    """The view's ranking and its stability report (cached by database stamp and view)."""
+    v = ctx.view
+    return _ranked(ctx.paths, stamp(ctx.paths.db), v.period, v.vendors, v.preset, v.method, v.weights, v.sl)
+
+
+@st.cache_data(show_spinner="Scoring…")
+def _ranked(
+    p: Paths, version: float, period: str, vendors: tuple, name: str, method: str, weights: tuple, sl: str
+) -> tuple[scoring.Ranking, sensitivity.Stability]:
+    per = kpis.parse_period(period)
+    frame = read(p, kpis.kpis, per.grain, list(vendors), False, per.start, per.end)
+    frame = share.apply_variant(frame.filter(pl.col("period") == per.label), sl)
+    chosen = share.apply_weights(preset(p.workspace, name), weights)
+    fcr = read(p, kpis.workspace_settings)["fcr_method"]
+    result = scoring.ranking(frame, chosen, method=method, sl_variant=sl, fcr_method=fcr)
+    components = read(p, kpis.daily_components, list(vendors), per.start, per.end)
+    return result, sensitivity.stability(result, components)
+
+
+def header(ctx: Context, title: str, intro: str) -> None:
+    """Page title, a one-line purpose, and the definitions in force (so a screenshot is unambiguous)."""
+    s, v = ctx.settings, ctx.view
+    st.title(title)
+    st.caption(intro)
+    st.caption(
+        f"Period **{v.period}** · {len(v.vendors)} vendor(s) · service level = {v.sl.replace('_', ' ')} "
+        f"variant, T = {s['sl_threshold_s']:g} s · short abandons < {s['short_abandon_s']:g} s · "
+        f"FCR method {s['fcr_method']} · amounts in {ctx.currency}"
+    )
+
+
+@st.cache_data(show_spinner="Building the review…")
+def review_of(
+    p: Paths, version: float, vendor: str, quarter: str, name: str, method: str, weights: tuple
+) -> tuple[Any, str, bytes]:
+    """The quarterly review of a vendor (under the view's preset and weights), as HTML and XLSX too."""
+    import io
+
+    from scorecard import config, contract, review
+    from scorecard.report.html import render_html
+    from scorecard.report.xlsx import build_workbook
+
+    folder = config.load_workspace(p.workspace).vendor(vendor)
+    terms = contract.parse_contract(folder.contract, str(folder.folder / "vendor.toml"))
+    chosen = dataclasses.replace(share.apply_weights(preset(p.workspace, name), weights), method=method)
+    result = read(p, review.quarterly_review, vendor, quarter, terms, chosen)
+    buffer = io.BytesIO()
+    build_workbook(result).save(buffer)
+    return result, render_html(result), buffer.getvalue()

@@ -1,0 +1,159 @@
+"""Compare: vendors x KPIs against targets, the four service-level variants, reported against recomputed."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from app_pages import _common as c
+from scorecard import catalogue
+from scorecard import format as fmt
+
+TINTS = {"met": "#cfe3f1", "near": "#fbe6bf", "missed": "#f5d2c2"}  # light Okabe–Ito blue, orange, vermillion
+
+ctx = c.ctx()
+c.header(ctx, "Compare", "Every KPI of every vendor, recomputed from raw exports under one definition.")
+view = ctx.view
+if not view.vendors:
+    st.info("Select at least one vendor in the sidebar.")
+    st.stop()
+
+per = ctx.period()
+frame = ctx.data("kpis", per.grain, list(view.vendors), False, per.start, per.end)
+frame = frame.filter(pl.col("period") == per.label).with_columns(
+    pl.col(f"service_level_{view.sl}").alias("service_level")
+)
+notes = ctx.data("kpi_notes", per.grain, list(view.vendors), False, per.start, per.end)
+rules = {r.kpi: r for r in c.preset(ctx.paths.workspace, view.preset).rules}
+vendors = frame["vendor_id"].to_list()
+values = {r["vendor_id"]: r for r in frame.iter_rows(named=True)}
+
+
+def _bounds(kpi_id: str):
+    rule = rules.get(kpi_id)
+    if rule is not None and rule.has_bounds:
+        return rule.target, rule.floor, "preset"
+    k = ctx.kpi(kpi_id)
+    return k.target, k.floor, "catalogue"
+
+
+HEADLINE = [k for k in catalogue.KPI_COLUMNS if not k.startswith(("service_level_", "fcr_rate_"))]
+rows, states = [], []
+for kpi_id in HEADLINE:
+    k = ctx.kpi(kpi_id)
+    tgt, floor, _ = _bounds(kpi_id)
+    row = {
+        "KPI": k.label,
+        "Unit": fmt.unit_label(kpi_id, ctx.currency),
+        "Target": fmt.target(kpi_id, tgt, k.direction, ctx.currency),
+    }
+    state_row = {}
+    for v in vendors:
+        x = values[v][kpi_id]
+        state = fmt.status(x, tgt, floor)
+        row[ctx.names.get(v, v)] = fmt.with_status(fmt.value(kpi_id, x, ctx.currency), state)
+        state_row[ctx.names.get(v, v)] = state
+    row["Definition"] = k.definition
+    rows.append(row)
+    states.append(state_row)
+
+table = pl.DataFrame(rows).to_pandas()
+status_frame = pl.DataFrame(states).to_pandas() if vendors else None
+
+
+def _tint(col):
+    if status_frame is None or col.name not in status_frame.columns:
+        return [""] * len(col)
+    return [f"background-color: {TINTS[s]}" if s in TINTS else "" for s in status_frame[col.name]]
+
+
+st.subheader(f"KPIs against targets — {per.label}")
+st.caption(
+    "✓ met · ≈ near (missed by less than a quarter of the way from target to floor) · ✗ missed · — not "
+    "computable (reasons below). Targets come from the preset where it scores the KPI, else the catalogue."
+)
+st.dataframe(
+    table.style.apply(_tint, axis=0), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 2
+)
+if notes.height:
+    with st.expander(f"Why {notes.height} value(s) are missing"):
+        st.dataframe(
+            notes.select(
+                pl.col("vendor_id").replace_strict(ctx.names, default=pl.col("vendor_id")).alias("Vendor"),
+                pl.col("kpi").alias("KPI"),
+                pl.col("reason").alias("Reason"),
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+st.subheader("Service level, all four variants")
+st.caption(
+    f"T = {ctx.settings['sl_threshold_s']:g} s. The workspace scores '{ctx.settings['sl_variant']}'; "
+    "this view "
+    f"shows '{view.sl}' as Service level. Same calls, four definitions — bids are only comparable under one."
+)
+variants = frame.select(
+    pl.col("vendor_id").replace_strict(ctx.names, default=pl.col("vendor_id")).alias("Vendor"),
+    *[
+        fmt.using(f"service_level_{v}", fmt.percent).alias(
+            v.replace("_", " ") + (" (workspace)" if v == ctx.settings["sl_variant"] else "")
+        )
+        for v in catalogue.SL_VARIANTS
+    ],
+    pl.col("queued").alias("Queued"),
+    pl.col("short_abandoned").alias("Short abandons"),
+)
+st.dataframe(
+    variants,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        v.replace("_", " "): st.column_config.TextColumn(help=catalogue.KPIS[f"service_level_{v}"].definition)
+        for v in catalogue.SL_VARIANTS
+    },
+)
+
+st.subheader("Vendor-reported against recomputed")
+reported = ctx.data("reported_vs_recomputed", list(view.vendors), per.start, per.end)
+if reported.is_empty():
+    st.info(
+        "No vendor-reported KPIs overlap this period "
+        "(only some export formats carry the vendor's own figures)."
+    )
+else:
+    st.caption(
+        "The vendor's own figure under its own definition, next to ours over the same days and program."
+    )
+    st.dataframe(
+        reported.select(
+            pl.col("vendor_id").replace_strict(ctx.names, default=pl.col("vendor_id")).alias("Vendor"),
+            pl.col("program").fill_null("(all)").alias("Program"),
+            pl.format("{} – {}", "period_start", "period_end").alias("Days"),
+            pl.col("kpi").alias("KPI"),
+            pl.struct("kpi", "reported")
+            .map_elements(
+                lambda r: (
+                    fmt.value(r["kpi"], r["reported"], ctx.currency)
+                    if r["kpi"] in catalogue.KPI_COLUMNS
+                    else str(r["reported"])
+                ),
+                pl.String,
+            )
+            .alias("Reported"),
+            pl.struct("kpi", "recomputed")
+            .map_elements(
+                lambda r: (
+                    fmt.value(r["kpi"], r["recomputed"], ctx.currency)
+                    if r["kpi"] in catalogue.KPI_COLUMNS
+                    else fmt.MISSING
+                ),
+                pl.String,
+            )
+            .alias("Recomputed"),
+            pl.col("definition").alias("Vendor's definition"),
+            pl.format("{} row {}", "source_file", "source_row").alias("Source"),
+        ),
+        hide_index=True,
+        width="stretch",
+    )

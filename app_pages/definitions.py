@@ -1,0 +1,108 @@
+"""Definitions: every KPI's formula and the workspace settings in force."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from app_pages import _common as c
+from scorecard import catalogue
+from scorecard import format as fmt
+
+ctx = c.ctx()
+c.header(
+    ctx, "Definitions", "What every number on these pages means, so a shared screenshot is never ambiguous."
+)
+s, view = ctx.settings, ctx.view
+
+st.subheader("Settings in force")
+st.dataframe(
+    pl.DataFrame(
+        {
+            "Setting": [
+                "Base currency",
+                "Service-level threshold T",
+                "Short-abandon threshold",
+                "Service-level variant (workspace)",
+                "Service-level variant (this view)",
+                "FCR method",
+                "Repeat-contact window",
+                "Default preset",
+                "Workspace",
+                "Database",
+            ],
+            "Value": [
+                s["base_currency"],
+                f"{s['sl_threshold_s']:g} s",
+                f"{s['short_abandon_s']:g} s",
+                s["sl_variant"],
+                view.sl,
+                s["fcr_method"],
+                f"{s['fcr_repeat_days']} days",
+                s.get("preset", ctx.options.default_preset),
+                str(ctx.paths.workspace),
+                str(ctx.paths.db),
+            ],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+
+
+def _terms(terms: dict[str, float]) -> str:
+    return " ".join(f"{'−' if w < 0 else '+'} {c_}" for c_, w in terms.items()).removeprefix("+ ")
+
+
+st.subheader("KPIs")
+st.caption(
+    "Every KPI is Σ numerator / Σ denominator over the period's days (never an average of daily ratios). "
+    "Service level and FCR follow the variant and method above; their alternatives are listed too."
+)
+rows = []
+for kpi_id in catalogue.KPI_COLUMNS:
+    k = ctx.kpi(kpi_id)
+    rows.append(
+        {
+            "Id": kpi_id,
+            "KPI": k.label,
+            "Definition": k.definition,
+            "Numerator": _terms(k.numerator),
+            "Denominator": _terms(k.denominator),
+            "Unit": fmt.unit_label(kpi_id, ctx.currency),
+            "Better": k.direction,
+            "Seed target": fmt.target(kpi_id, k.target, k.direction, ctx.currency),
+            "Floor (0 points)": fmt.bound(kpi_id, k.floor, ctx.currency),
+        }
+    )
+st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 2)
+
+chosen = c.preset(ctx.paths.workspace, view.preset)
+st.subheader(f"Preset in use: {chosen.name}")
+st.caption(
+    f"{chosen.description} Method {view.method}; missing KPIs score "
+    f"{'0 points' if chosen.missing == 'zero' else 'nothing (weights re-spread)'}. "
+    "Points: 100 at or better than the target, 0 at or worse than the floor, linear between."
+)
+weights = dict(view.weights)
+st.dataframe(
+    pl.DataFrame(
+        {
+            "KPI": [ctx.kpi(r.kpi).label for r in chosen.rules],
+            "Weight (this view)": [weights[r.kpi] for r in chosen.rules],
+            "Preset weight": [r.weight for r in chosen.rules],
+            "Target": [
+                "lowest bid" if r.method else fmt.target(r.kpi, r.target, r.direction, ctx.currency)
+                for r in chosen.rules
+            ],
+            "Floor": ["—" if r.method else fmt.bound(r.kpi, r.floor, ctx.currency) for r in chosen.rules],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Weight (this view)": st.column_config.NumberColumn(format="%g"),
+        "Preset weight": st.column_config.NumberColumn(format="%g"),
+    },
+)
+st.caption(f"Preset file: {chosen.source}")

@@ -1,0 +1,235 @@
+"""Ranking: preset, method and every weight; the ranked table and how far to trust it."""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+import streamlit as st
+
+from app_pages import _common as c
+from scorecard import charts, share
+from scorecard import format as fmt
+from scorecard.errors import ScorecardError
+
+ctx = c.ctx()
+c.header(ctx, "Ranking", "Which vendor scores best under the agreed weights — and how robust that is.")
+if not ctx.view.vendors:
+    st.info("Select at least one vendor in the sidebar.")
+    st.stop()
+
+
+def _forget_weights() -> None:
+    for key in [k for k in st.session_state if str(k).startswith(("_w_w_", "_w_method"))]:
+        del st.session_state[key]
+
+
+def _on_preset() -> None:
+    st.session_state["view"] = share.with_preset(ctx.view, ctx.options, st.session_state["_w_preset"])
+    _forget_weights()
+
+
+def _on_weight(kpi_id: str) -> None:
+    new = st.session_state[f"_w_w_{kpi_id}"]
+    c.set_view(weights=tuple((k, float(new) if k == kpi_id else w) for k, w in ctx.view.weights))
+
+
+def _reset() -> None:
+    c.set_view(weights=ctx.options.presets[ctx.view.preset].weights)
+    _forget_weights()
+
+
+def _bounds(rule) -> str:
+    if rule.method == "lowest_bid":
+        return "points = 100 × lowest bid / this bid"
+    if not rule.has_bounds:
+        return "points relative to the best and worst vendor"
+    target = fmt.bound(rule.kpi, rule.target, ctx.currency)
+    return f"target {target}, floor {fmt.bound(rule.kpi, rule.floor, ctx.currency)}"
+
+
+chosen = c.preset(ctx.paths.workspace, ctx.view.preset)
+left, right = st.columns([1, 2.6], gap="large")
+with left:
+    st.selectbox(
+        "Preset",
+        list(ctx.options.presets),
+        index=c.at(ctx.options.presets, ctx.view.preset),
+        key=c.bind("preset"),
+        on_change=_on_preset,
+        format_func=lambda n: c.preset(ctx.paths.workspace, n).name,
+        help=chosen.description or None,
+    )
+    st.radio(
+        "Method",
+        share.METHODS,
+        index=c.at(share.METHODS, ctx.view.method),
+        key=c.bind("method"),
+        on_change=c.sync,
+        args=("method",),
+        horizontal=True,
+        help="fixed: points against fixed targets and floors (adding a bidder never reorders the others); "
+        "relative: points between the best and the worst vendor compared.",
+    )
+    st.markdown("**Weights** — change one and the ranking updates at once")
+    rules = {r.kpi: r for r in chosen.rules}
+    for kpi_id, weight in ctx.view.weights:
+        k = ctx.kpi(kpi_id)
+        st.number_input(
+            k.label,
+            min_value=0.0,
+            step=1.0,
+            format="%g",
+            value=float(weight),
+            key=f"_w_w_{kpi_id}",
+            on_change=_on_weight,
+            args=(kpi_id,),
+            help=f"{k.definition}. Scored with {_bounds(rules[kpi_id])}.",
+        )
+    st.button("Reset to the preset's weights", on_click=_reset, icon=":material/restart_alt:")
+
+try:
+    result, stab = c.ranked(ctx)
+except ScorecardError as exc:
+    with right:
+        st.error(str(exc))
+    st.stop()
+
+names = ctx.names
+few = stab.wilson.filter(pl.col("few_events")) if stab.wilson is not None else pl.DataFrame()
+boot = {r["vendor_id"]: r for r in stab.bootstrap.iter_rows(named=True)} if stab.bootstrap is not None else {}
+first = {r["vendor_id"]: r["p_rank_1"] for r in stab.rank_probabilities.iter_rows(named=True)}
+
+
+def _flags(vendor: str, coverage: float) -> str:
+    out = [] if coverage >= 1 - 1e-12 else [f"⚠ incomplete data ({fmt.percent(coverage, 0)} of the weight)"]
+    for r in few.filter(pl.col("vendor_id") == vendor).iter_rows(named=True):
+        out.append(
+            f"⚠ too few events: {ctx.kpi(r['kpi']).label} ({fmt.count(r['events'])} < {r['min_events']:g})"
+        )
+    return "; ".join(out)
+
+
+rows = [
+    {
+        "Rank": r["rank"],
+        "Vendor": names.get(r["vendor_id"], r["vendor_id"]),
+        "Score": r["score"],
+        "90% interval": fmt.interval(
+            boot.get(r["vendor_id"], {}).get("score_low"), boot.get(r["vendor_id"], {}).get("score_high")
+        ),
+        "Coverage": fmt.percent(r["coverage"]),
+        "P(first)": fmt.percent(first.get(r["vendor_id"]), 0),
+        "Flags": _flags(r["vendor_id"], r["coverage"]),
+    }
+    for r in result.table.iter_rows(named=True)
+]
+with right:
+    top = result.table.row(0, named=True)
+    if top["score"] is not None:
+        ties = result.table.filter(pl.col("rank") == 1).height
+        lead = "shares first place" if ties > 1 else "ranks first"
+        st.success(
+            f"**{names.get(top['vendor_id'], top['vendor_id'])}** {lead} "
+            f"with {fmt.points(top['score'])} points "
+            f"({chosen.name}, {result.method} method); first in "
+            f"{fmt.percent(first.get(top['vendor_id']), 0)} of weight perturbations.",
+            icon=":material/emoji_events:",
+        )
+    st.dataframe(
+        pl.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Score": st.column_config.NumberColumn(
+                format="%.1f", help="Σ weight × points / Σ weight (0–100)"
+            ),
+            "90% interval": st.column_config.TextColumn(
+                help="Score interval from resampling days (block bootstrap)"
+            ),
+            "Coverage": st.column_config.TextColumn(
+                help="Share of the preset's weight with data for the vendor"
+            ),
+            "P(first)": st.column_config.TextColumn(
+                help="Share of weight perturbations in which the vendor ranks first"
+            ),
+            "Flags": st.column_config.TextColumn(
+                width="large", help="Incomplete data; too few events to separate vendors"
+            ),
+        },
+    )
+    tabs = st.tabs(["Contributions", "Rank probabilities", "Weight ranges", "Confidence"])
+    order = result.table["vendor_id"].to_list()
+    with tabs[0]:
+        st.caption(
+            "Each KPI's share of the score: weight × points / Σ weight. Hover for values and definitions."
+        )
+        st.altair_chart(
+            charts.contributions(
+                stab.contributions, order, names, ctx.view.sl, ctx.settings["fcr_method"], ctx.currency
+            ),
+            width="stretch",
+        )
+    with tabs[1]:
+        st.caption(
+            "Probability of each rank when the weights are perturbed (Dirichlet draws around the weights)."
+        )
+        st.altair_chart(charts.rank_probabilities(stab.rank_probabilities, names), width="stretch")
+    with tabs[2]:
+        st.caption(
+            "How far each weight can move (the others unchanged) before the winner changes; tick = now."
+        )
+        st.altair_chart(
+            charts.weight_ranges(stab.weight_ranges, ctx.view.sl, ctx.settings["fcr_method"]), width="stretch"
+        )
+        ranges = stab.weight_ranges.select(
+            pl.col("kpi").map_elements(lambda k: ctx.kpi(k).label, pl.String).alias("KPI"),
+            pl.col("weight").alias("Weight"),
+            pl.struct("weight_low", "weight_high")
+            .map_elements(lambda r: fmt.weight_range(r["weight_low"], r["weight_high"]), pl.String)
+            .alias("Winner unchanged for weights"),
+            pl.col("below_low_winner")
+            .replace_strict(names, default=pl.col("below_low_winner"))
+            .alias("Winner below"),
+            pl.col("above_high_winner")
+            .replace_strict(names, default=pl.col("above_high_winner"))
+            .alias("Winner above"),
+        )
+        st.dataframe(
+            ranges,
+            hide_index=True,
+            width="stretch",
+            column_config={"Weight": st.column_config.NumberColumn(format="%g")},
+        )
+    with tabs[3]:
+        st.caption("Score intervals from resampling days; Wilson intervals for rates with few events.")
+        if stab.bootstrap is not None:
+            st.altair_chart(charts.score_intervals(stab.bootstrap, names), width="stretch")
+        if stab.wilson is not None and stab.wilson.height:
+            wil = stab.wilson.select(
+                pl.col("vendor_id").replace_strict(names, default=pl.col("vendor_id")).alias("Vendor"),
+                pl.col("kpi").map_elements(lambda k: ctx.kpi(k).label, pl.String).alias("KPI"),
+                pl.struct("kpi", "value")
+                .map_elements(lambda r: fmt.value(r["kpi"], r["value"], ctx.currency), pl.String)
+                .alias("Value"),
+                pl.struct("low", "high")
+                .map_elements(
+                    lambda r: (
+                        f"{fmt.percent(r['low'])}–{fmt.percent(r['high'])}"
+                        if r["low"] is not None and not math.isnan(r["low"])
+                        else fmt.MISSING
+                    ),
+                    pl.String,
+                )
+                .alias("90% Wilson"),
+                pl.col("events").alias("Events"),
+                pl.col("few_events").alias("Too few events"),
+            )
+            st.dataframe(
+                wil,
+                hide_index=True,
+                width="stretch",
+                column_config={"Events": st.column_config.NumberColumn(format="%d")},
+            )
+    for note in stab.notes:
+        st.caption(note)

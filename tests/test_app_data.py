@@ -1,0 +1,143 @@
+"""The Data page (AppTest): the ingest log, and an upload that is validated before anything is committed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from scorecard import db, load
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "app_ws"
+HEADER = "call_id,program,arrived_at,outcome,wait_s,talk_s,hold_s,acw_s,transferred,resolved,agent_id\n"
+BAD = (
+    HEADER
+    + "x1,support,2026-04-20 09:00:00,answered,5,100,0,20,false,true,north-a1\n"
+    + "x2,support,2026-04-20 09:05:00,exploded,5,0,0,0,false,,\n"
+    + "x3,support,2026-04-20 09:10:00,abandoned,-4,0,0,0,false,,\n"
+)
+GOOD = (
+    HEADER
+    + "x1,support,2026-04-20 09:00:00,answered,5,100,0,20,false,true,north-a1\n"
+    + "x2,support,2026-04-20 09:05:00,abandoned,30,0,0,0,false,,\n"
+)
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch) -> Path:
+    """A fresh, ingested copy of the fixture workspace per test (the tests change it)."""
+    ws = tmp_path / "ws"
+    shutil.copytree(FIXTURE, ws, ignore=shutil.ignore_patterns("*.py", "__pycache__", "*.duckdb*"))
+    assert load.ingest(ws, ws / ".scorecard.duckdb").ok
+    monkeypatch.setenv("SCORECARD_WORKSPACE", str(ws))
+    monkeypatch.delenv("SCORECARD_DB", raising=False)
+    return ws
+
+
+def data_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    return at.switch_page("app_pages/data.py").run()
+
+
+def snapshot(ws: Path) -> dict[str, float]:
+    """Every file of the workspace with its modification time (the database included)."""
+    return {p.relative_to(ws).as_posix(): p.stat().st_mtime for p in sorted(ws.rglob("*")) if p.is_file()}
+
+
+def log_rows(ws: Path) -> list[tuple]:
+    con = db.connect(ws / ".scorecard.duckdb", read_only=True)
+    try:
+        return con.execute("select path, status, rows from ingest_log order by file_id").fetchall()
+    finally:
+        con.close()
+
+
+def test_data_page_shows_the_workspace_and_its_ingest_log(workspace):
+    at = data_page()
+    assert not at.exception
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("Vendors", "3"), ("Files loaded", "15"), ("Files rejected (latest attempt)", "0"),
+    ]  # fmt: skip
+    log = pl.from_pandas(at.main.dataframe[0].value)
+    assert sorted(zip(log["path"], log["rows"], strict=True)) == sorted(
+        (p, r) for p, _, r in log_rows(workspace)
+    )
+
+
+def test_a_rejected_file_shows_every_problem_and_changes_nothing(workspace):
+    before, log_before = snapshot(workspace), log_rows(workspace)
+    at = data_page()
+    at.file_uploader[0].set_value(("2026-04-late.csv", BAD.encode(), "text/csv")).run()
+    assert [e.value for e in at.error] == [
+        "north/calls/2026-04-late.csv is rejected: 3 problem(s). Nothing was copied or loaded."
+    ]
+    failures = pl.from_pandas(at.main.dataframe[1].value)
+    assert failures.rows() == [
+        (2, "outcome", "exploded", "must be one of: answered, abandoned, blocked, self_service"),
+        (2, "wait_s", "5.0", "must be 0 for blocked and self_service calls"),
+        (3, "wait_s", "-4.0", "must be ≥ 0"),
+    ]
+    assert not [b for b in at.button if b.label == "Load into the workspace"]
+    assert snapshot(workspace) == before  # no file copied, no staging left behind, database untouched
+    assert log_rows(workspace) == log_before
+
+
+def test_a_valid_file_loads_only_on_the_load_button(workspace):
+    at = data_page()
+    at.file_uploader[0].set_value(("2026-04-late.csv", GOOD.encode(), "text/csv")).run()
+    assert [s.value for s in at.success] == [
+        "north/calls/2026-04-late.csv: 2 valid row(s) for table 'calls'. Nothing is loaded yet."
+    ]
+    assert not (workspace / "north" / "calls" / "2026-04-late.csv").exists()
+    [load_button] = [b for b in at.button if b.label == "Load into the workspace"]
+    load_button.click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [
+        "north/calls/2026-04-late.csv: loaded, 2 row(s). Every page now includes it."
+    ]
+    assert (workspace / "north" / "calls" / "2026-04-late.csv").read_text() == GOOD
+    assert log_rows(workspace)[-1] == ("north/calls/2026-04-late.csv", "loaded", 2)
+    assert at.file_uploader[0].value is None  # a fresh uploader for the next file
+
+
+def test_a_new_vendor_gets_its_folder_and_vendor_toml_on_load(workspace):
+    at = data_page()
+    at.radio(key="_data_mode").set_value("A new vendor").run()
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Vendor id (folder name)"].set_value("east")
+    inputs["Name"].set_value("Eastgate Calls")
+    inputs["Country (ISO code)"].set_value("DE")
+    inputs["Time zone (IANA)"].set_value("Europe/Berlin")
+    at.run()
+    at.file_uploader[0].set_value(("week1.csv", GOOD.encode(), "text/csv")).run()
+    assert [s.value for s in at.success] == [
+        "east/calls/week1.csv: 2 valid row(s) for table 'calls'. Nothing is loaded yet."
+    ]
+    assert not (workspace / "east").exists()
+    next(b for b in at.button if b.label == "Load into the workspace").click().run()
+    assert (workspace / "east" / "vendor.toml").read_text() == (
+        'name = "Eastgate Calls"\ncountry = "DE"\ntimezone = "Europe/Berlin"\ncurrency = "EUR"\n\n'
+        '[[exports]]\ntable = "calls"\nformat = "canonical"\nfiles = "calls/*"\n'
+    )
+    assert log_rows(workspace)[-1] == ("east/calls/week1.csv", "loaded", 2)
+    at.run()
+    assert at.multiselect(key="_w_vendors").options == [
+        "Eastgate Calls", "Northwind Contact", "Southgate BPO", "Westline Support",
+    ]  # fmt: skip
+
+
+def test_a_new_vendor_with_a_bad_time_zone_is_explained(workspace):
+    at = data_page()
+    at.radio(key="_data_mode").set_value("A new vendor").run()
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Vendor id (folder name)"].set_value("east")
+    inputs["Name"].set_value("Eastgate Calls")
+    inputs["Time zone (IANA)"].set_value("Mars/Olympus")
+    at.run()
+    assert len(at.error) == 1
+    assert "east/vendor.toml" in at.error[0].value and "unknown time zone 'Mars/Olympus'" in at.error[0].value
+    assert not (workspace / "east").exists() and not (workspace / ".staging").exists()

@@ -1,0 +1,154 @@
+"""The Ranking page and shareable links (AppTest): shown values equal the library's for the same inputs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from scorecard import db, load, presets, scoring, share
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "app_ws"
+NAMES = {"north": "Northwind Contact", "south": "Southgate BPO", "west": "Westline Support"}
+
+
+def copy_workspace(dest: Path) -> Path:
+    """The fixture workspace copied to `dest` (without its generator script)."""
+    shutil.copytree(FIXTURE, dest, ignore=shutil.ignore_patterns("*.py", "__pycache__", "*.duckdb*"))
+    return dest
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path]:
+    ws = copy_workspace(tmp_path_factory.mktemp("ranking") / "ws")
+    path = ws / ".scorecard.duckdb"
+    assert load.ingest(ws, path).ok
+    return ws, path
+
+
+@pytest.fixture
+def app(built, monkeypatch) -> AppTest:
+    ws, path = built
+    monkeypatch.setenv("SCORECARD_WORKSPACE", str(ws))
+    monkeypatch.setenv("SCORECARD_DB", str(path))
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+
+
+def library_ranking(path: Path, weights: dict[str, float] | None = None) -> pl.DataFrame:
+    """scoring.rank_period for the same inputs as the page."""
+    preset = presets.load_preset("quarterly_review")
+    if weights:
+        preset = share.apply_weights(preset, list(weights.items()))
+    con = db.connect(path, read_only=True)
+    try:
+        return scoring.rank_period(con, "all", preset).table
+    finally:
+        con.close()
+
+
+def shown(at: AppTest) -> pl.DataFrame:
+    """The ranked table as shown (the first dataframe of the page)."""
+    return pl.from_pandas(at.dataframe[0].value)
+
+
+def test_first_screen_shows_the_library_ranking(app, built):
+    app.run()
+    assert not app.exception
+    expected = library_ranking(built[1])
+    table = shown(app)
+    assert table["Vendor"].to_list() == [NAMES[v] for v in expected["vendor_id"]]
+    assert table["Rank"].to_list() == expected["rank"].to_list() == [1, 2, 3]
+    assert table["Score"].to_list() == expected["score"].to_list()
+    assert table["Coverage"].to_list() == ["100.0%", "100.0%", "100.0%"]
+    assert table["Flags"].to_list() == [
+        "",
+        "⚠ too few events: Quality assurance score (29 < 30)",
+        "⚠ too few events: First-contact resolution (survey) (97 < 100); "
+        "⚠ too few events: Customer satisfaction (top-2 box) (97 < 100); "
+        "⚠ too few events: Quality assurance score (25 < 30)",
+    ]
+    assert app.success[0].value.startswith(
+        "**Northwind Contact** ranks first with 91.2 points (Quarterly review"
+    )
+    assert app.title[0].value == "Ranking"
+    assert [n.label for n in app.number_input] == [
+        "Service level (negative)", "Abandonment", "Average speed of answer", "Blockage",
+        "First-contact resolution (survey)", "Customer satisfaction (top-2 box)", "Quality assurance score",
+        "Average talk time", "Schedule adherence",
+    ]  # fmt: skip
+    assert [n.value for n in app.number_input] == [25, 15, 10, 5, 15, 10, 10, 5, 5]
+
+
+def test_changing_a_weight_reranks_at_once_and_updates_the_link(app, built):
+    app.run()
+    app.number_input(key="_w_w_service_level").set_value(0.0).run()
+    expected = library_ranking(built[1], {"service_level": 0.0})
+    table = shown(app)
+    assert table["Vendor"].to_list() == [NAMES[v] for v in expected["vendor_id"]]
+    assert table["Vendor"][0] == "Westline Support"  # the winner changes
+    assert table["Score"].to_list() == expected["score"].to_list()
+    assert app.query_params["w_service_level"] == "0"
+    assert app.query_params["w_abandon_rate"] == "15"
+    link = app.code[0].value
+    assert "w_service_level=0&" in link and link.startswith("http://localhost:8501/?page=ranking&period=all")
+
+
+def test_opening_the_link_reproduces_the_view(app, built, monkeypatch):
+    app.run()
+    app.radio(key="_w_method").set_value("relative").run()
+    app.number_input(key="_w_w_qa_score").set_value(30.0).run()
+    params = dict(app.query_params)
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    fresh.query_params.update(params)
+    fresh.run()
+    assert not fresh.exception and not fresh.warning
+    assert dict(fresh.query_params) == params
+    assert shown(fresh).equals(shown(app))
+    assert fresh.radio(key="_w_method").value == "relative"
+    assert fresh.number_input(key="_w_w_qa_score").value == 30.0
+    preset = share.apply_weights(presets.load_preset("quarterly_review"), [("qa_score", 30.0)])
+    con = db.connect(built[1], read_only=True)
+    try:
+        expected = scoring.rank_period(con, "all", preset, method="relative").table
+    finally:
+        con.close()
+    assert shown(fresh)["Score"].to_list() == expected["score"].to_list()
+
+
+def test_invalid_query_values_fall_back_with_a_notice(app):
+    app.query_params.update({"period": "1999-Q1", "w_service_level": "lots", "vendors": "north,ghost"})
+    app.run()
+    assert not app.exception
+    assert [w.value for w in app.warning] == [
+        "The link's period '1999-Q1' is not available here; showing 'all' instead.",
+        "The link names vendor(s) not in this workspace: ghost; left out.",
+        "The link's weight w_service_level='lots' is not a number ≥ 0; using the preset's 25.",
+    ]
+    assert shown(app)["Vendor"].to_list() == ["Northwind Contact"]
+    assert app.query_params["period"] == "all" and app.query_params["w_service_level"] == "25"
+
+
+def test_page_key_opens_that_page_and_preset_switch_resets_weights(app):
+    app.query_params.update({"page": "definitions"})
+    app.run()
+    assert app.title[0].value == "Definitions"
+    app.switch_page("app_pages/ranking.py").run()
+    assert app.query_params["page"] == "ranking"
+    app.selectbox(key="_w_preset").set_value("procurement_bid").run()
+    assert [n.value for n in app.number_input] == [35, 20, 10, 5, 15, 10, 5]
+    assert app.query_params["w_cost_per_call"] == "35" and "w_qa_score" not in app.query_params
+
+
+def test_first_start_builds_the_database_with_a_progress_indicator(tmp_path, monkeypatch):
+    ws = copy_workspace(tmp_path / "ws")
+    monkeypatch.setenv("SCORECARD_WORKSPACE", str(ws))
+    monkeypatch.delenv("SCORECARD_DB", raising=False)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    assert at.status[0].label == "Building the database from ws/ — 15 file(s) loaded, 0 rejected"
+    assert (ws / ".scorecard.duckdb").exists()
+    assert shown(at)["Vendor"][0] == "Northwind Contact"
