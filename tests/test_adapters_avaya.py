@@ -131,3 +131,15 @@ def test_unparseable_values_are_reported_with_row_and_text(tmp_path: Path):
             2, "row_date + starttime", "2026-08-21 975", "not a timestamp (row_date as %Y-%m-%d, HHMM)"
         ),
     ]
+
+
+def test_no_ivr_option_makes_self_service_zero():
+    # A split table never sees calls that ended in the vector: NULL unless the buyer states there is no IVR.
+    assert read().frame["self_service"].to_list() == [None, None, None]
+    assert read(no_ivr=True).frame["self_service"].to_list() == [0, 0, 0]
+    assert read(no_ivr=False).frame["self_service"].to_list() == [None, None, None]
+    with pytest.raises(ConfigError) as exc:
+        read(no_ivr="yes")
+    assert str(exc.value) == (
+        "acme/vendor.toml: option 'no_ivr' of format 'avaya_cms_hsplit' must be true or false; got 'yes'."
+    )

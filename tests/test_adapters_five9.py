@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,10 +22,23 @@ DISPOSITIONS = {
 }
 
 
-def read(path: Path = FIXTURE, encoding: str = "latin-1", **options):
+def read(
+    path: Path = FIXTURE,
+    encoding: str = "latin-1",
+    delimiter: str | None = None,
+    decimal: str = ".",
+    **options,
+):
     """Run the adapter for a vendor in Europe/Paris (CEST = UTC+2 in August)."""
     export = ExportConfig(
-        "calls", "five9_call_log", "*.csv", Path("f9/vendor.toml"), encoding=encoding, options=options
+        "calls",
+        "five9_call_log",
+        "*.csv",
+        Path("f9/vendor.toml"),
+        delimiter=delimiter,
+        decimal=decimal,
+        encoding=encoding,
+        options=options,
     )
     vendor = VendorConfig("f9", Path("f9"), "F", "FR", "Europe/Paris", "EUR", {}, (export,))
     return get_adapter("five9_call_log").read(path, export, vendor)
@@ -100,3 +115,65 @@ def test_wrong_encoding_file_and_values(tmp_path: Path):
     other.write_text("AGENT,LOGIN TIME\nx,00:10:00\n")
     with pytest.raises(AdapterError, match="not a 'five9_call_log' export; missing column\\(s\\) CALL ID, "):
         read(other, encoding="utf-8")
+
+
+def _variant(tmp_path: Path, agents: dict[int, str], sales: dict[int, str]) -> Path:
+    """The fixture as a `;`, decimal-comma export with a `Sale.Amount` column and some AGENTs replaced."""
+    rows = list(csv.reader(io.StringIO(FIXTURE.read_bytes().decode("latin-1"))))
+    rows[0].append("Sale.Amount")
+    for i, row in enumerate(rows[1:], start=1):
+        row[5] = agents.get(i, row[5])
+        row.append(sales.get(i, ""))
+    path = tmp_path / "call_log_fr.csv"
+    with path.open("w", encoding="latin-1", newline="") as fh:
+        csv.writer(fh, delimiter=";").writerows(rows)
+    return path
+
+
+def test_agent_placeholders_mean_no_agent(tmp_path: Path):
+    path = _variant(tmp_path, {3: "[Deleted]", 7: "[None]"}, {})
+    out = read(path, delimiter=";", decimal=",", **DISPOSITIONS)
+    assert out.problems == []
+    assert out.frame.select("call_id", "outcome", "agent_id").rows() == [
+        ("300000001", "answered", "Élodie Martin"),
+        ("300000002", "abandoned", None),  # empty AGENT
+        ("300000003", "self_service", None),  # "[Deleted]": left the IVR, not an agent called "[Deleted]"
+        ("300000004", "answered", "Luc Bernard"),
+        ("300000006", "blocked", None),
+        ("300000007", "self_service", None),  # "[None]" would otherwise read as an answered call
+    ]
+    # The placeholders are configurable (matched in any case): here only "[None]" means no agent.
+    custom = read(path, delimiter=";", decimal=",", no_agent_values=["[none]"], **DISPOSITIONS)
+    assert custom.frame["agent_id"].to_list()[2::3] == ["[Deleted]", None]
+    with pytest.raises(
+        ConfigError, match="option 'no_agent_values' of format 'five9_call_log' must be a list"
+    ):
+        read(path, delimiter=";", decimal=",", no_agent_values="[None]")
+
+
+def test_revenue_column_reads_the_sale_amount_with_the_export_decimal_mark(tmp_path: Path):
+    path = _variant(tmp_path, {}, {1: "1 234,50", 4: "89,9"})
+    out = read(path, delimiter=";", decimal=",", revenue_column="Sale.Amount")
+    assert out.problems == []
+    # Row 1: "1 234,50" = 1234.5 (space as thousands separator); row 4: "89,9"; empty cells: no sale.
+    assert out.frame["revenue"].to_list() == [1234.5, None, None, 89.9, None, None]
+    assert read(path, delimiter=";", decimal=",").frame["revenue"].to_list() == [None] * 6
+
+
+def test_revenue_column_errors(tmp_path: Path):
+    bad = _variant(tmp_path, {}, {4: "beaucoup"})
+    assert read(bad, delimiter=";", decimal=",", revenue_column="Sale.Amount").problems == [
+        ValidationFailure(4, "Sale.Amount", "beaucoup", "not a number"),
+    ]
+    with pytest.raises(AdapterError) as exc:
+        read(bad, delimiter=";", decimal=",", revenue_column="Vente")
+    assert str(exc.value).startswith(
+        f"{bad}: column 'Vente' named by option 'revenue_column' of format 'five9_call_log' is not in the "
+        "file. Found: CALL ID, TIMESTAMP, "
+    )
+    with pytest.raises(ConfigError) as exc:
+        read(bad, delimiter=";", decimal=",", revenue_column=["Sale.Amount"])
+    assert str(exc.value) == (
+        "f9/vendor.toml: option 'revenue_column' of format 'five9_call_log' must be a text; "
+        "got ['Sale.Amount']."
+    )

@@ -108,3 +108,14 @@ def test_a_bad_interval_is_reported(tmp_path: Path):
         )
     ]
     assert out.frame.filter(pl.col("source_row") == 3)["interval_start"].to_list() == [None]
+
+
+def test_no_ivr_option_makes_self_service_zero():
+    assert read().frame["self_service"].to_list() == [None, None, None]
+    assert read(no_ivr=True).frame["self_service"].to_list() == [0, 0, 0]
+    with pytest.raises(ConfigError) as exc:
+        read(no_ivr="true")
+    assert str(exc.value) == (
+        "gen/vendor.toml: option 'no_ivr' of format 'genesys_cloud_queue_interval' must be true or false; "
+        "got 'true'."
+    )

@@ -100,3 +100,16 @@ def test_a_wrong_file_and_a_bad_value(tmp_path: Path):
     assert read(bad).problems == [
         ValidationFailure(3, "DateTime", "21/08/2026 09:00", "not a timestamp"),
     ]
+
+
+def test_no_ivr_option_makes_self_service_zero():
+    assert read().frame["self_service"].to_list() == [None, None, None]
+    frame = read(no_ivr=True).frame
+    assert frame["self_service"].to_list() == [0, 0, 0]
+    assert frame["blocked"].to_list() == [None, None, None]  # still not in this table
+    with pytest.raises(ConfigError) as exc:
+        read(no_ivr=1)
+    assert str(exc.value) == (
+        "ucce/vendor.toml: option 'no_ivr' of format 'cisco_ucce_call_type_interval' must be true or false; "
+        "got 1."
+    )

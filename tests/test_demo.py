@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 from scorecard.config import load_workspace
+from scorecard.contract import parse_contract
 from scorecard.demo import simulate, write_workspace
 from scorecard.demo.simulate import VendorData
 from scorecard.demo.staffing import erlang_c_agents
@@ -152,17 +153,61 @@ def test_text_formats_are_explicit() -> None:
     assert [hms(3725), hms(65, short=True)] == ["01:02:05", "0:01:05"]
 
 
+def test_lines_without_ivr_say_so_and_lumiere_loads_its_revenue(
+    data: dict[str, VendorData], regenerated: Path
+) -> None:
+    ws = load_workspace(regenerated)
+    calls = {v.vendor_id: v.exports[0] for v in ws.vendors}
+    assert {vid: e.options.get("no_ivr") for vid, e in calls.items()} == {
+        "cn_hanyu": None,
+        "fr_lumiere": None,
+        "hu_duna": True,
+        "ru_volga": True,
+        "us_northstar": None,
+    }
+    for vendor_id in ("hu_duna", "ru_volga"):
+        assert (data[vendor_id].calls["outcome"] == "self_service").sum() == 0
+        assert data[vendor_id].tables["intervals"]["self_service"].sum() == 0
+    assert calls["fr_lumiere"].options["revenue_column"] == "Vente.Montant"
+
+
+def test_every_vendor_has_a_contract_on_kpis_its_data_supplies(regenerated: Path) -> None:
+    ws = load_workspace(regenerated)
+    terms = {
+        v.vendor_id: [t.describe() for t in parse_contract(v.contract, str(v.folder)).terms]
+        for v in ws.vendors
+    }
+    sla = ["service_level ≥ 0.8", "abandon_rate ≤ 0.05", "asa_s ≤ 30"]
+    assert terms == {
+        "cn_hanyu": [*sla, "blockage_rate ≤ 0.02", "csat_rate ≥ 0.7"],
+        "fr_lumiere": [*sla, "csat_rate ≥ 0.8"],
+        "hu_duna": [*sla, "csat_rate ≥ 0.8", "adherence_rate ≥ 0.9"],
+        "ru_volga": [*sla, "blockage_rate ≤ 0.02", "aht_s within [180, 600]"],  # no surveys, no WFM
+        "us_northstar": [*sla, "csat_rate ≥ 0.85", "qa_score ≥ 85", "fcr_rate ≥ 0.8"],
+    }
+    caps = {v.vendor_id: parse_contract(v.contract, "").at_risk_cap_pct for v in ws.vendors}
+    assert caps == {"cn_hanyu": 10, "fr_lumiere": 10, "hu_duna": 10, "ru_volga": 12, "us_northstar": 12}
+
+
+@pytest.fixture(scope="module")
+def ingested(regenerated: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The regenerated workspace ingested into a fresh DuckDB file (slow tests only)."""
+    from scorecard.load import ingest
+
+    db = tmp_path_factory.mktemp("demo_db") / "demo.duckdb"
+    report = ingest(regenerated, db)
+    assert report.ok, [f.message for f in report.files if f.status == "rejected"] + report.problems
+    return db
+
+
 @pytest.mark.slow
 def test_ingested_workspace_recomputes_the_simulated_service_level(
-    data: dict[str, VendorData], regenerated: Path, tmp_path: Path
+    data: dict[str, VendorData], ingested: Path
 ) -> None:
     from scorecard.db import connect
     from scorecard.kpis import kpis
-    from scorecard.load import ingest
 
-    report = ingest(regenerated, tmp_path / "demo.duckdb")
-    assert report.ok, [f.message for f in report.files if f.status == "rejected"] + report.problems
-    con = connect(tmp_path / "demo.duckdb", read_only=True)
+    con = connect(ingested, read_only=True)
     try:
         got = kpis(con).select("vendor_id", "service_level", "abandon_rate").rows()
     finally:
@@ -171,3 +216,78 @@ def test_ingested_workspace_recomputes_the_simulated_service_level(
         truth = _pooled(data[vendor_id].calls)
         assert service_level == pytest.approx(truth["service_level"], abs=1e-9), vendor_id
         assert abandon_rate == pytest.approx(truth["abandon_rate"], abs=1e-9), vendor_id
+
+
+@pytest.mark.slow
+def test_every_vendor_has_cost_per_call_and_the_kpis_its_data_supports(ingested: Path) -> None:
+    from scorecard.db import connect
+    from scorecard.kpis import kpis
+
+    con = connect(ingested, read_only=True)
+    try:
+        quarters = kpis(con, grain="quarter")
+    finally:
+        con.close()
+    cols = ["cost_per_call", "service_level", "abandon_rate", "asa_s", "csat_rate", "revenue_per_call"]
+    known = quarters.group_by("vendor_id").agg(pl.col(cols).is_not_null().all()).sort("vendor_id")
+    assert known.rows() == [
+        ("cn_hanyu", True, True, True, True, True, False),  # Hanyu records no sales
+        ("fr_lumiere", True, True, True, True, True, True),
+        ("hu_duna", True, True, True, True, True, False),
+        ("ru_volga", True, True, True, True, False, False),  # no surveys
+        ("us_northstar", True, True, True, True, True, True),
+    ]
+    no_ivr = quarters.filter(pl.col("vendor_id").is_in(["hu_duna", "ru_volga"]))
+    assert (no_ivr["handled"] == no_ivr["answered"]).all()
+    assert no_ivr["self_service"].to_list() == [0, 0, 0, 0]
+
+
+@pytest.mark.slow
+def test_contract_credits_tell_the_demo_story(ingested: Path, regenerated: Path) -> None:
+    from scorecard.db import connect
+    from scorecard.review import contract_credits
+
+    ws = load_workspace(regenerated)
+    con = connect(ingested, read_only=True)
+    try:
+        credits = {
+            v.vendor_id: contract_credits(con, v.vendor_id, parse_contract(v.contract, v.vendor_id))
+            for v in ws.vendors
+        }
+    finally:
+        con.close()
+
+    def missed(vendor_id: str) -> dict[str, list[str]]:
+        a = credits[vendor_id].attainment.filter(pl.col("status") == "missed")
+        return {
+            kpi: a.filter(pl.col("kpi") == kpi)["period"].to_list()
+            for kpi in a["kpi"].unique(maintain_order=True)
+        }
+
+    months = [f"2026-0{m}" for m in range(1, 7)]
+    assert missed("us_northstar") == {}
+    assert missed("cn_hanyu") == {
+        "service_level": months,
+        "abandon_rate": months,
+        "asa_s": ["2026-02", "2026-04", "2026-05", "2026-06"],
+        "blockage_rate": months[1:],
+        "csat_rate": months,
+    }
+    assert missed("hu_duna") == {  # Duna plans for a lower service level in Q2
+        "service_level": ["2026-04", "2026-06"],
+        "abandon_rate": ["2026-04", "2026-05", "2026-06"],
+    }
+    assert missed("fr_lumiere") == {"abandon_rate": months[:3], "csat_rate": ["2026-03"]}
+    assert missed("ru_volga") == {"abandon_rate": ["2026-01", "2026-04"]}
+
+    # Hanyu owes the whole 10 % at-risk cap every month: 10 % due in January (service level 5 +
+    # abandonment 3 + CSAT 2), 14 % or 12 % after, capped.
+    cn = credits["cn_hanyu"].monthly
+    assert cn["credits_owed"].to_list() == pytest.approx(cn["cap"].to_list(), abs=1e-6)
+    assert (cn["credits_due"] / cn["cap"]).round(6).to_list() == [1.0, 1.4, 1.2, 1.4, 1.4, 1.4]
+    # Lumière earns back its March abandonment credit after meeting the target in April and May.
+    fr = credits["fr_lumiere"]
+    back = fr.attainment.filter(pl.col("back_in").is_not_null())
+    assert back.select("kpi", "period", "back_in").rows() == [("abandon_rate", "2026-03", "2026-05")]
+    march = fr.lines.filter((pl.col("month") == "2026-03") & (pl.col("kpi") == "abandon_rate"))
+    assert fr.monthly["earned_back"].to_list() == [0.0, 0.0, 0.0, 0.0, march["credit_owed"].item(), 0.0]

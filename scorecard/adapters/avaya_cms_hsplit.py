@@ -16,8 +16,10 @@ split/skill tables; documentation.avaya.com, CMS R21 dictionary, and the CentreV
   the ACD's local time (the vendor's time zone).
 
 NULL, never a guess: `self_service` (a split table never sees calls that ended in the vector/IVR; that
-is in the VDN tables), and `short_abandoned` / `short_abandon_s` unless `abandon_bucket_edges_s` (the
-PERIOD1..PERIOD9 of the split's call profile) is configured and one edge is `short_abandon_s − 1`.
+is in the VDN tables) unless the option `no_ivr = true` states that the line has no IVR self-service
+(then it is 0, so handled = answered); and `short_abandoned` / `short_abandon_s` unless
+`abandon_bucket_edges_s` (the PERIOD1..PERIOD9 of the split's call profile) is configured and one edge
+is `short_abandon_s − 1`.
 
 Sources: https://documentation.avaya.com/ (CMS R21 "Database Items and Calculations": ABNCALLS,
 ABNCALLS1-10, SLVLABNS, ACWTIME, ANSTIME, INTRVL) and the CentreVu CMS ODBC manual, split/skill items.
@@ -87,13 +89,16 @@ class AvayaCmsHsplit(Adapter):
 
     format = FORMAT
     tables = frozenset({"intervals"})
-    options = frozenset({"abandon_bucket_edges_s", "short_abandon_s", "date_format", "program_names"})
+    options = frozenset(
+        {"abandon_bucket_edges_s", "short_abandon_s", "date_format", "program_names", "no_ivr"}
+    )
 
     def read(self, path: Path, export: ExportConfig, vendor: VendorConfig) -> AdapterOutput:
         """Read one hsplit export (CSV or XLSX, column names in any case)."""
         short = short_abandon_bucket(export)
         names = rd.option(export, FORMAT, "program_names", dict, {})
         date_format = rd.option(export, FORMAT, "date_format", str, "%Y-%m-%d")
+        no_ivr = rd.option(export, FORMAT, "no_ivr", bool, False)
         raw = rd.read_table(path, export)
         raw = raw.rename({c: c.lower() for c in raw.columns if c != rd.SOURCE_ROW})
         self.require_columns(path, [c for c in raw.columns if c != rd.SOURCE_ROW], REQUIRED)
@@ -130,6 +135,7 @@ class AvayaCmsHsplit(Adapter):
             pl.col("slvlabns").alias("abandoned_in_sl"),
             short_abandoned.alias("short_abandoned"),
             (pl.col("busycalls") + pl.col("disccalls")).alias("blocked"),
+            pl.lit(0 if no_ivr else None, pl.Int64).alias("self_service"),
             pl.col("targetseconds").alias("sl_threshold_s"),
             short_s.alias("short_abandon_s"),
             pl.col("anstime").alias("answered_wait_s"),

@@ -22,7 +22,8 @@ Abandoned Calls, and Overflow Calls" and "Network Queuing and Reporting"):
 - OverflowOut (sent to another call type) is neither answered nor abandoned here: not counted.
 
 NULL, never a guess: blocked, self_service, transferred (no such counts in this table), short abandons,
-and the service-level split without `sl_threshold_s`. The interval length is the row's
+and the service-level split without `sl_threshold_s`. With the option `no_ivr = true` (the line has no
+IVR self-service) self_service is 0, so handled = answered. The interval length is the row's
 `ReportingInterval` (minutes) when present, else the option `interval_minutes` (UCCE's default, 30).
 
 Sources: cisco.com "Reporting Concepts for Cisco Unified ICM/Contact Center Enterprise" 11.5-12.6
@@ -65,7 +66,7 @@ class CiscoUcceCallTypeInterval(Adapter):
 
     format = FORMAT
     tables = frozenset({"intervals"})
-    options = frozenset({"sl_threshold_s", "interval_minutes", "program_names"})
+    options = frozenset({"sl_threshold_s", "interval_minutes", "program_names", "no_ivr"})
 
     def read(self, path: Path, export: ExportConfig, vendor: VendorConfig) -> AdapterOutput:
         """Read one Call_Type_Interval export (CSV or XLSX)."""
@@ -77,6 +78,7 @@ class CiscoUcceCallTypeInterval(Adapter):
                 f"(the UCCE reporting interval); got {minutes!r}."
             )
         names = rd.option(export, FORMAT, "program_names", dict, {})
+        no_ivr = rd.option(export, FORMAT, "no_ivr", bool, False)
         raw = rd.read_table(path, export)
         found = [c for c in raw.columns if c != rd.SOURCE_ROW]
         self.require_columns(path, found, REQUIRED)
@@ -112,6 +114,7 @@ class CiscoUcceCallTypeInterval(Adapter):
             (pl.col("ServiceLevelCalls") if in_sl else pl.lit(None)).alias("answered_in_sl"),
             abandoned.alias("abandoned"),
             (pl.col("ServiceLevelAband") if in_sl else pl.lit(None)).alias("abandoned_in_sl"),
+            pl.lit(0 if no_ivr else None, pl.Int64).alias("self_service"),
             pl.lit(sl_threshold).alias("sl_threshold_s"),
             pl.col("AnswerWaitTime").alias("answered_wait_s"),
             abandon_wait.alias("abandoned_wait_s"),

@@ -18,6 +18,11 @@ ABANDONED`.
   else NULL (unknown); only for answered calls.
 - caller_key: sha256 of ANI (first 16 hex characters), never the raw number; program: the column named
   by `program_column` (CAMPAIGN by default, or SKILL); agent_id: AGENT.
+- "No agent": an empty AGENT, or one of the placeholders Five9 writes when no agent is attached to the
+  row (`no_agent_values`, default `[None]` and `[Deleted]`, any case). Such a row is never answered and
+  has no agent_id.
+- revenue: the column named by `revenue_column` (a call variable such as `Sale.Amount`, the sale in the
+  vendor's currency) read with the export's decimal mark; empty = no sale. Without the option, NULL.
 
 Sources: Five9 "Call Segment Reference" (Dashboards and Reports User's Guide, 2020: how call legs map
 to a call log row) and the Five9 Configuration Web Services reference, data type `callType` (INBOUND,
@@ -33,7 +38,7 @@ import polars as pl
 from scorecard.adapters import readers as rd
 from scorecard.adapters.base import Adapter, AdapterOutput, register
 from scorecard.config import ExportConfig, VendorConfig
-from scorecard.errors import ConfigError
+from scorecard.errors import AdapterError, ConfigError
 
 FORMAT = "five9_call_log"
 DURATIONS = ["QUEUE WAIT TIME", "TALK TIME", "HOLD TIME", "AFTER CALL WORK TIME"]
@@ -52,6 +57,8 @@ REQUIRED = [
 ]
 TIMESTAMP_FORMAT = "%a, %d %b %Y %H:%M:%S"
 HINTS = {c: " (hh:mm:ss)" for c in DURATIONS}
+#: AGENT values that mean no agent took the call (compared case-insensitively; empty cells too).
+NO_AGENT_VALUES = ["[None]", "[Deleted]"]
 
 
 def _lower_list(export: ExportConfig, key: str, default: list[str]) -> list[str]:
@@ -74,6 +81,8 @@ class Five9CallLog(Adapter):
             "blocked_dispositions",
             "resolved_dispositions",
             "unresolved_dispositions",
+            "revenue_column",
+            "no_agent_values",
         }
     )
 
@@ -89,8 +98,16 @@ class Five9CallLog(Adapter):
         blocked = _lower_list(export, "blocked_dispositions", [])
         resolved = _lower_list(export, "resolved_dispositions", [])
         unresolved = _lower_list(export, "unresolved_dispositions", [])
+        no_agent = _lower_list(export, "no_agent_values", NO_AGENT_VALUES)
+        revenue = rd.option(export, FORMAT, "revenue_column", str)
         raw = rd.read_table(path, export)
-        self.require_columns(path, [c for c in raw.columns if c != rd.SOURCE_ROW], REQUIRED)
+        found = [c for c in raw.columns if c != rd.SOURCE_ROW]
+        self.require_columns(path, found, REQUIRED)
+        if revenue is not None and revenue not in found:
+            raise AdapterError(
+                f"{path}: column {revenue!r} named by option 'revenue_column' of format '{FORMAT}' is not "
+                f"in the file. Found: {', '.join(found)}. Fix the option in vendor.toml."
+            )
         raw = raw.filter(pl.col("CALL TYPE").str.to_lowercase().is_in(inbound))
 
         fmt = export.timestamp_format or TIMESTAMP_FORMAT
@@ -99,15 +116,20 @@ class Five9CallLog(Adapter):
             "CALL ID",
             "CAMPAIGN",
             "SKILL",
-            "AGENT",
+            pl.when(pl.col("AGENT").str.to_lowercase().is_in(no_agent))
+            .then(None)
+            .otherwise(pl.col("AGENT"))
+            .alias("AGENT"),
             "ANI",
             pl.col("DISPOSITION").str.to_lowercase().alias("disposition"),
             rd.timestamp("TIMESTAMP", vendor.timezone, fmt),
             *(rd.duration_s(c).alias(c) for c in DURATIONS),
             rd.integer("TRANSFERS", export.decimal),
             rd.boolean("ABANDONED").alias("ABANDONED"),
+            (rd.number(revenue, export.decimal) if revenue else pl.lit(None, pl.Float64)).alias("revenue"),
         )
         sources = {c: [c] for c in ["TIMESTAMP", *DURATIONS, "TRANSFERS", "ABANDONED"]}
+        sources |= {"revenue": [revenue]} if revenue else {}
         problems = rd.parse_failures(raw, parsed, sources, HINTS | {"TIMESTAMP": f" (expected like {fmt})"})
 
         reached_skill = pl.col("SKILL").is_not_null() | (pl.col("QUEUE WAIT TIME") > 0)
@@ -144,5 +166,6 @@ class Five9CallLog(Adapter):
             .alias("resolved"),
             rd.hashed("ANI").alias("caller_key"),
             pl.col("AGENT").alias("agent_id"),
+            "revenue",
         )
         return AdapterOutput(rd.canonical_frame(frame, "calls"), problems=problems)

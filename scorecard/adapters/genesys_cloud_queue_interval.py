@@ -22,7 +22,9 @@ performance views", FAQ "What do abandons include", and the analytics API metric
 NULL, never a guess: `answered_in_sl` / `sl_threshold_s` without `sl_threshold_s`; `abandoned_in_sl`
 (no such metric); `short_abandoned` / `short_abandon_s` unless `tShortAbandon.count` is exported and
 the option `short_abandon_s` states the org's threshold; `blocked` and `self_service` (a queue
-aggregate never sees calls that did not enter the queue). Flow-outs are neither answered nor abandoned.
+aggregate never sees calls that did not enter the queue; with the option `no_ivr = true`, the line has
+no IVR self-service and self_service is 0, so handled = answered). Flow-outs are neither answered nor
+abandoned.
 
 Sources: https://help.mypurecloud.com/articles/metric-definitions/,
 https://help.mypurecloud.com/faqs/what-do-abandons-include-in-genesys-cloud/ ("The abandon rate does
@@ -55,13 +57,14 @@ class GenesysCloudQueueInterval(Adapter):
 
     format = FORMAT
     tables = frozenset({"intervals"})
-    options = frozenset({"sl_threshold_s", "short_abandon_s", "media_types"})
+    options = frozenset({"sl_threshold_s", "short_abandon_s", "media_types", "no_ivr"})
 
     def read(self, path: Path, export: ExportConfig, vendor: VendorConfig) -> AdapterOutput:
         """Read one flat aggregate export (CSV or XLSX); rows of other media types are left out."""
         sl_threshold = rd.option(export, FORMAT, "sl_threshold_s", (int, float))
         short_s = rd.option(export, FORMAT, "short_abandon_s", (int, float))
         media = [m.lower() for m in rd.option(export, FORMAT, "media_types", list, ["voice"])]
+        no_ivr = rd.option(export, FORMAT, "no_ivr", bool, False)
         raw = rd.read_table(path, export)
         found = [c for c in raw.columns if c != rd.SOURCE_ROW]
         self.require_columns(path, found, REQUIRED)
@@ -105,6 +108,7 @@ class GenesysCloudQueueInterval(Adapter):
             ).alias("answered_in_sl"),
             pl.col("tAbandon.count").alias("abandoned"),
             (pl.col("tShortAbandon.count") if has_short else pl.lit(None)).alias("short_abandoned"),
+            pl.lit(0 if no_ivr else None, pl.Int64).alias("self_service"),
             pl.lit(sl_threshold).alias("sl_threshold_s"),
             pl.lit(short_s if has_short else None).alias("short_abandon_s"),
             pl.col("tAnswered.sum").alias("answered_wait_s"),

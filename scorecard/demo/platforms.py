@@ -25,6 +25,8 @@ FIVE9_RESOLVED = ("Résolu", "Information donnée")
 FIVE9_UNRESOLVED = ("Non résolu", "Escalade niveau 2")
 FIVE9_BLOCKED = "Saturation - ligne occupée"
 FIVE9_SELF_SERVICE = "SVI - réponse automatique"
+#: The call variable carrying the sale amount in Lumière's call log.
+FIVE9_REVENUE = "Vente.Montant"
 CN_OUTCOME_CODES = {"answered": "01", "abandoned": "02", "blocked": "03", "self_service": "04"}
 CN_OUTCOME_TEXT = {"01": "人工接通", "02": "排队放弃", "03": "线路忙", "04": "IVR自助"}
 CN_HEADER = [
@@ -152,7 +154,7 @@ def five9_call_log(spec: VendorSpec, calls: pl.DataFrame, rng: np.random.Generat
     header = [
         "CALL ID", "TIMESTAMP", "CAMPAIGN", "SKILL", "CALL TYPE", "AGENT", "DISPOSITION", "ANI",
         "IVR TIME", "QUEUE WAIT TIME", "TALK TIME", "HOLD TIME", "AFTER CALL WORK TIME", "TRANSFERS",
-        "ABANDONED", "Vente.Montant",
+        "ABANDONED", FIVE9_REVENUE,
     ]  # fmt: skip
     return csv_bytes(header, rows, ",", "\r\n", "utf-8")
 

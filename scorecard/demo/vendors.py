@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 #: The simulated period (vendor-local dates, inclusive): 2026-Q1 and 2026-Q2.
 START = date(2026, 1, 1)
@@ -43,7 +44,9 @@ class VendorSpec:
     #: Trunks = ceil(peak agents x ratio) + extra; None = no trunk limit (a cloud platform).
     trunk_ratio: float | None
     trunk_extra: int
+    #: Time in the IVR before queueing (a greeting only when the line has no IVR self-service).
     ivr_s: tuple[float, float]
+    #: Share of callers served by the IVR alone; 0 = no IVR self-service (interval exports set `no_ivr`).
     self_service_rate: float
     patience_s: float
     talk_s: float
@@ -74,6 +77,9 @@ class VendorSpec:
     #: Tables this vendor sends (besides its calls or interval reports).
     sends: frozenset[str] = field(default_factory=frozenset)
     agent_names: tuple[str, ...] = ()
+    #: The pilot contract: the `[contract]` table of vendor.toml (docs/contract.md), only on KPIs the
+    #: vendor's exports can supply.
+    contract: dict[str, Any] = field(default_factory=dict)
 
 
 WEEKDAYS_SAT = ((8.0, 20.0),) * 5 + ((9.0, 13.0), None)
@@ -82,6 +88,20 @@ CDR_TABLES = frozenset({"surveys", "quality", "agent_time", "costs"})
 
 def _days(month: int, *days: int) -> tuple[date, ...]:
     return tuple(date(2026, month, d) for d in days)
+
+
+def _term(
+    kpi: str, target: float | list[float], credit_pct: float, period: str | None = None, earn_back: int = 0
+) -> dict[str, Any]:
+    """One `[[contract.terms]]` table: the KPI must meet `target` each period or `credit_pct` % is owed."""
+    term: dict[str, Any] = {"kpi": kpi, "target": target}
+    term |= {"period": period} if period else {}
+    term["credit_pct"] = credit_pct
+    return term | ({"earn_back_months": earn_back} if earn_back else {})
+
+
+#: The service terms every pilot contract starts from: 80 % in 20 s, 5 % abandonment, 30 s ASA.
+SLA_TERMS = (_term("service_level", 0.80, 5), _term("abandon_rate", 0.05, 3), _term("asa_s", 30, 2))
 
 
 # One line per concern: identity; calendar; demand and staffing; IVR and callers; handling; feedback;
@@ -101,6 +121,10 @@ VENDORS: tuple[VendorSpec, ...] = (
         backoffice_share=0.6, sale_rate=0.09, sale_mean=140,
         price_answered=7.40, price_self_service=1.10, monthly_fee=2500, credits=((3, 0.04),),
         sends=CDR_TABLES,
+        contract={"at_risk_cap_pct": 12, "terms": [
+            *SLA_TERMS, _term("csat_rate", 0.85, 2), _term("qa_score", 85, 1),
+            _term("fcr_rate", 0.80, 2, period="quarter"),
+        ]},
         agent_names=(
             "jsmith", "mgarcia", "dlee", "apatel", "kjohnson", "rnguyen", "bwilliams", "tbrown", "lmartinez",
             "sdavis", "cmiller", "ewilson", "janderson", "ptaylor", "athomas", "hmoore", "njackson", "owhite",
@@ -119,6 +143,10 @@ VENDORS: tuple[VendorSpec, ...] = (
         backoffice_share=0.5, sale_rate=0.06, sale_mean=85,
         price_answered=5.20, price_self_service=0.90, monthly_fee=0, credits=((2, 0.05),),
         sends=CDR_TABLES,
+        contract={"at_risk_cap_pct": 10, "terms": [
+            SLA_TERMS[0], _term("abandon_rate", 0.05, 3, earn_back=2), SLA_TERMS[2],
+            _term("csat_rate", 0.80, 2),
+        ]},
         agent_names=(
             "camille.martin", "lucas.bernard", "lea.dubois", "hugo.thomas", "chloe.robert", "louis.richard",
             "emma.petit", "nathan.durand", "manon.leroy", "theo.moreau", "ines.simon", "jules.laurent",
@@ -140,6 +168,9 @@ VENDORS: tuple[VendorSpec, ...] = (
         backoffice_share=0.3, sale_rate=0.0, sale_mean=0,
         price_answered=19.50, price_self_service=3.00, monthly_fee=0, credits=((2, 0.06), (5, 0.05)),
         sends=CDR_TABLES, agent_names=tuple(f"{n:04d}" for n in range(1001, 1031)),
+        contract={"at_risk_cap_pct": 10, "terms": [
+            *SLA_TERMS, _term("blockage_rate", 0.02, 2), _term("csat_rate", 0.70, 2),
+        ]},
     ),
     VendorSpec(
         vendor_id="hu_duna", name="Duna Ügyfélszolgálat Kft.", country="HU", timezone="Europe/Budapest",
@@ -147,13 +178,16 @@ VENDORS: tuple[VendorSpec, ...] = (
         programs=(("Számlázás", 0.55), ("Műszaki támogatás", 0.45)), hours=WEEKDAYS_SAT,
         holidays=(*_days(1, 1, 2), *_days(4, 3, 6), *_days(5, 1, 25)), holiday_factor=0.0,
         calls_per_day=420, staffing=(0.75, 0.6), forecast=(1.0, 1.0), absence_rate=0.05,
-        trunk_ratio=1.4, trunk_extra=1, ivr_s=(20, 60), self_service_rate=0.10, patience_s=220,
+        trunk_ratio=1.4, trunk_extra=1, ivr_s=(4, 9), self_service_rate=0.0, patience_s=220,
         talk_s=310, hold_s=30, acw_s=55, transfer_rate=0.03, resolve_rate=0.84,
         unqueued_program=None, resolution_s=0.001,
         survey_rate=0.10, csat_base=3.7, qa_per_week=3.0, qa_mean=82, adherence_slip_s=900,
         backoffice_share=0.5, sale_rate=0.0, sale_mean=0,
-        price_answered=1650.0, price_self_service=300.0, monthly_fee=0, credits=((5, 0.03),),
+        price_answered=1650.0, price_self_service=0.0, monthly_fee=0, credits=((5, 0.03),),
         sends=CDR_TABLES,
+        contract={"at_risk_cap_pct": 10, "terms": [
+            *SLA_TERMS, _term("csat_rate", 0.80, 2), _term("adherence_rate", 0.90, 1),
+        ]},
         agent_names=(
             "nagy.anna", "kovacs.peter", "toth.eszter", "szabo.gabor", "horvath.reka", "varga.zoltan",
             "kiss.judit", "molnar.balazs", "nemeth.katalin", "farkas.laszlo", "balogh.dora", "papp.tamas",
@@ -167,13 +201,16 @@ VENDORS: tuple[VendorSpec, ...] = (
         holidays=(*_days(1, *range(1, 10)), *_days(2, 23), *_days(3, 9), *_days(5, 1, 11), *_days(6, 12)),
         holiday_factor=0.0,
         calls_per_day=480, staffing=(0.7, 0.7), forecast=(1.0, 1.0), absence_rate=0.06,
-        trunk_ratio=1.3, trunk_extra=1, ivr_s=(20, 50), self_service_rate=0.06, patience_s=240,
+        trunk_ratio=1.3, trunk_extra=1, ivr_s=(4, 9), self_service_rate=0.0, patience_s=240,
         talk_s=290, hold_s=30, acw_s=40, transfer_rate=0.03, resolve_rate=0.82,
         unqueued_program=None, resolution_s=1,
         survey_rate=0.0, csat_base=3.5, qa_per_week=0.0, qa_mean=80, adherence_slip_s=900,
         backoffice_share=0.5, sale_rate=0.0, sale_mean=0,
-        price_answered=340.0, price_self_service=60.0, monthly_fee=0, adjustments=((4, 18500.0),),
+        price_answered=340.0, price_self_service=0.0, monthly_fee=0, adjustments=((4, 18500.0),),
         sends=frozenset({"costs"}), agent_names=tuple(f"agent{n:03d}" for n in range(101, 129)),
+        contract={"at_risk_cap_pct": 12, "terms": [
+            *SLA_TERMS, _term("blockage_rate", 0.02, 1), _term("aht_s", [180, 600], 0),
+        ]},
     ),
 )
 # fmt: on

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -79,7 +80,7 @@ PLATFORMS: dict[str, Platform] = {
         lambda spec, calls, rng, grid: platforms.five9_call_log(spec, calls, rng),
         {"program_column": "CAMPAIGN", "resolved_dispositions": list(platforms.FIVE9_RESOLVED),
          "unresolved_dispositions": list(platforms.FIVE9_UNRESOLVED),
-         "blocked_dispositions": [platforms.FIVE9_BLOCKED]},
+         "blocked_dispositions": [platforms.FIVE9_BLOCKED], "revenue_column": platforms.FIVE9_REVENUE},
     ),
     "mapped": Platform(
         "calls", "mapped", "cdr/cdr_{month}.csv",
@@ -154,8 +155,20 @@ def vendor_toml(spec: VendorSpec, exports: list[tuple[str, str, str, dict[str, o
             f"files = {_toml_value(files)}",
         ]
         lines += [line for k, v in options.items() for line in _toml_option(k, v)]
+    lines += contract_toml(spec.contract)
     extra = VENDOR_TOML_EXTRA.get(spec.vendor_id, "").strip()
     return ("\n".join(lines) + ("\n\n" + extra if extra else "") + "\n").encode("utf-8")
+
+
+def contract_toml(contract: dict[str, Any]) -> list[str]:
+    """The `[contract]` table and its `[[contract.terms]]` as TOML lines (none for no contract)."""
+    if not contract:
+        return []
+    lines = ["", "[contract]"]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in contract.items() if k != "terms"]
+    for term in contract.get("terms", []):
+        lines += ["", "[[contract.terms]]", *(f"{k} = {_toml_value(v)}" for k, v in term.items())]
+    return lines
 
 
 def _month(m: int) -> str:
@@ -175,7 +188,9 @@ def vendor_files(data: VendorData, vendor_no: int, seed: int = DEFAULT_SEED) -> 
         path = platform.pattern.format(month=_month(m))
         files[f"{root}/{path}"] = platform.writer(spec, month_calls, rng, month_grid)
     glob = platform.pattern.format(month="*")
-    exports = [(platform.table, platform.format, glob, platform.options)]
+    # An interval report cannot see IVR self-service: a line without any says so explicitly.
+    no_ivr = {"no_ivr": True} if platform.table == "intervals" and spec.self_service_rate == 0 else {}
+    exports = [(platform.table, platform.format, glob, platform.options | no_ivr)]
     locale = LOCALES[spec.vendor_id]
     for table, (pattern, ts) in CANONICAL_FILES.items():
         frame = data.tables.get(table)
@@ -240,7 +255,14 @@ def readme(data: dict[str, VendorData]) -> bytes:
         "expensive), `cn_hanyu` is cheap and understaffed (worst service level and abandonment, busy",
         "signals, lowest cost per call), `fr_lumiere` and `hu_duna` are balanced (Lumière improves in Q2,",
         "Duna slips), and `ru_volga` sends only Avaya interval reports and invoices. `hu_duna` and",
-        "`ru_volga` send interval reports, which cannot show every component a call record shows.",
+        "`ru_volga` send interval reports, which cannot show every component a call record shows; their",
+        "lines have no IVR self-service, which their exports state with `no_ivr = true`, so that handled",
+        "calls and cost per call are known.",
+        "",
+        "Each vendor.toml carries the pilot contract (`[contract]`, docs/contract.md): service level,",
+        "abandonment and speed of answer for everyone, plus terms on what each vendor's data can show.",
+        "`cn_hanyu` misses most terms and owes capped credits every month, `hu_duna` misses terms in Q2,",
+        "and `fr_lumiere` earns back its March abandonment credit in May.",
         "",
     ]
     return "\n".join(lines).encode("utf-8")
