@@ -1,0 +1,77 @@
+-- int_call_components
+-- Grain: one row per call (vendor_id x call_id).
+-- Definition: each call's contribution (0/1 counts, seconds, base-currency revenue) to the additive
+--   components of DESIGN.md "KPI definitions", under the thresholds of stg_settings. A part the
+--   call cannot tell (e.g. wait_s NULL on an answered call) is NULL, never 0. Repeat-contact FCR
+--   uses the next call of the same caller_key to the same vendor, whatever its outcome.
+-- Depends on: stg_calls, stg_settings, stg_vendors, stg_fx_rates, int_vendor_sources
+create or replace view int_call_components as
+with calls as (
+    select
+        c.*,
+        f.has_revenue as vendor_reports_revenue,
+        case when c.caller_key is not null then lead(c.arrived_at) over (
+            partition by c.vendor_id, c.caller_key order by c.arrived_at, c.call_id
+        ) end as next_caller_arrived_at,
+        s.sl_threshold_s as workspace_sl_s,
+        s.short_abandon_s as workspace_short_s,
+        s.fcr_repeat_days,
+        v.currency,
+        case
+            when v.currency = s.base_currency then 1::double
+            else fx.rate_to_base
+        end as rate_to_base
+    from stg_calls as c
+    cross join stg_settings as s
+    join int_vendor_sources as f on f.vendor_id = c.vendor_id
+    left join stg_vendors as v on v.vendor_id = c.vendor_id
+    left join stg_fx_rates as fx on fx.currency = v.currency and fx.month = c.local_month
+),
+
+final as (
+    select
+        vendor_id,
+        call_id,
+        program,
+        local_date,
+        local_month,
+        currency,
+        rate_to_base,
+        cast(outcome = 'answered' as bigint) as answered,
+        cast(outcome = 'abandoned' as bigint) as abandoned,
+        cast(outcome = 'blocked' as bigint) as blocked,
+        cast(outcome = 'self_service' as bigint) as self_service,
+        if(outcome = 'answered', cast(wait_s <= workspace_sl_s as bigint), 0) as answered_in_sl,
+        if(outcome = 'abandoned', cast(wait_s <= workspace_sl_s as bigint), 0) as abandoned_in_sl,
+        if(outcome = 'abandoned', cast(wait_s < workspace_short_s as bigint), 0) as short_abandoned,
+        if(outcome = 'answered', wait_s, 0) as answered_wait_s,
+        if(outcome = 'abandoned', if(wait_s < workspace_short_s, 0, wait_s), 0)
+            as long_abandon_wait_s,
+        if(outcome = 'answered', talk_s, 0) as talk_s,
+        if(outcome = 'answered', hold_s, 0) as hold_s,
+        if(outcome = 'answered', acw_s, 0) as acw_s,
+        if(outcome = 'answered', cast(is_transferred as bigint), 0) as transferred,
+        case
+            when not vendor_reports_revenue then null
+            when outcome = 'answered' then cast(coalesce(revenue, 0) > 0 as bigint)
+            else 0
+        end as sales,
+        case
+            when not vendor_reports_revenue then null
+            when coalesce(revenue, 0) = 0 then 0
+            else revenue * rate_to_base
+        end as revenue_base,
+        cast(outcome = 'answered' and coalesce(is_resolved, false) as bigint)
+            as fcr_disposition_resolved,
+        cast(outcome = 'answered' and is_resolved is not null as bigint) as fcr_disposition_n,
+        cast(
+            outcome = 'answered' and caller_key is not null and (
+                next_caller_arrived_at is null
+                or next_caller_arrived_at > arrived_at + to_days(fcr_repeat_days)
+            ) as bigint
+        ) as fcr_repeat_resolved,
+        cast(outcome = 'answered' and caller_key is not null as bigint) as fcr_repeat_n
+    from calls
+)
+
+select * from final

@@ -1,0 +1,22 @@
+-- kpi_table
+-- Grain: one row per vendor_id x period at the grain asked (day, week, month, quarter, year, all).
+-- Definition: the KPI output of DESIGN.md: vendor_id, period, the volumes, then
+--   catalogue.KPI_COLUMNS. Optional scope: vendor_ids (list), start_date and end_date (inclusive
+--   local dates). Usage: select * from kpi_table('quarter', vendor_ids := ['acme']).
+-- Depends on: kpi_values
+create or replace macro kpi_table(
+    grain, vendor_ids := null, start_date := null, end_date := null
+) as table
+with kpis as (
+    select * from kpi_values(
+        grain, by_program := false, vendor_ids := vendor_ids, start_date := start_date,
+        end_date := end_date
+    )
+),
+
+final as (
+    select * exclude (program)
+    from kpis
+)
+
+select * from final

@@ -1,0 +1,212 @@
+"""Apply the SQL of `queries/` to a DuckDB connection, in dependency order.
+
+Every `.sql` file holds one `create or replace view|macro <name> ...` statement and opens with a header
+(STYLE.md): `-- <name>`, `-- Grain: ...`, `-- Definition: ...`, `-- Depends on: a, b` (comment lines
+starting with `--   ` continue the field above). The Depends-on names that are other query files order
+the statements; the others must be tables of `scorecard.db`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from scorecard.errors import DatabaseError, ScorecardError
+
+#: Query folders in layer order, and the file-name prefix each one requires ("" = any name).
+LAYERS: dict[str, str] = {"staging": "stg_", "intermediate": "int_", "kpi": "", "audits": "assert_"}
+
+_HEADER_FIELDS = ("Grain", "Definition", "Depends on")
+_CREATE = re.compile(r"^create or replace (view|macro) (\w+)\b", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class QueryFile:
+    """One parsed query file: its object, layer, header fields and SQL text."""
+
+    name: str
+    layer: str
+    path: Path
+    kind: str
+    grain: str
+    definition: str
+    depends_on: tuple[str, ...]
+    sql: str
+
+
+def queries_dir() -> Path:
+    """The `queries/` folder: at the repository root, or `scorecard/_queries` inside a wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "queries", here / "_queries"):
+        if candidate.is_dir():
+            return candidate
+    raise ScorecardError(
+        f"No SQL query folder found at {here.parent / 'queries'} or {here / '_queries'}; "
+        "reinstall the package."
+    )
+
+
+def _parse_header(path: Path, text: str) -> dict[str, str]:
+    """The header fields of a query file (the leading `--` comment block)."""
+    fields: dict[str, str] = {}
+    current: str | None = None
+    for line in text.splitlines():
+        if not line.startswith("--"):
+            break
+        body = line[2:]
+        if "name" not in fields:
+            fields["name"] = body.strip()
+            continue
+        key, sep, value = body.strip().partition(":")
+        if sep and key in _HEADER_FIELDS and body.startswith(" ") and not body.startswith("   "):
+            current = key
+            fields[key] = value.strip()
+        elif current is not None and body.startswith("   "):
+            fields[current] = f"{fields[current]} {body.strip()}"
+        else:
+            raise ScorecardError(f"{path}: unexpected header line {line!r}")
+    missing = [f for f in ("name", *_HEADER_FIELDS) if f not in fields]
+    if missing:
+        raise ScorecardError(f"{path}: header lacks {', '.join(missing)}; see STYLE.md for the header.")
+    return fields
+
+
+def parse_query_file(path: Path, layer: str) -> QueryFile:
+    """Parse one query file; raise ScorecardError naming the file when its header or statement is off."""
+    text = path.read_text(encoding="utf-8")
+    fields = _parse_header(path, text)
+    created = _CREATE.findall(text)
+    if len(created) != 1:
+        raise ScorecardError(
+            f"{path}: expected exactly one 'create or replace view|macro <name>' statement, "
+            f"found {len(created)}."
+        )
+    kind, name = created[0]
+    if name != path.stem or fields["name"] != path.stem:
+        raise ScorecardError(
+            f"{path}: header names {fields['name']!r} and the statement creates {name!r}; "
+            f"both must equal the file name {path.stem!r}."
+        )
+    raw_deps = fields["Depends on"].strip()
+    deps = () if raw_deps in ("", "(none)") else tuple(d.strip() for d in raw_deps.split(","))
+    return QueryFile(
+        name=name,
+        layer=layer,
+        path=path,
+        kind=kind,
+        grain=fields["Grain"],
+        definition=fields["Definition"],
+        depends_on=deps,
+        sql=text,
+    )
+
+
+def query_files(root: Path | None = None) -> list[QueryFile]:
+    """Every query file under `root` (default `queries_dir()`), in layer then name order."""
+    root = root or queries_dir()
+    files: list[QueryFile] = []
+    for layer in LAYERS:
+        for path in sorted((root / layer).glob("*.sql")):
+            files.append(parse_query_file(path, layer))
+    return files
+
+
+def dependency_order(files: list[QueryFile]) -> list[QueryFile]:
+    """Topological order of `files` by their Depends-on headers (stable: layer, then name)."""
+    by_name = {f.name: f for f in files}
+    ordered: list[QueryFile] = []
+    state: dict[str, str] = {}
+
+    def visit(f: QueryFile, chain: tuple[str, ...]) -> None:
+        if state.get(f.name) == "done":
+            return
+        if state.get(f.name) == "visiting":
+            cycle = " -> ".join((*chain, f.name))
+            raise ScorecardError(f"Query files depend on each other in a cycle: {cycle}")
+        state[f.name] = "visiting"
+        for dep in f.depends_on:
+            if dep in by_name:
+                visit(by_name[dep], (*chain, f.name))
+        state[f.name] = "done"
+        ordered.append(f)
+
+    for f in files:
+        visit(f, ())
+    return ordered
+
+
+def _is_read_only(con: duckdb.DuckDBPyConnection) -> bool:
+    (mode,) = con.execute("select current_setting('access_mode')").fetchall()[0]
+    return str(mode).lower() == "read_only"
+
+
+def _check_tables(con: duckdb.DuckDBPyConnection, files: list[QueryFile]) -> None:
+    """Raise DatabaseError naming the tables the files read that the database lacks."""
+    objects = {f.name for f in files}
+    needed = {d for f in files for d in f.depends_on if d not in objects}
+    found = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    missing = sorted(needed - found)
+    if missing:
+        raise DatabaseError(
+            f"The database lacks the tables {', '.join(missing)} that the KPI views read; "
+            "build it with `scorecard ingest WORKSPACE --db PATH`."
+        )
+
+
+def apply_views(con: duckdb.DuckDBPyConnection, temporary: bool | None = None) -> list[str]:
+    """Create every view and macro of `queries/` in dependency order; return their names in that order.
+
+    `temporary=None` creates temporary objects on a read-only connection (they live as long as the
+    connection and shadow persisted ones) and persistent ones otherwise.
+    """
+    temp = _is_read_only(con) if temporary is None else temporary
+    files = dependency_order(query_files())
+    _check_tables(con, files)
+    names: list[str] = []
+    for f in files:
+        sql = _CREATE.sub(r"create or replace temp \1 \2", f.sql, count=1) if temp else f.sql
+        try:
+            con.execute(sql).fetchall()
+        except duckdb.Error as exc:
+            raise DatabaseError(
+                f"Cannot create {f.kind} {f.name} from {f.path}: {exc}. Is this a database built by "
+                "`scorecard ingest` (it needs the raw and workspace tables)?"
+            ) from exc
+        names.append(f.name)
+    return names
+
+
+@functools.cache
+def _object_names() -> frozenset[str]:
+    return frozenset(f.name for f in query_files())
+
+
+def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Apply the views (temporary) when the connection lacks any of them (e.g. built by an older version)."""
+    present = {
+        r[0]
+        for r in con.execute(
+            "select view_name from duckdb_views() union all "
+            "select function_name from duckdb_functions() where function_type in ('macro', 'table_macro')"
+        ).fetchall()
+    }
+    if not _object_names() <= present:
+        apply_views(con, temporary=True)
+
+
+def run_audits(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
+    """Run every `assert_*` audit; return the offending rows of each audit that found any."""
+    ensure_views(con)
+    failures: dict[str, pl.DataFrame] = {}
+    for f in query_files():
+        if f.layer != "audits":
+            continue
+        rows = con.sql(f"select * from {f.name}").pl()  # name comes from a file name, not a user
+        if rows.height:
+            failures[f.name] = rows
+    return failures

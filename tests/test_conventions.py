@@ -1,0 +1,199 @@
+"""Conventions (STYLE.md): SQL file headers, layers and dependencies; the KPI catalogue, the SQL and
+DESIGN.md agree on every KPI id and formula."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+from kpi_fixtures import add_fx, add_vendor, call, insert, interval, new_db, ready
+
+from scorecard import catalogue
+from scorecard.catalogue import KPI_COLUMNS, KPIS, VOLUME_COLUMNS
+from scorecard.db import TABLES, create_tables
+from scorecard.kpis import daily_components, kpis
+from scorecard.views import LAYERS, QueryFile, queries_dir, query_files
+
+DESIGN = Path(__file__).parents[2] / "shared" / "DESIGN.md"
+FILES = query_files()
+NAMES = {f.name for f in FILES}
+LAYER_RANK = {layer: i for i, layer in enumerate(LAYERS)}
+
+
+def _tables() -> set[str]:
+    con = new_db()
+    create_tables(con)
+    return {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+
+
+TABLE_NAMES = _tables()
+
+
+def _body(f: QueryFile) -> str:
+    """The SQL without comments and string literals."""
+    text = re.sub(r"--[^\n]*", "", f.sql)
+    return re.sub(r"'[^']*'", "''", text)
+
+
+def test_every_folder_holds_only_query_files() -> None:
+    root = queries_dir()
+    assert sorted(p.name for p in root.iterdir() if p.is_dir()) == sorted(LAYERS)
+    assert len(FILES) == len(list(root.rglob("*.sql")))
+
+
+@pytest.mark.parametrize("f", FILES, ids=lambda f: f.name)
+def test_sql_file_header_prefix_and_shape(f: QueryFile) -> None:
+    lines = f.sql.splitlines()
+    assert lines[0] == f"-- {f.path.stem}"
+    assert lines[1].startswith("-- Grain: ")
+    assert f.grain and f.definition
+    assert f.name == f.path.stem
+    assert f.name.startswith(LAYERS[f.layer]), f"{f.path} needs the prefix {LAYERS[f.layer]!r}"
+    if f.layer == "kpi":
+        assert not f.name.startswith(("stg_", "int_", "assert_"))
+    assert 10 <= len(lines) <= 80, f"{f.path} has {len(lines)} lines; keep SQL files to 10-80 lines"
+    long = [i for i, line in enumerate(lines, start=1) if len(line) > 100]
+    assert not long, f"{f.path}: lines {long} are longer than 100 characters"
+    body = _body(f)
+    upper = re.findall(r"\b(SELECT|FROM|WHERE|GROUP|ORDER|JOIN|CREATE|WITH|CASE|WHEN|END|AS)\b", body)
+    assert not upper, f"{f.path}: keywords are lowercase, found {upper}"
+    if f.layer == "audits":
+        assert f.kind == "view"
+    if " as table" in body or f.kind == "view":
+        assert body.rstrip().endswith("select * from final"), f"{f.path} must end with the final CTE"
+
+
+@pytest.mark.parametrize("f", FILES, ids=lambda f: f.name)
+def test_dependencies_exist_are_declared_and_point_down(f: QueryFile) -> None:
+    by_name = {q.name: q for q in FILES}
+    for dep in f.depends_on:
+        assert dep in NAMES or dep in TABLE_NAMES, f"{f.path}: unknown dependency {dep!r}"
+        if dep in by_name:
+            assert LAYER_RANK[by_name[dep].layer] <= LAYER_RANK[f.layer], f"{f.path} depends up on {dep}"
+    body = _body(f)
+    ctes = set(re.findall(r"\b(\w+) as \(", body))
+    words = set(re.findall(r"\b\w+\b", body)) - ctes
+    used = {n for n in (NAMES | TABLE_NAMES) & words if n != f.name}
+    assert used == set(f.depends_on), f"{f.path}: uses {sorted(used)}, declares {sorted(f.depends_on)}"
+
+
+def test_raw_tables_are_read_only_by_staging() -> None:
+    raw = {f"raw_{t}" for t in TABLES}
+    for f in FILES:
+        if raw & set(f.depends_on):
+            assert f.layer == "staging", f.path
+
+
+def test_every_catalogue_kpi_has_a_definition_and_an_output_column() -> None:
+    con = ready(new_db())
+    columns = kpis(con).columns
+    assert columns == ["vendor_id", "period", *VOLUME_COLUMNS, *KPI_COLUMNS]
+    for kpi_id in KPI_COLUMNS:
+        assert catalogue.kpi(kpi_id).definition
+    assert set(KPIS) <= set(KPI_COLUMNS)
+
+
+def test_formula_terms_view_matches_the_catalogue() -> None:
+    con = ready(new_db())
+    rows = con.sql("select kpi, part, component, coefficient from kpi_formula_terms").fetchall()
+    from_sql: dict[str, dict[str, dict[str, float]]] = {}
+    for kpi_id, part, component, coefficient in rows:
+        from_sql.setdefault(kpi_id, {"numerator": {}, "denominator": {}})[part][component] = coefficient
+    expected = {k.id: {"numerator": k.numerator, "denominator": k.denominator} for k in KPIS.values()}
+    assert from_sql == expected
+
+
+@pytest.mark.skipif(not DESIGN.exists(), reason="DESIGN.md not found next to the repository")
+def test_every_kpi_in_design_is_in_the_catalogue() -> None:
+    text = DESIGN.read_text(encoding="utf-8")
+    section = text.split("## KPI definitions", 1)[1].split("\n## ", 1)[0]
+    ids: list[str] = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and cells[0] not in ("id", "---"):
+            ids += [i.strip() for i in cells[0].split(",")]
+    ids += re.findall(r"`(service_level_\w+?)`", section.replace("<variant>", ""))
+    assert len(ids) >= 19
+    assert set(ids) <= set(KPI_COLUMNS), sorted(set(ids) - set(KPI_COLUMNS))
+
+
+def _mixed_db():
+    """Two vendors, several days, every source: call records, an interval report, surveys, QA,
+    agent time, costs in two currencies."""
+    con = new_db(sl_variant="ignore_early_abandons", fcr_method="disposition")
+    add_vendor(con, "acme")
+    add_vendor(con, "beta", currency="USD")
+    add_fx(con, "2026-04", "USD", 0.9)
+    add_fx(con, "2026-05", "USD", 0.8)
+    calls = [
+        call("a1", "answered", 12, arrived_at="2026-04-29 09:00:00", resolved=True, revenue=20.0),
+        call("a2", "answered", 40, arrived_at="2026-04-30 09:00:00", resolved=False, caller_key="x"),
+        call("a3", "abandoned", 3, arrived_at="2026-04-30 10:00:00", caller_key="x"),
+        call("a4", "abandoned", 50, arrived_at="2026-05-01 10:00:00"),
+        call("a5", "blocked", 0, arrived_at="2026-05-01 11:00:00"),
+        call("a6", "self_service", 0, arrived_at="2026-05-02 11:00:00", transferred=True),
+        call("a7", "answered", 7, arrived_at="2026-05-02 12:00:00", transferred=True, caller_key="y"),
+    ]
+    insert(con, "calls", "acme", calls)
+    insert(con, "intervals", "beta", [
+        interval("2026-04-30 10:00:00", answered=20, answered_in_sl=15, abandoned=5, abandoned_in_sl=2,
+                 short_abandoned=0, blocked=2, self_service=3, answered_wait_s=300.0,
+                 abandoned_wait_s=200.0, talk_s=4000.0, hold_s=300.0, acw_s=900.0, transferred=2),
+        interval("2026-05-01 10:00:00", answered=8, answered_in_sl=8, abandoned=1, abandoned_in_sl=1,
+                 short_abandoned=1, answered_wait_s=40.0, abandoned_wait_s=2.0, talk_s=1600.0),
+    ])  # fmt: skip
+    surveys = [
+        {"survey_id": "s1", "call_id": "a1", "responded_at": "2026-04-29 12:00:00", "csat": 5},
+        {"survey_id": "s2", "responded_at": "2026-05-02 12:00:00", "csat": 2, "resolved": False},
+    ]
+    insert(con, "surveys", "acme", surveys)
+    insert(con, "surveys", "beta", [{"survey_id": "t1", "responded_at": "2026-05-01 08:00:00", "csat": 4}])
+    insert(con, "quality", "beta", [
+        {"evaluation_id": "q1", "agent_id": "b", "evaluated_at": "2026-04-30 15:00:00", "score": 70.0},
+        {"evaluation_id": "q2", "agent_id": "b", "evaluated_at": "2026-05-01 15:00:00", "score": 95.0},
+    ])  # fmt: skip
+    agent = {"agent_id": "ag", "scheduled_s": 3600.0, "staffed_s": 3000.0, "handle_s": 1500.0}
+    agent |= {"available_s": 900.0, "in_adherence_s": 3200.0}
+    insert(con, "agent_time", "acme", [agent | {"date": d} for d in ("2026-04-30", "2026-05-01")])
+    insert(con, "costs", "acme", [{"period_start": "2026-04-29", "period_end": "2026-05-02", "amount": 80.0}])
+    insert(
+        con, "costs", "beta", [{"period_start": "2026-04-30", "period_end": "2026-05-01", "amount": 100.0}]
+    )
+    return ready(con)
+
+
+def _catalogue_value(kpi: catalogue.Kpi, totals: dict[str, float | None]) -> float | None:
+    """sum(numerator) / sum(denominator) with the catalogue's coefficients; None if unknown or 0."""
+    parts = []
+    for terms in (kpi.numerator, kpi.denominator):
+        values = [totals[c] for c in terms]
+        if any(v is None for v in values):
+            return None
+        parts.append(sum(coef * v for coef, v in zip(terms.values(), values, strict=True)))
+    return None if parts[1] == 0 else parts[0] / parts[1]
+
+
+@pytest.mark.parametrize("grain", ["month", "all"])
+def test_sql_kpis_equal_the_catalogue_formulas_on_daily_components(grain: str) -> None:
+    con = _mixed_db()
+    days = daily_components(con)
+    from_sql = kpis(con, grain=grain)
+    assert from_sql.height == (4 if grain == "month" else 2)
+    for row in from_sql.iter_rows(named=True):
+        period = row["period"]
+        mine = days.filter(vendor_id=row["vendor_id"])
+        if period != "all":
+            mine = mine.filter(pl.col("local_date").dt.strftime("%Y-%m") == period)
+        totals = {
+            c: (None if mine[c].null_count() else float(mine[c].sum())) for c in catalogue.COMPONENT_COLUMNS
+        }
+        for kpi_id in KPI_COLUMNS:
+            expected = _catalogue_value(catalogue.kpi(kpi_id, "ignore_early_abandons", "disposition"), totals)
+            assert row[kpi_id] == pytest.approx(expected), (row["vendor_id"], period, kpi_id)
+        for volume in VOLUME_COLUMNS:
+            assert row[volume] == totals[volume]
+    # The fixture exercises values as well as NULLs.
+    assert from_sql["service_level"].null_count() < from_sql.height
+    assert from_sql["revenue_per_call"].null_count() > 0
