@@ -74,10 +74,23 @@ def test_cost_per_call_by_quarter() -> None:
 def test_base_currency_costs_need_no_rate() -> None:
     con = new_db()
     add_vendor(con, "acme", currency="EUR")
-    insert(con, "costs", "acme", [{"period_start": "2026-04-01", "period_end": "2026-04-10", "amount": 50.0}])
-    insert(con, "calls", "acme", [call("a"), call("b")])
+    insert(con, "costs", "acme", [{"period_start": "2026-04-11", "period_end": "2026-04-20", "amount": 50.0}])
+    insert(con, "calls", "acme", [call("a"), call("b")])  # both on 15 April
     assert one(ready(con))["cost_per_call"] == 25.0  # 50 EUR / 2 handled
     assert run_audits(con) == {}
+
+
+def test_days_without_cost_coverage_make_cost_per_call_unknown() -> None:
+    con = new_db()
+    add_vendor(con, "acme", currency="EUR")
+    # Costs cover 1–10 April; the calls are on 15 April, a day no invoice covers: unknown, not free.
+    insert(con, "costs", "acme", [{"period_start": "2026-04-01", "period_end": "2026-04-10", "amount": 50.0}])
+    insert(con, "calls", "acme", [call("a"), call("b")])
+    ready(con)
+    assert one(con)["cost_per_call"] is None
+    assert notes(con)["cost_per_call"] == "the cost data does not cover every day of the period"
+    first = kpis(con, grain="day", end="2026-04-10").row(0, named=True)
+    assert first["period"] == "2026-04-01" and first["handled"] == 0  # covered day, no calls
 
 
 def test_missing_fx_rate_makes_cost_null_with_the_currency_and_month() -> None:

@@ -37,6 +37,7 @@ final as (
         when u.component = 'cost_base' and not f.has_costs then 'no cost data'
         when u.component in ('cost_base', 'revenue_base') and x.missing is not null
             then 'no FX rate for ' || x.missing
+        when u.component = 'cost_base' then 'the cost data does not cover every day of the period'
         when u.component in ('sales', 'revenue_base') and not f.has_revenue
             then 'no revenue reported'
         when u.component like 'csat_%' or u.component like 'fcr_survey_%' then
