@@ -3,7 +3,7 @@
 -- Definition: every component of catalogue.COMPONENT_COLUMNS: contacts summed over programs
 --   (strict), all surveys and QA evaluations (with or without a call), agent time and spread costs;
 --   0 on a day without rows of a source the vendor sends, NULL for a source it never sends;
---   cost_base is NULL on a day no cost period covers (unknown, not free).
+--   cost_base is NULL on a day with contacts that no cost period covers (unknown, not free).
 -- Depends on: int_vendor_contact_days, int_survey_days, int_quality_days, int_agent_days,
 --   int_cost_days, int_vendor_sources, int_fill_missing
 create or replace view int_vendor_days as
@@ -25,13 +25,9 @@ quality as (
     group by vendor_id, local_date
 ),
 
-agents as (
-    select * from int_agent_days
-),
+agents as (select * from int_agent_days),
 
-costs as (
-    select * from int_cost_days
-),
+costs as (select * from int_cost_days),
 
 spine as (
     select vendor_id, local_date from contacts
@@ -55,7 +51,10 @@ filled as (
             columns(q.* exclude (vendor_id, local_date))),
         int_fill_missing(a.vendor_id is not null, f.has_agent_time,
             columns(a.* exclude (vendor_id, local_date))),
-        k.cost_base as cost_base  -- a day no cost period covers has an unknown cost, not 0
+        case  -- a day with contacts that no cost period covers has an unknown cost, not 0
+            when k.vendor_id is not null then k.cost_base
+            when c.vendor_id is null and f.has_costs then 0
+        end as cost_base
     from spine as sp
     join int_vendor_sources as f on f.vendor_id = sp.vendor_id
     left join contacts as c on c.vendor_id = sp.vendor_id and c.local_date = sp.local_date
