@@ -17,10 +17,6 @@ _BUILTINS = (
 )
 
 for _name in _BUILTINS:
-    try:
-        importlib.import_module(f"scorecard.adapters.{_name}")
-    except ModuleNotFoundError as _exc:  # not written yet during development
-        if _exc.name != f"scorecard.adapters.{_name}":
-            raise
+    importlib.import_module(f"scorecard.adapters.{_name}")
 
 __all__ = ["REGISTRY", "Adapter", "AdapterOutput", "get_adapter", "register"]
