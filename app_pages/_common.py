@@ -20,8 +20,19 @@ from typing import Any, TypeVar
 import polars as pl
 import streamlit as st
 
-from app_pages import _queries as q
-from scorecard import catalogue, db, kpis, load, presets, scoring, sensitivity, share
+from scorecard import (
+    catalogue,
+    db,
+    intervals,
+    kpis,
+    load,
+    presets,
+    provenance,
+    reported,
+    scoring,
+    sensitivity,
+    share,
+)
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,19 +119,19 @@ READS: dict[str, Callable[..., Any]] = {
     "kpi_notes": kpis.kpi_notes,
     "daily_components": kpis.daily_components,
     "workspace_settings": kpis.workspace_settings,
-    "vendors": q.vendors,
-    "ingest_log": q.ingest_log,
-    "source_files": q.source_files,
-    "provenance": q.provenance,
-    "daily_rows": q.daily_rows,
-    "interval_service": q.interval_service,
-    "reported_vs_recomputed": q.reported_vs_recomputed,
+    "vendors": provenance.vendors,
+    "ingest_log": provenance.ingest_log,
+    "source_files": provenance.source_files,
+    "provenance": provenance.provenance,
+    "daily_rows": provenance.daily_rows,
+    "interval_service": intervals.interval_service,
+    "reported_vs_recomputed": reported.reported_vs_recomputed,
 }
 
 
 @st.cache_data(show_spinner=False)
 def cached(p: Paths, version: float, fn_name: str, *args: Any) -> Any:
-    """A read of the database (a function of `_queries` or `kpis`) cached until the database changes."""
+    """A read of the database (a library function named in `READS`) cached until the database changes."""
     return read(p, READS[fn_name], *args)
 
 
@@ -131,7 +142,7 @@ def get(p: Paths, fn_name: str, *args: Any) -> Any:
 
 @st.cache_data(show_spinner=False)
 def _period_labels(p: Paths, version: float) -> tuple[str, ...]:
-    first, last = read(p, q.date_span)
+    first, last = read(p, provenance.date_span)
     if first is None:
         return ("all",)
     days = pl.date_range(first, last, "1d", eager=True)

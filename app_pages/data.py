@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _common as c
-from scorecard import config, load
+from scorecard import config, load, provenance
 from scorecard.errors import FileValidationError, ScorecardError
 
 ctx = c.ctx()
@@ -35,7 +35,7 @@ st.caption(
 )
 if st.button("Re-read the workspace", icon=":material/sync:"):
     c.run_ingest(p, "Re-reading the workspace")
-    log = c.read(p, c.q.ingest_log)
+    log = c.read(p, provenance.ingest_log)
 st.dataframe(
     log,
     hide_index=True,

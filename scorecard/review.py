@@ -23,6 +23,7 @@ from scorecard.confidence import DEFAULT_LEVEL, wilson_interval
 from scorecard.contract import Contract, Credits, Term, assess, month_range
 from scorecard.errors import ScorecardError
 from scorecard.findings import Finding, base_kpi, findings, side_of
+from scorecard.intervals import interval_service
 from scorecard.kpis import Period, daily_components, kpi_notes, kpis, parse_period, workspace_settings
 from scorecard.presets import Preset, load_preset
 from scorecard.scoring import contributions, ranking
@@ -169,14 +170,12 @@ def interval_attainment(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Share of 30-minute intervals whose service level meets `target`, by month and for the quarter;
     and the profile by half-hour of the day (intervals, share meeting, pooled service level)."""
-    rows = con.sql(
-        "select * from int_interval_attainment where vendor_id = $v and local_date between $s and $e "
-        "and sl_denominator > 0 and service_level is not null",
-        params={"v": vendor_id, "s": quarter.start, "e": quarter.end},
-    ).pl()
+    rows = interval_service(con, None, [vendor_id], quarter.start, quarter.end).filter(
+        pl.col("denominator") > 0, pl.col("service_level").is_not_null()
+    )
     rows = rows.with_columns(
-        pl.col("interval_start_local").dt.strftime("%Y-%m").alias("period"),
-        pl.col("interval_start_local").dt.strftime("%H:%M").alias("time"),
+        pl.col("interval_start").dt.strftime("%Y-%m").alias("period"),
+        pl.col("interval_start").dt.strftime("%H:%M").alias("time"),
         (pl.col("service_level") >= target).alias("meets"),
     )
 
@@ -185,7 +184,7 @@ def interval_attainment(
             pl.len().alias("intervals"),
             pl.col("meets").sum().alias("meeting"),
             (pl.col("meets").sum() / pl.col("service_level").count()).alias("attainment_rate"),
-            (pl.col("sl_numerator").sum() / pl.col("sl_denominator").sum()).alias("service_level"),
+            (pl.col("numerator").sum() / pl.col("denominator").sum()).alias("service_level"),
         )
 
     months = pl.DataFrame({"period": month_range(f"{quarter.start:%Y-%m}", f"{quarter.end:%Y-%m}")})

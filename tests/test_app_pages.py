@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages import _queries as q
 from scorecard import catalogue, db, kpis, load
 from scorecard import format as fmt
+from scorecard.intervals import interval_service
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "app_ws"
@@ -143,7 +143,7 @@ def test_trends_values_are_the_weekly_kpis(app, built):
 
 def test_trends_heatmap_counts_intervals_meeting_the_target(built):
     # west answers slowly over lunch (12-14 h local): its lunch hours meet the 80% target less often.
-    intervals = library(built[1], q.interval_service, "negative", ["west"])
+    intervals = library(built[1], interval_service, "negative", ["west"])
     hours = intervals.with_columns(pl.col("interval_start").dt.hour().alias("hour"))
     lunch = hours.filter(pl.col("hour").is_in([12, 13]), pl.col("denominator") > 0)
     rest = hours.filter(~pl.col("hour").is_in([12, 13]), pl.col("denominator") > 0)

@@ -93,7 +93,7 @@ def test_database_without_the_tables_is_explained() -> None:
         apply_views(con)
     assert str(err.value) == (
         "The database lacks the tables fx_rates, raw_agent_time, raw_calls, raw_costs, raw_intervals, "
-        "raw_quality, raw_surveys, settings, vendors that the KPI views read; "
+        "raw_quality, raw_surveys, reported_kpis, settings, vendors that the KPI views read; "
         "build it with `scorecard ingest WORKSPACE --db PATH`."
     )
 

@@ -2,8 +2,9 @@
 -- Grain: one row per vendor_id x interval_start_local (a 30-minute vendor-local interval).
 -- Definition: service-level components per 30-minute interval, all programs together: call records
 --   bucketed by arrived_at_local, interval-report rows by interval_start_local (a 60-minute row
---   stays one interval); strict sums; service_level under the workspace variant, NULL when a
---   report's thresholds differ from the workspace's (as in int_interval_days).
+--   stays one interval); strict sums; answered_in_sl / abandoned_in_sl NULL when a report's
+--   threshold differs from the workspace's (as in int_interval_days). kpi_interval_service turns
+--   them into the service level under a variant: the one definition for the review and the app.
 -- Depends on: stg_calls, stg_intervals, stg_settings, stg_strict_sum
 create or replace view int_interval_attainment as
 with calls as (
@@ -56,24 +57,12 @@ summed as (
 
 final as (
     select
-        m.vendor_id,
-        m.interval_start_local,
-        cast(m.interval_start_local as date) as local_date,
-        m.answered + m.abandoned as queued,
-        m.* exclude (vendor_id, interval_start_local),
-        case s.sl_variant
-            when 'positive' then m.answered_in_sl + m.abandoned_in_sl
-            else m.answered_in_sl
-        end as sl_numerator,
-        case s.sl_variant
-            when 'answered_only' then m.answered
-            when 'ignore_early_abandons' then m.answered + m.abandoned - m.abandoned_in_sl
-            when 'positive' then m.answered + m.abandoned
-            else m.answered + m.abandoned - m.short_abandoned
-        end as sl_denominator,
-        sl_numerator / nullif(sl_denominator, 0) as service_level
-    from summed as m
-    cross join stg_settings as s
+        vendor_id,
+        interval_start_local,
+        cast(interval_start_local as date) as local_date,
+        answered + abandoned as queued,
+        * exclude (vendor_id, interval_start_local)
+    from summed
 )
 
 select * from final

@@ -3,6 +3,8 @@
 `--format table` prints the definitions in force and one column per vendor x period, KPIs as rows
 (rates in percent, seconds with `s`, money with the base currency), then on stderr why each empty KPI
 is empty. `--format csv|json` prints the raw numbers with exactly the DESIGN.md columns.
+`--compare-reported` prints the vendors' own reported figures next to ours recomputed over the same days
+and program (scorecard.reported).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import duckdb
 import polars as pl
 import typer
 
@@ -20,6 +23,7 @@ from scorecard.catalogue import KPI_COLUMNS, VOLUME_COLUMNS, kpi
 from scorecard.cli._app import app, user_errors
 from scorecard.errors import ScorecardError
 from scorecard.kpis import GRAINS, known_vendors, kpi_notes, kpis, workspace_settings
+from scorecard.reported import reported_vs_recomputed
 from scorecard.views import apply_views
 
 
@@ -103,6 +107,53 @@ def render_notes(notes: pl.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def _shown(kpi_id: str, value: Any, currency: str, sign: bool = False) -> str:
+    """A reported, recomputed or difference value; KPI ids outside the catalogue print as plain numbers."""
+    if value is None:
+        return "—"
+    if kpi_id not in KPI_COLUMNS:
+        return f"{value:+g}" if sign else f"{value:g}"
+    if not sign:
+        return format_value(kpi_id, value, currency)
+    unit = kpi(kpi_id).unit
+    if unit == "rate":
+        return f"{value * 100:+.1f} pp"
+    if unit == "seconds":
+        return f"{value:+,.1f} s"
+    if unit == "currency":
+        return f"{value:+,.2f} {currency}"
+    return f"{value:+,.1f}"
+
+
+def render_reported(frame: pl.DataFrame, currency: str) -> str:
+    """Vendor-reported against recomputed, one aligned row per reported figure."""
+    header = ["vendor", "program", "period", "kpi", "reported", "recomputed", "difference", "definition"]
+    rows = [header]
+    for r in frame.iter_rows(named=True):
+        rows.append(
+            [
+                r["vendor_id"],
+                r["program"] or "(all)",
+                f"{r['period_start']} – {r['period_end']}",
+                r["kpi"],
+                _shown(r["kpi"], r["reported"], currency),
+                _shown(r["kpi"], r["recomputed"], currency),
+                _shown(r["kpi"], r["difference"], currency, sign=True),
+                r["definition"] or "—",
+            ]
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    numeric = {4, 5, 6}
+    out = []
+    for n, row in enumerate(rows):
+        pairs = enumerate(zip(row, widths, strict=True))
+        cells = [c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in pairs]
+        out.append("  ".join(cells).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
 @app.command("kpis")
 @user_errors
 def kpis_command(
@@ -113,10 +164,23 @@ def kpis_command(
     ] = None,
     by_program: Annotated[bool, typer.Option("--by-program", help="One row per program too.")] = False,
     output: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
+    compare_reported: Annotated[
+        bool,
+        typer.Option(
+            "--compare-reported",
+            help="Show the vendors' own reported KPIs next to ours recomputed over the same days and "
+            "program (difference = reported − recomputed).",
+        ),
+    ] = False,
 ) -> None:
     """Recompute every KPI from the raw data, per vendor and period, under the workspace definitions."""
     if grain not in GRAINS:
         raise ScorecardError(f"Unknown grain {grain!r} in --grain; expected one of: {', '.join(GRAINS)}.")
+    if compare_reported and (grain != "all" or by_program):
+        raise ScorecardError(
+            "--compare-reported compares each reported figure over its own period and program; "
+            "drop --grain and --by-program."
+        )
     con = db.connect(database, read_only=True)
     try:
         apply_views(con)
@@ -128,6 +192,9 @@ def kpis_command(
                     f"Unknown vendor {', '.join(map(repr, unknown))} in --vendor; vendors in {database}: "
                     f"{', '.join(known) or '(none)'}."
                 )
+        if compare_reported:
+            _compare_reported(con, vendor or None, output)
+            return
         frame = kpis(con, grain=grain, vendors=vendor or None, by_program=by_program)
         if output is Format.csv:
             typer.echo(frame.write_csv(), nl=False)
@@ -146,3 +213,23 @@ def kpis_command(
                 typer.echo(render_notes(notes), err=True)
     finally:
         con.close()
+
+
+def _compare_reported(con: duckdb.DuckDBPyConnection, vendors: list[str] | None, output: Format) -> None:
+    """Print every vendor-reported figure of the vendors asked next to ours (`--compare-reported`)."""
+    frame = reported_vs_recomputed(con, vendors, limit=None)
+    if output is Format.csv:
+        typer.echo(frame.write_csv(), nl=False)
+    elif output is Format.json:
+        typer.echo(json.dumps(frame.to_dicts(), ensure_ascii=False, default=str))
+    else:
+        settings = workspace_settings(con)
+        typer.echo(definitions_line(settings))
+        typer.echo("")
+        if frame.is_empty():
+            typer.echo(
+                "No vendor-reported KPIs in the database for the vendors asked "
+                "(only some export formats carry the vendor's own figures)."
+            )
+            return
+        typer.echo(render_reported(frame, settings["base_currency"]))
