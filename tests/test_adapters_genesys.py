@@ -57,19 +57,30 @@ def test_voice_rows_in_seconds_with_targets_stated():
     assert out.frame["answered_in_sl"].to_list() == [8, 3, 3]  # 10−2, 3−0, 4−1
 
 
-def test_oservicelevel_is_kept_as_the_vendor_reported_service_level():
-    reported = read().reported
+def test_oservicelevel_of_half_hour_intervals_is_not_kept():
+    # 30-minute figures cannot be set against recomputed KPIs, which start at day grain.
+    assert read().reported.height == 0
+
+
+def test_oservicelevel_of_a_whole_day_interval_is_kept(tmp_path: Path):
+    path = tmp_path / "daily.csv"
+    path.write_text(
+        "interval,queueName,mediaType,nOffered,tAnswered.count,tAbandon.count,nTransferred,nOverSla,"
+        "tAnswered.sum,tAbandon.sum,tTalk.sum,tHeld.sum,tAcw.sum,oServiceLevel\n"
+        "2026-08-20T22:00:00Z/2026-08-21T22:00:00Z,Support,voice,10,9,1,0,1,90000,5000,900000,0,90000,0.9\n"
+    )
+    reported = read(path).reported
+    # 22:00 UTC is midnight in Budapest (CEST, UTC+2): the figure covers exactly 21 August.
     assert reported.to_dicts() == [
         {
-            "program": program,
+            "program": "Support",
             "period_start": date(2026, 8, 21),
             "period_end": date(2026, 8, 21),
             "kpi": "service_level",
-            "value": value,
+            "value": 0.9,
             "definition": SL_DEFINITION,
-            "source_row": row,
+            "source_row": 1,
         }
-        for program, value, row in [("Support", 0.8, 1), ("Support", 1.0, 3), ("Sales", 0.75, 4)]
     ]
 
 

@@ -318,10 +318,16 @@ def reported_frame(
     """Vendor-reported KPIs, one row per source row x KPI with a value, over the row's local period.
 
     `frame` has `program`, the UTC `start` column, optionally `interval_s`, and `source_row`; `kpis` maps
-    our KPI id to (value expression, the vendor's definition).
+    our KPI id to (value expression, the vendor's definition). Figures over less than whole local days
+    (a 30-minute interval's service level) are not kept: recomputed KPIs start at day grain, and
+    comparing an interval's figure with a day's value would mislead.
     """
     local = pl.col(start).dt.convert_time_zone(timezone)
     end = local + pl.duration(seconds=pl.col("interval_s")) - pl.duration(microseconds=1)
+    if "interval_s" in frame.columns:
+        after = local + pl.duration(seconds=pl.col("interval_s"))
+        midnight = pl.time(0, 0, 0)
+        frame = frame.filter((local.dt.time() == midnight) & (after.dt.time() == midnight))
     parts = [
         frame.select(
             pl.col("program"),
