@@ -12,7 +12,8 @@ from typing import Annotated, Any
 import polars as pl
 import typer
 
-from scorecard import db, presets, scoring, sensitivity
+from scorecard import db, kpis, presets, scoring, sensitivity
+from scorecard import format as fmt
 from scorecard.cli._app import app, user_errors
 from scorecard.errors import ScorecardError
 
@@ -60,6 +61,21 @@ def _print_table(title: str, frame: pl.DataFrame) -> None:
     ):
         typer.echo(str(frame))
     typer.echo("")
+
+
+def readable(table: pl.DataFrame, currency: str) -> pl.DataFrame:
+    """The ranking with units for people: KPI values as %, s or money, points and score to one decimal."""
+    exprs = []
+    for col in table.columns:
+        if col in ("score",) or col.endswith("_points"):
+            exprs.append(fmt.using(col, fmt.points))
+        elif col == "coverage":
+            exprs.append(fmt.using(col, fmt.percent))
+        elif f"{col}_points" in table.columns:
+            exprs.append(fmt.expr(col, col, currency))
+        else:
+            exprs.append(pl.col(col))
+    return table.select(exprs)
 
 
 def _title(result: scoring.Ranking) -> str:
@@ -130,6 +146,7 @@ def rank(
         raise ScorecardError("--sensitivity prints several tables; use --format table or json.")
     con = db.connect(db_path, read_only=True)
     try:
+        currency = str(kpis.workspace_settings(con)["base_currency"])
         if preset_file is not None:
             chosen = presets.load_preset_file(preset_file)
         else:
@@ -173,6 +190,6 @@ def rank(
         }
         typer.echo(json.dumps(payload, indent=2))
     else:
-        _print_table(_title(result), result.table)
+        _print_table(_title(result), readable(result.table, currency))
         if report is not None:
             _print_stability(result, report)
