@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -123,21 +124,26 @@ def _key_conflicts(
     keys = NATURAL_KEYS.get(table)
     if not keys:
         return
+    others = f"select 1 from raw_{table} where vendor_id = ? and source_file <> ? limit 1"
+    if not con.execute(others, [vendor_id, rel]).fetchall():
+        return  # the vendor has no rows from other files: nothing to collide with
     con.register("incoming_keys", frame.select(*keys, "source_row"))
     try:
         join = " and ".join(f'r."{k}" = i."{k}"' for k in keys)
-        rows = con.execute(
-            f"select r.source_file, r.source_row, i.source_row, {', '.join(f'i.{k}' for k in keys)} "
-            f"from raw_{table} r join incoming_keys i on {join} "
-            "where r.vendor_id = ? and r.source_file <> ? order by i.source_row limit 21",
-            [vendor_id, rel],
-        ).fetchall()
         total = db.scalar(
             con,
             f"select count(*) from raw_{table} r join incoming_keys i on {join} "
             "where r.vendor_id = ? and r.source_file <> ?",
             [vendor_id, rel],
         )
+        rows = []
+        if total:
+            rows = con.execute(
+                f"select r.source_file, r.source_row, i.source_row, {', '.join(f'i.{k}' for k in keys)} "
+                f"from raw_{table} r join incoming_keys i on {join} "
+                "where r.vendor_id = ? and r.source_file <> ? order by i.source_row limit 21",
+                [vendor_id, rel],
+            ).fetchall()
     finally:
         con.unregister("incoming_keys")
     if rows:
@@ -170,7 +176,7 @@ def _write(
     """Replace the file's rows in one transaction (the caller commits or rolls back)."""
     con.execute(f"delete from raw_{table} where vendor_id = ? and source_file = ?", [vendor_id, rel])
     con.execute("delete from reported_kpis where vendor_id = ? and source_file = ?", [vendor_id, rel])
-    con.register("incoming", frame.to_arrow())
+    con.register("incoming", frame)  # scanned through the Arrow C stream, no copy
     try:
         con.execute(
             f"insert into raw_{table} by name "
@@ -237,12 +243,46 @@ def sync_workspace_tables(con: duckdb.DuckDBPyConnection, ws: Workspace) -> None
     con.execute("commit")
 
 
-def ingest_file(
+@dataclass
+class Prepared:
+    """A file hashed and, unless its content was loaded already, adapted and validated (nothing written)."""
+
+    digest: str
+    frame: pl.DataFrame | None = None
+    reported: pl.DataFrame | None = None
+    error: ScorecardError | None = None
+
+
+def prepare_file(
     con: duckdb.DuckDBPyConnection, ws: Workspace, vendor: VendorConfig, export: ExportConfig, path: Path
-) -> FileResult:
-    """Load one file atomically; never raises for a problem in the file itself."""
+) -> Prepared:
+    """Hash one file and adapt and validate it unless the log says this content is loaded; reads only."""
     rel = path.relative_to(ws.root).as_posix()
     digest = sha256(path)
+    if _last_loaded_sha(con, rel) == digest:
+        return Prepared(digest)
+    try:
+        frame, reported = read_file(path, rel, export, vendor)
+    except ScorecardError as exc:
+        return Prepared(digest, error=exc)
+    return Prepared(digest, frame, reported)
+
+
+def ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    ws: Workspace,
+    vendor: VendorConfig,
+    export: ExportConfig,
+    path: Path,
+    prepared: Prepared | None = None,
+) -> FileResult:
+    """Load one file atomically; never raises for a problem in the file itself.
+
+    `prepared` is the file already hashed, adapted and validated by `prepare_file` (in another thread,
+    while the previous file was written); the load decision is still taken here, against the log.
+    """
+    rel = path.relative_to(ws.root).as_posix()
+    digest = prepared.digest if prepared else sha256(path)
     res = FileResult(rel, vendor.vendor_id, export.table, export.format, "rejected", None)
     previous = _last_loaded_sha(con, rel)
     if previous == digest:
@@ -254,7 +294,12 @@ def ingest_file(
         )
         return res
     try:
-        frame, reported = read_file(path, rel, export, vendor)
+        if prepared and prepared.error:
+            raise prepared.error
+        if prepared and prepared.frame is not None:
+            frame, reported = prepared.frame, prepared.reported
+        else:
+            frame, reported = read_file(path, rel, export, vendor)
         _key_conflicts(con, export.table, vendor.vendor_id, rel, frame)
         con.execute("begin")
         try:
@@ -275,7 +320,11 @@ def ingest_file(
 def ingest(
     workspace: str | Path | Workspace, db_path: str | Path, progress: Progress | None = None
 ) -> IngestReport:
-    """Load every export file of the workspace into the database at `db_path` and apply the views."""
+    """Load every export file of the workspace into the database at `db_path` and apply the views.
+
+    Files load one at a time, in order; while one is written, a worker thread hashes, adapts and
+    validates the next one (polars, pandera's polars checks and DuckDB release the GIL for their work).
+    """
     ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
     jobs = [(v, e, p) for v in ws.vendors for e in v.exports for p in v.files(e)]
     report = IngestReport()
@@ -283,10 +332,16 @@ def ingest(
     try:
         db.create_tables(con)
         sync_workspace_tables(con, ws)
-        for i, (vendor, export, path) in enumerate(jobs):
-            if progress:
-                progress(i, len(jobs), f"{vendor.vendor_id}: {path.name}")
-            report.files.append(ingest_file(con, ws, vendor, export, path))
+        reader = con.cursor()  # the worker's own connection to the same database (reads the log only)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-prepare") as pool:
+            ahead = pool.submit(prepare_file, reader, ws, *jobs[0]) if jobs else None
+            for i, (vendor, export, path) in enumerate(jobs):
+                if progress:
+                    progress(i, len(jobs), f"{vendor.vendor_id}: {path.name}")
+                prepared = ahead.result() if ahead else None
+                ahead = pool.submit(prepare_file, reader, ws, *jobs[i + 1]) if i + 1 < len(jobs) else None
+                report.files.append(ingest_file(con, ws, vendor, export, path, prepared))
+        reader.close()
         if progress:
             progress(len(jobs), len(jobs), "building views")
         from scorecard.views import apply_views

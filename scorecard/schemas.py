@@ -6,6 +6,7 @@ into `ValidationFailure`s that name the file's own row numbers.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -238,18 +239,54 @@ def failures_from(exc: pa.errors.SchemaErrors, source_rows: pl.Series) -> list[V
     return out
 
 
+def _unique_keys(table: str) -> list[list[str]]:
+    """The column sets of `table` that pandera checks for uniqueness (unique fields, Config.unique)."""
+    schema = SCHEMAS[table].to_schema()
+    keys = [[name] for name, col in schema.columns.items() if col.unique]
+    if schema.unique:
+        keys.append([schema.unique] if isinstance(schema.unique, str) else list(schema.unique))
+    return keys
+
+
+def _all_distinct(table: str, frame: pl.DataFrame) -> bool:
+    """True when no uniqueness rule of `table` can fail on `frame` (an exact count of distinct values).
+
+    `n_unique` is several times cheaper than pandera's `is_duplicated` over the whole column, and a
+    clean file is the common case; a file with any duplicate gets pandera's own check and its failures.
+    """
+    keys = [cols for cols in _unique_keys(table) if set(cols) <= set(frame.columns)]
+    if not keys or frame.height < 2:
+        return True
+    exprs = [
+        (pl.col(c[0]) if len(c) == 1 else pl.struct(c)).n_unique().alias(str(i)) for i, c in enumerate(keys)
+    ]
+    return all(n == frame.height for n in frame.select(exprs).row(0))
+
+
+@functools.cache
+def _schema(table: str, all_distinct: bool) -> pa.DataFrameSchema:
+    """The model's schema; without its uniqueness checks when the values are known to be distinct."""
+    schema = SCHEMAS[table].to_schema()
+    if not all_distinct:
+        return schema
+    schema = schema.update_columns(
+        {name: {"unique": False} for name, col in schema.columns.items() if col.unique}
+    )
+    schema.unique = None
+    return schema
+
+
 def validate(table: str, frame: pl.DataFrame, path: str, extra: list[ValidationFailure] = ()) -> pl.DataFrame:
     """Validate canonical rows (with `source_row`) lazily; raise FileValidationError naming rows and rules.
 
     `extra` carries the adapter's own parse failures (a value that is not a number, say), so that one
     message lists every problem of the file.
     """
-    model = SCHEMAS[table]
     source_rows = frame["source_row"]
     body = frame.drop("source_row")
     failures = list(extra)
     try:
-        body = model.validate(body, lazy=True)
+        body = _schema(table, all_distinct=_all_distinct(table, body)).validate(body, lazy=True)
     except pa.errors.SchemaErrors as exc:
         seen = {(f.row, f.column) for f in failures}
         failures += [f for f in failures_from(exc, source_rows) if (f.row, f.column) not in seen]

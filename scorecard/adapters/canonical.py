@@ -84,12 +84,14 @@ def _plain(col: str, sql_type: str, timezone: str) -> pl.Expr:
         e = raw.cast(pl.Float64, strict=False)
         return pl.when(e == e.round(0)).then(e).otherwise(None).cast(pl.Int64)
     if sql_type == "TIMESTAMP":
-        naive = raw.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
+        # cache=False: call timestamps are nearly all distinct, so polars' parse cache only costs time.
+        naive = raw.str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False, cache=False)
         return readers.local_to_utc(naive, timezone)
     if sql_type == "DATE":
         return readers.date(col)
     if sql_type == "VARCHAR":
-        return raw.str.strip_chars().replace("", None)
+        text = raw.str.strip_chars()
+        return pl.when(text.str.len_bytes() > 0).then(text)  # blank -> null, as in `read_table`
     return raw  # parsed by the CSV reader
 
 
@@ -117,7 +119,7 @@ def read_clean_csv(path: Path, export: ExportConfig, table: str, timezone: str) 
         types = {c: CANONICAL[table][c] for c in found}
         schema = {c: _READER_TYPES.get(t, pl.String) for c, t in types.items()}
         checked = [c for c, t in types.items() if t in ("BIGINT", "TIMESTAMP", "DATE")]
-        unparsed = [pl.col(c).is_not_null() & _plain(c, types[c], timezone).is_null() for c in checked]
+        unparsed = [pl.col(f"_raw_{c}").is_not_null() & pl.col(c).is_null() for c in checked]
         frame = (
             pl.scan_csv(path, separator=separator, schema=schema)
             .with_row_index(readers.SOURCE_ROW, offset=1)
@@ -127,8 +129,9 @@ def read_clean_csv(path: Path, export: ExportConfig, table: str, timezone: str) 
                     _plain(c, t, timezone).alias(c) if c in found else pl.lit(None).alias(c)
                     for c, t in CANONICAL[table].items()
                 ),
-                pl.any_horizontal(pl.lit(False), *unparsed).alias("_unparsed"),
+                *(pl.col(c).alias(f"_raw_{c}") for c in checked),
             )
+            .select(pl.exclude("^_raw_.*$"), pl.any_horizontal(pl.lit(False), *unparsed).alias("_unparsed"))
             .collect()
         )
     except (LookupError, OSError, pl.exceptions.PolarsError):
