@@ -270,13 +270,14 @@ def ranked(ctx: Context) -> tuple[scoring.Ranking, sensitivity.Stability]:
 def _ranked(
     p: Paths, version: float, period: str, vendors: tuple, name: str, method: str, weights: tuple, sl: str
 ) -> tuple[scoring.Ranking, sensitivity.Stability]:
+    # The database reads are cached by stamp and period only, so a weight change reruns just the scoring.
     per = kpis.parse_period(period)
-    frame = read(p, kpis.kpis, per.grain, list(vendors), False, per.start, per.end)
+    frame = cached(p, version, "kpis", per.grain, list(vendors), False, per.start, per.end)
     frame = share.apply_variant(frame.filter(pl.col("period") == per.label), sl)
     chosen = share.apply_weights(preset(p.workspace, name), weights)
-    fcr = read(p, kpis.workspace_settings)["fcr_method"]
+    fcr = cached(p, version, "workspace_settings")["fcr_method"]
     result = scoring.ranking(frame, chosen, method=method, sl_variant=sl, fcr_method=fcr)
-    components = read(p, kpis.daily_components, list(vendors), per.start, per.end)
+    components = cached(p, version, "daily_components", list(vendors), per.start, per.end)
     return result, sensitivity.stability(result, components)
 
 
