@@ -53,9 +53,7 @@ class WorkspaceFile(_Strict):
     base_currency: str
     sl_threshold_s: float = Field(20, gt=0)
     short_abandon_s: float = Field(5, ge=0)
-    sl_variant: Literal["negative", "answered_only", "ignore_early_abandons", "positive"] = (
-        "negative"
-    )
+    sl_variant: Literal["negative", "answered_only", "ignore_early_abandons", "positive"] = "negative"
     fcr_method: Literal["survey", "disposition", "repeat"] = "survey"
     fcr_repeat_days: int = Field(7, ge=1, le=90)
     preset: str = "quarterly_review"
@@ -260,9 +258,7 @@ def load_fx_rates(path: Path, base_currency: str) -> pl.DataFrame:
     for i, row in enumerate(df.iter_rows(named=True), start=1):
         where = f"{path} row {i}"
         if not row["month"] or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", row["month"]):
-            raise ConfigError(
-                f"{where}, column 'month': {row['month']!r} is not a month (YYYY-MM)."
-            )
+            raise ConfigError(f"{where}, column 'month': {row['month']!r} is not a month (YYYY-MM).")
         try:
             _currency(row["currency"] or "")
         except ValueError as exc:
@@ -291,9 +287,7 @@ def load_workspace(path: str | Path) -> Workspace:
         raise _explain(exc, toml_path) from None
     assert set(SL_VARIANTS) >= {ws.sl_variant} and set(FCR_METHODS) >= {ws.fcr_method}
     vendors = tuple(
-        load_vendor(d)
-        for d in sorted(root.iterdir())
-        if d.is_dir() and (d / "vendor.toml").exists()
+        load_vendor(d) for d in sorted(root.iterdir()) if d.is_dir() and (d / "vendor.toml").exists()
     )
     return Workspace(
         root=root,

@@ -47,9 +47,7 @@ class FileValidationError(ScorecardError):
     table: str
     failures: list[ValidationFailure] = field(default_factory=list)
     total: int = 0
-    hint: str = (
-        "Fix these rows in the export (or the reader options in vendor.toml) and ingest again."
-    )
+    hint: str = "Fix these rows in the export (or the reader options in vendor.toml) and ingest again."
 
     def __post_init__(self) -> None:
         super().__init__(self.message())
@@ -57,9 +55,7 @@ class FileValidationError(ScorecardError):
     def message(self, limit: int = 20) -> str:
         """Human-readable summary: the first `limit` failures and a count of the rest."""
         total = self.total or len(self.failures)
-        lines = [
-            f"{self.path}: {total} problem(s); nothing from this file was loaded into '{self.table}'."
-        ]
+        lines = [f"{self.path}: {total} problem(s); nothing from this file was loaded into '{self.table}'."]
         for f in self.failures[:limit]:
             where = f"row {f.row}" if f.row is not None else "file"
             lines.append(f"  {where}, column '{f.column}', value {f.value!r}: {f.rule}")

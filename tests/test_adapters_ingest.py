@@ -48,9 +48,12 @@ def test_platform_exports_load_into_the_raw_tables(tmp_path: Path):
     ]
     con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
     try:
-        assert con.execute(
-            "select vendor_id, kpi, count(*) from reported_kpis group by all order by all"
-        ).fetchall() == []  # Genesys's oServiceLevel is per 30-minute interval: not comparable, not kept
+        assert (
+            con.execute(
+                "select vendor_id, kpi, count(*) from reported_kpis group by all order by all"
+            ).fetchall()
+            == []
+        )  # Genesys's oServiceLevel is per 30-minute interval: not comparable, not kept
         assert con.execute(
             "select vendor_id, sum(answered), sum(abandoned), sum(short_abandoned) from raw_intervals "
             "group by all order by all"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import write
+
 from scorecard.config import load_workspace
 from scorecard.errors import ConfigError
 
@@ -69,11 +69,15 @@ def test_unknown_timezone_in_vendor(workspace: Path) -> None:
 
 def test_unknown_export_format_lists_known_ones(workspace: Path) -> None:
     path = workspace / "acme" / "vendor.toml"
-    path.write_text(path.read_text().replace('files = "costs.csv"', 'files = "costs.csv"\nformat = "genesys_v3"'))
+    path.write_text(
+        path.read_text().replace('files = "costs.csv"', 'files = "costs.csv"\nformat = "genesys_v3"')
+    )
     with pytest.raises(ConfigError) as err:
         load_workspace(workspace)
     message = str(err.value)
-    assert message.startswith(f"Unknown export format 'genesys_v3' in {path} [[exports]] #2; expected one of: ")
+    assert message.startswith(
+        f"Unknown export format 'genesys_v3' in {path} [[exports]] #2; expected one of: "
+    )
     assert "canonical" in message
 
 
@@ -83,8 +87,8 @@ def test_unknown_reader_key_for_format(workspace: Path) -> None:
     with pytest.raises(ConfigError) as err:
         load_workspace(workspace)
     assert str(err.value).startswith(
-        f"{path} [[exports]] #2: unknown key 'seperator' for format 'canonical'; allowed keys: table, format, "
-        "files, decimal, delimiter, encoding, sheet, timestamp_format"
+        f"{path} [[exports]] #2: unknown key 'seperator' for format 'canonical'; "
+        "allowed keys: table, format, files, decimal, delimiter, encoding, sheet, timestamp_format"
     )
 
 
@@ -116,5 +120,5 @@ def test_fx_rates_non_positive(workspace: Path) -> None:
 
 
 def test_missing_workspace_file(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="Missing configuration file .*scorecard.toml"):
+    with pytest.raises(ConfigError, match=r"Missing configuration file .*scorecard\.toml"):
         load_workspace(tmp_path)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import write
 from typer.testing import CliRunner
 
-from conftest import write
 from scorecard.cli import app
 from scorecard.load import ingest
 
@@ -30,7 +30,9 @@ def test_loads_rows_with_provenance_and_local_time(workspace: Path, tmp_path: Pa
         ("acme/calls/2026-04.csv", "loaded", 3),
         ("acme/costs.csv", "loaded", 1),
     ]
-    rows = _rows(db, "select call_id, source_file, source_row, arrived_at, arrived_at_local from raw_calls order by 1")
+    rows = _rows(
+        db, "select call_id, source_file, source_row, arrived_at, arrived_at_local from raw_calls order by 1"
+    )
     # 23:30 in Paris on 15 April is CEST (UTC+2): 21:30 UTC, local date still the 15th.
     assert rows[0] == (
         "c1",
@@ -40,7 +42,9 @@ def test_loads_rows_with_provenance_and_local_time(workspace: Path, tmp_path: Pa
         datetime(2026, 4, 15, 23, 30),
     )
     assert [r[2] for r in rows] == [1, 2, 3]
-    log = _rows(db, 'select path, vendor_id, "table", format, rows, status, length(sha256) from ingest_log order by 1')
+    log = _rows(
+        db, 'select path, vendor_id, "table", format, rows, status, length(sha256) from ingest_log order by 1'
+    )
     assert log == [
         ("acme/calls/2026-04.csv", "acme", "calls", "canonical", 3, "loaded", 64),
         ("acme/costs.csv", "acme", "costs", "canonical", 1, "loaded", 64),
@@ -102,7 +106,8 @@ def test_broken_file_loads_nothing_keeps_old_rows_and_others_load(workspace: Pat
     assert calls.message.splitlines() == [
         "acme/calls/2026-04.csv: 2 problem(s); nothing from this file was loaded into 'calls'.",
         "  row 1, column 'wait_s', value 'ten': not a number",
-        "  row 2, column 'outcome', value 'dropped': must be one of: answered, abandoned, blocked, self_service",
+        "  row 2, column 'outcome', value 'dropped': "
+        "must be one of: answered, abandoned, blocked, self_service",
         "Fix these rows in the export (or the reader options in vendor.toml) and ingest again.",
     ]
     # The three calls loaded before are still there; the cost file changed and was replaced.
@@ -148,7 +153,10 @@ def test_cli_ingest_exit_codes_and_messages(workspace: Path, tmp_path: Path) -> 
     ok = runner.invoke(app, ["ingest", str(workspace), "--db", str(db), "--quiet"])
     assert ok.exit_code == 0, ok.output
     assert "2 file(s): 2 loaded." in ok.output
-    write(workspace / "acme" / "costs.csv", "period_start,period_end,amount,kind\n2026-04-01,2026-03-30,1,invoice\n")
+    write(
+        workspace / "acme" / "costs.csv",
+        "period_start,period_end,amount,kind\n2026-04-01,2026-03-30,1,invoice\n",
+    )
     bad = runner.invoke(app, ["ingest", str(workspace), "--db", str(db), "--quiet"])
     assert bad.exit_code == 1
     assert "row 1, column 'period_end', value '2026-03-30': must be on or after period_start" in bad.output
@@ -165,7 +173,11 @@ def test_cli_bad_workspace_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     ("header", "row", "expected"),
     [
         # ISO 8601 with an offset is an instant: 08:00+05:00 = 03:00 UTC = 05:00 in Paris (CEST).
-        ("arrived_at", "2026-04-15T08:00:00+05:00", (datetime(2026, 4, 15, 3, 0), datetime(2026, 4, 15, 5, 0))),
+        (
+            "arrived_at",
+            "2026-04-15T08:00:00+05:00",
+            (datetime(2026, 4, 15, 3, 0), datetime(2026, 4, 15, 5, 0)),
+        ),
         # Winter time: 23:30 in Paris on 15 January is UTC+1: 22:30 UTC.
         ("arrived_at", "2026-01-15 23:30:00", (datetime(2026, 1, 15, 22, 30), datetime(2026, 1, 15, 23, 30))),
     ],

@@ -45,12 +45,16 @@ def test_valid_calls_pass_and_keep_source_rows() -> None:
 
 
 def test_column_rules_report_file_rows() -> None:
-    frame = _calls(outcome=["answered", "hung_up", "blocked"], wait_s=[-1.0, 30.0, 0.0], call_id=["a", "a", "c"])
+    frame = _calls(
+        outcome=["answered", "hung_up", "blocked"], wait_s=[-1.0, 30.0, 0.0], call_id=["a", "a", "c"]
+    )
     assert _failures("calls", frame) == [
         ValidationFailure(2, "call_id", "a", "must be unique in the file"),
         ValidationFailure(2, "wait_s", "-1.0", "must be ≥ 0"),
         ValidationFailure(3, "call_id", "a", "must be unique in the file"),
-        ValidationFailure(3, "outcome", "hung_up", "must be one of: answered, abandoned, blocked, self_service"),
+        ValidationFailure(
+            3, "outcome", "hung_up", "must be one of: answered, abandoned, blocked, self_service"
+        ),
         # an unknown outcome is not a queued outcome, so its wait also breaks the blocked/self-service rule
         ValidationFailure(3, "wait_s", 30.0, "must be 0 for blocked and self_service calls"),
     ]
@@ -98,7 +102,8 @@ def test_message_lists_first_twenty_and_counts_the_rest() -> None:
     lines = str(err.value).splitlines()
     assert lines[0] == "acme/calls.csv: 25 problem(s); nothing from this file was loaded into 'calls'."
     assert lines[1] == (
-        "  row 1, column 'outcome', value 'unknown': must be one of: answered, abandoned, blocked, self_service"
+        "  row 1, column 'outcome', value 'unknown': "
+        "must be one of: answered, abandoned, blocked, self_service"
     )
     assert lines[21] == "  ... and 5 more."
     assert len(lines) == 23
