@@ -181,7 +181,9 @@ def connect(path: str | Path, read_only: bool = False, wait_s: float = 10.0) -> 
     deadline = time.monotonic() + wait_s
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only)
+            con.execute("set enable_progress_bar = false").fetchall()  # no bars in CLI or app output
+            return con
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                 raise DatabaseError(

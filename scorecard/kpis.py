@@ -161,12 +161,12 @@ def daily_components(
     end: date | str | None = None,
     by_program: bool = False,
 ) -> pl.DataFrame:
-    """The additive daily components (int_vendor_days, or int_program_days by program), sorted."""
+    """The additive daily components (mart_vendor_days, or mart_program_days by program), sorted."""
     ensure_views(con)
     view, keys = (
-        ("int_program_days", ["vendor_id", "program", "local_date"])
+        ("mart_program_days", ["vendor_id", "program", "local_date"])
         if by_program
-        else ("int_vendor_days", ["vendor_id", "local_date"])
+        else ("mart_vendor_days", ["vendor_id", "local_date"])
     )
     vendor_ids, start_date, end_date = _scope(vendors, start, end)
     frame = con.sql(

@@ -222,8 +222,15 @@ def _last_loaded_sha(con: duckdb.DuckDBPyConnection, rel: str) -> str | None:
     )
 
 
-def sync_workspace_tables(con: duckdb.DuckDBPyConnection, ws: Workspace) -> None:
-    """Replace the vendors, fx_rates and settings tables from the workspace configuration."""
+def _workspace_rows(con: duckdb.DuckDBPyConnection) -> list[list[tuple]]:
+    return [
+        con.execute(f"select * from {t} order by all").fetchall() for t in ("vendors", "fx_rates", "settings")
+    ]
+
+
+def sync_workspace_tables(con: duckdb.DuckDBPyConnection, ws: Workspace) -> bool:
+    """Replace the vendors, fx_rates and settings tables from the workspace; True if anything changed."""
+    before = _workspace_rows(con)
     con.execute("begin")
     con.execute("delete from vendors")
     for v in ws.vendors:
@@ -241,6 +248,7 @@ def sync_workspace_tables(con: duckdb.DuckDBPyConnection, ws: Workspace) -> None
         f"insert into settings ({', '.join(row)}) values ({', '.join('?' for _ in row)})", list(row.values())
     )
     con.execute("commit")
+    return _workspace_rows(con) != before
 
 
 @dataclass
@@ -331,7 +339,7 @@ def ingest(
     con = db.connect(db_path)
     try:
         db.create_tables(con)
-        sync_workspace_tables(con, ws)
+        workspace_changed = sync_workspace_tables(con, ws)
         reader = con.cursor()  # the worker's own connection to the same database (reads the log only)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-prepare") as pool:
             ahead = pool.submit(prepare_file, reader, ws, *jobs[0]) if jobs else None
@@ -344,9 +352,11 @@ def ingest(
         reader.close()
         if progress:
             progress(len(jobs), len(jobs), "building views")
-        from scorecard.views import apply_views
+        from scorecard.views import apply_views, marts_stale
 
-        apply_views(con)
+        # The daily components are materialised; rebuild them only when their inputs or SQL changed.
+        changed = any(f.status in ("loaded", "replaced") for f in report.files)
+        apply_views(con, refresh_tables=changed or workspace_changed or marts_stale(con))
         report.problems += audit_fx(con)
     finally:
         con.close()

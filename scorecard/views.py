@@ -1,14 +1,17 @@
 """Apply the SQL of `queries/` to a DuckDB connection, in dependency order.
 
-Every `.sql` file holds one `create or replace view|macro <name> ...` statement and opens with a header
+Every `.sql` file holds one `create or replace view|macro|table <name> ...` statement and opens with a header
 (STYLE.md): `-- <name>`, `-- Grain: ...`, `-- Definition: ...`, `-- Depends on: a, b` (comment lines
 starting with `--   ` continue the field above). The Depends-on names that are other query files order
-the statements; the others must be tables of `scorecard.db`.
+the statements; the others must be tables of `scorecard.db`. Tables (the `marts/` layer) materialise
+the additive daily components once per application on a writable connection; a temporary application
+keeps the persisted tables, or makes temporary views of the same names where they do not exist.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +22,16 @@ import polars as pl
 from scorecard.errors import DatabaseError, ScorecardError
 
 #: Query folders in layer order, and the file-name prefix each one requires ("" = any name).
-LAYERS: dict[str, str] = {"staging": "stg_", "intermediate": "int_", "kpi": "", "audits": "assert_"}
+LAYERS: dict[str, str] = {
+    "staging": "stg_",
+    "intermediate": "int_",
+    "marts": "mart_",
+    "kpi": "",
+    "audits": "assert_",
+}
 
 _HEADER_FIELDS = ("Grain", "Definition", "Depends on")
-_CREATE = re.compile(r"^create or replace (view|macro) (\w+)\b", re.MULTILINE)
+_CREATE = re.compile(r"^create or replace (view|macro|table) (\w+)\b", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -83,7 +92,7 @@ def parse_query_file(path: Path, layer: str) -> QueryFile:
     created = _CREATE.findall(text)
     if len(created) != 1:
         raise ScorecardError(
-            f"{path}: expected exactly one 'create or replace view|macro <name>' statement, "
+            f"{path}: expected exactly one 'create or replace view|macro|table <name>' statement, "
             f"found {len(created)}."
         )
     kind, name = created[0]
@@ -158,18 +167,61 @@ def _check_tables(con: duckdb.DuckDBPyConnection, files: list[QueryFile]) -> Non
         )
 
 
-def apply_views(con: duckdb.DuckDBPyConnection, temporary: bool | None = None) -> list[str]:
-    """Create every view and macro of `queries/` in dependency order; return their names in that order.
+def _persisted_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {
+        r[0] for r in con.execute("select table_name from duckdb_tables() where not temporary").fetchall()
+    }
+
+
+def _statement(con: duckdb.DuckDBPyConnection, f: QueryFile, temp: bool, refresh: bool) -> str | None:
+    """The SQL that creates `f` (None: keep the persisted table as it is)."""
+    if f.kind != "table":
+        return _CREATE.sub(r"create or replace temp \1 \2", f.sql, count=1) if temp else f.sql
+    if not temp and not refresh and f.name in _persisted_tables(con):
+        return None
+    if not temp:  # re-materialise; drop a temporary fallback view that would shadow the table
+        con.execute(f"drop view if exists temp.main.{f.name}").fetchall()  # name of a query file
+        return f.sql
+    if f.name in _persisted_tables(con):
+        return None
+    return _CREATE.sub(r"create or replace temp view \2", f.sql, count=1)
+
+
+def queries_fingerprint() -> str:
+    """sha256 of every query file's name and SQL: a materialised table built from other SQL is stale."""
+    h = hashlib.sha256()
+    for f in sorted(query_files(), key=lambda q: q.name):
+        h.update(f"{f.name}\n{f.sql}\n".encode())
+    return h.hexdigest()
+
+
+def marts_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the materialised tables are missing or were built by different SQL."""
+    try:
+        built = con.execute("select queries_sha256 from mart_build").fetchall()
+    except duckdb.CatalogException:
+        return True
+    return not built or built[0][0] != queries_fingerprint()
+
+
+def apply_views(
+    con: duckdb.DuckDBPyConnection, temporary: bool | None = None, refresh_tables: bool = True
+) -> list[str]:
+    """Create every view, macro and table of `queries/` in dependency order; return their names in order.
 
     `temporary=None` creates temporary objects on a read-only connection (they live as long as the
-    connection and shadow persisted ones) and persistent ones otherwise.
+    connection and shadow persisted ones) and persistent ones otherwise. A temporary application keeps
+    a persisted (materialised) table, and creates a temporary view over the same query where it lacks.
     """
     temp = _is_read_only(con) if temporary is None else temporary
     files = dependency_order(query_files())
     _check_tables(con, files)
     names: list[str] = []
     for f in files:
-        sql = _CREATE.sub(r"create or replace temp \1 \2", f.sql, count=1) if temp else f.sql
+        sql = _statement(con, f, temp, refresh_tables)
+        if sql is None:
+            names.append(f.name)
+            continue
         try:
             con.execute(sql).fetchall()
         except duckdb.Error as exc:
@@ -178,6 +230,11 @@ def apply_views(con: duckdb.DuckDBPyConnection, temporary: bool | None = None) -
                 "`scorecard ingest` (it needs the raw and workspace tables)?"
             ) from exc
         names.append(f.name)
+    if not temp and refresh_tables:
+        con.execute(
+            "create or replace table mart_build as select ?::varchar as queries_sha256",
+            [queries_fingerprint()],
+        ).fetchall()
     return names
 
 
@@ -192,6 +249,7 @@ def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
         r[0]
         for r in con.execute(
             "select view_name from duckdb_views() union all "
+            "select table_name from duckdb_tables() union all "
             "select function_name from duckdb_functions() where function_type in ('macro', 'table_macro')"
         ).fetchall()
     }

@@ -52,7 +52,7 @@ def test_sql_file_header_prefix_and_shape(f: QueryFile) -> None:
     assert f.name == f.path.stem
     assert f.name.startswith(LAYERS[f.layer]), f"{f.path} needs the prefix {LAYERS[f.layer]!r}"
     if f.layer == "kpi":
-        assert not f.name.startswith(("stg_", "int_", "assert_"))
+        assert not f.name.startswith(("stg_", "int_", "mart_", "assert_"))
     assert 10 <= len(lines) <= 80, f"{f.path} has {len(lines)} lines; keep SQL files to 10-80 lines"
     long = [i for i, line in enumerate(lines, start=1) if len(line) > 100]
     assert not long, f"{f.path}: lines {long} are longer than 100 characters"
@@ -61,7 +61,7 @@ def test_sql_file_header_prefix_and_shape(f: QueryFile) -> None:
     assert not upper, f"{f.path}: keywords are lowercase, found {upper}"
     if f.layer == "audits":
         assert f.kind == "view"
-    if " as table" in body or f.kind == "view":
+    if " as table" in body or f.kind in ("view", "table"):
         assert body.rstrip().endswith("select * from final"), f"{f.path} must end with the final CTE"
 
 

@@ -11,6 +11,7 @@ from conftest import write
 from typer.testing import CliRunner
 
 from scorecard.cli import app
+from scorecard.kpis import kpis
 from scorecard.load import ingest
 
 
@@ -193,3 +194,33 @@ def test_timestamps_with_offset_or_local(
     db = tmp_path / "s.duckdb"
     ingest(workspace, db)
     assert _rows(db, "select arrived_at, arrived_at_local from raw_calls") == [expected]
+
+
+def _service_level(db: Path) -> float | None:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return kpis(con)["service_level"][0]
+    finally:
+        con.close()
+
+
+def test_materialised_components_follow_settings_and_data(workspace: Path, tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    ingest(workspace, db)
+    # c1 answered after 10 s, c3 abandoned after 3 s (short): 1 answered within 20 s / (2 queued − 1 short)
+    assert _service_level(db) == 1.0
+    built = _rows(db, "select queries_sha256 from mart_build")
+    ingest(workspace, db)  # nothing changed: the stored components are kept
+    assert _rows(db, "select queries_sha256 from mart_build") == built
+    write(workspace / "scorecard.toml", 'base_currency = "EUR"\nsl_threshold_s = 5\n')
+    ingest(workspace, db)  # the threshold changed: 10 s > 5 s, so 0 answered within T / 1
+    assert _service_level(db) == 0.0
+    write(
+        workspace / "acme" / "calls" / "2026-04.csv",
+        """
+        call_id,program,arrived_at,outcome,wait_s,talk_s,hold_s,acw_s,transferred,resolved
+        c1,sales,2026-04-15 23:30:00,answered,4,100,0,20,false,true
+        """,
+    )
+    ingest(workspace, db)  # the data changed: 4 s ≤ 5 s, 1 answered within T / 1 queued
+    assert _service_level(db) == 1.0

@@ -1,19 +1,19 @@
 -- kpi_sums
 -- Grain: one row per vendor_id x period (x program when by_program) at the grain asked.
 -- Definition: strict sums of the daily components over each period (NULL when any day of the period
---   cannot give the component), from int_vendor_days or, by program, int_program_days.
--- Depends on: int_vendor_days, int_program_days, kpi_period_label, kpi_in_scope, stg_strict_sum
+--   cannot give the component), from mart_vendor_days or, by program, mart_program_days.
+-- Depends on: mart_vendor_days, mart_program_days, kpi_period_label, kpi_in_scope, stg_strict_sum
 create or replace macro kpi_sums(
     grain, by_program := false, vendor_ids := null, start_date := null, end_date := null
 ) as table
 with vendor_days as (
     select vendor_id, cast(null as varchar) as program, * exclude (vendor_id)
-    from int_vendor_days
+    from mart_vendor_days
     where not by_program
 ),
 
 program_days as (
-    select * from int_program_days
+    select * from mart_program_days
     where by_program
 ),
 
