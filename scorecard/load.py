@@ -356,6 +356,7 @@ def ingest(
 
         # The daily components are materialised; rebuild them only when their inputs or SQL changed.
         changed = any(f.status in ("loaded", "replaced") for f in report.files)
+        con.execute("set memory_limit = '900MB'").fetchall()  # the builds spill to disk rather than grow
         apply_views(con, refresh_tables=changed or workspace_changed or marts_stale(con))
         report.problems += audit_fx(con)
     finally:
