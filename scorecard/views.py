@@ -30,8 +30,14 @@ LAYERS: dict[str, str] = {
     "audits": "assert_",
 }
 
+#: Materialised tables whose rows of one vendor depend only on that vendor's raw rows and the
+#: workspace tables: `load.ingest` refreshes a vendor's rows (`refresh_vendor_rows`) right after
+#: loading its files, instead of rebuilding the table at the end.
+PER_VENDOR_TABLES: frozenset[str] = frozenset({"int_call_days"})
+
 _HEADER_FIELDS = ("Grain", "Definition", "Depends on")
 _CREATE = re.compile(r"^create or replace (view|macro|table) (\w+)\b", re.MULTILINE)
+_CREATE_AS = re.compile(r"^create or replace (?:view|table) \w+ as\s", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -173,11 +179,17 @@ def _persisted_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     }
 
 
-def _statement(con: duckdb.DuckDBPyConnection, f: QueryFile, temp: bool, refresh: bool) -> str | None:
+def _statement(
+    con: duckdb.DuckDBPyConnection,
+    f: QueryFile,
+    temp: bool,
+    refresh: bool,
+    keep: frozenset[str] = frozenset(),
+) -> str | None:
     """The SQL that creates `f` (None: keep the persisted table as it is)."""
     if f.kind != "table":
         return _CREATE.sub(r"create or replace temp \1 \2", f.sql, count=1) if temp else f.sql
-    if not temp and not refresh and f.name in _persisted_tables(con):
+    if not temp and (not refresh or f.name in keep) and f.name in _persisted_tables(con):
         return None
     if not temp:  # re-materialise; drop a temporary fallback view that would shadow the table
         con.execute(f"drop view if exists temp.main.{f.name}").fetchall()  # name of a query file
@@ -205,20 +217,25 @@ def marts_stale(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def apply_views(
-    con: duckdb.DuckDBPyConnection, temporary: bool | None = None, refresh_tables: bool = True
+    con: duckdb.DuckDBPyConnection,
+    temporary: bool | None = None,
+    refresh_tables: bool = True,
+    keep: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Create every view, macro and table of `queries/` in dependency order; return their names in order.
 
     `temporary=None` creates temporary objects on a read-only connection (they live as long as the
     connection and shadow persisted ones) and persistent ones otherwise. A temporary application keeps
     a persisted (materialised) table, and creates a temporary view over the same query where it lacks.
+    `refresh_tables` re-materialises the tables, except those named in `keep` that exist (their rows
+    were refreshed vendor by vendor).
     """
     temp = _is_read_only(con) if temporary is None else temporary
     files = dependency_order(query_files())
     _check_tables(con, files)
     names: list[str] = []
     for f in files:
-        sql = _statement(con, f, temp, refresh_tables)
+        sql = _statement(con, f, temp, refresh_tables, keep)
         if sql is None:
             names.append(f.name)
             continue
@@ -231,11 +248,51 @@ def apply_views(
             ) from exc
         names.append(f.name)
     if not temp and refresh_tables:
-        con.execute(
-            "create or replace table mart_build as select ?::varchar as queries_sha256",
-            [queries_fingerprint()],
-        ).fetchall()
+        _mark_built(con)
     return names
+
+
+def refresh_vendor_rows(con: duckdb.DuckDBPyConnection, table: str, vendor_id: str) -> None:
+    """Recompute one vendor's rows of a PER_VENDOR_TABLES table, in one transaction.
+
+    Equal to rebuilding the table whole when only this vendor's raw rows changed: the vendor filter is
+    pushed below the query's window and group-by, so only the vendor's own calls are read.
+    """
+    if table not in PER_VENDOR_TABLES:
+        raise ValueError(f"{table} is not refreshed per vendor")
+    (f,) = [q for q in query_files() if q.name == table]
+    body = f.sql[_CREATE_AS.search(f.sql).end() :]  # type: ignore[union-attr]
+    con.execute("begin")
+    try:
+        con.execute(f"delete from {table} where vendor_id = ?", [vendor_id]).fetchall()
+        con.execute(
+            f"insert into {table} by name select * from ({body}) where vendor_id = ?", [vendor_id]
+        ).fetchall()
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def rebuild_tables(con: duckdb.DuckDBPyConnection, keep: frozenset[str] = frozenset()) -> None:
+    """Re-materialise the tables of `queries/` (except `keep`) over views that are current, and mark
+    the build current; cheaper than apply_views, which re-creates every view as well."""
+    for f in dependency_order(query_files()):
+        if f.kind == "table" and f.name not in keep:
+            con.execute(f.sql).fetchall()
+    _mark_built(con)
+
+
+def _mark_built(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "create or replace table mart_build as select ?::varchar as queries_sha256", [queries_fingerprint()]
+    ).fetchall()
+
+
+def invalidate_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Mark the materialised tables stale until the next complete apply_views (a crash mid-refresh
+    leaves them to be rebuilt whole by the next ingest)."""
+    con.execute("create or replace table mart_build (queries_sha256 varchar)").fetchall()
 
 
 @functools.cache

@@ -50,6 +50,29 @@ def test_fcr_repeat_method() -> None:
     assert (k["fcr_rate_repeat"]) == 3 / 4  # r3, r4, r6 resolved / r1, r3, r4, r6 with a caller key
 
 
+def test_fcr_repeat_calls_at_the_same_instant_are_not_repeats_of_each_other() -> None:
+    # t1 and t2: caller k9 twice at 10:00:00 (a duplicate record, not a second contact): neither is
+    # followed by a strictly later k9 call, so both are resolved: 2 / 2. t3 at 10:00:01 would make both
+    # repeats: 1 / 3 (only t3 resolved).
+    con = new_db()
+    add_vendor(con, "acme")
+    same = [
+        call("t1", "answered", arrived_at="2026-04-01 10:00:00", caller_key="k9"),
+        call("t2", "answered", arrived_at="2026-04-01 10:00:00", caller_key="k9"),
+    ]
+    insert(con, "calls", "acme", same)
+    assert one(ready(con))["fcr_rate_repeat"] == 1.0
+    con = new_db()
+    add_vendor(con, "acme")
+    insert(
+        con,
+        "calls",
+        "acme",
+        [*same, call("t3", "answered", arrived_at="2026-04-01 10:00:01", caller_key="k9")],
+    )
+    assert one(ready(con))["fcr_rate_repeat"] == 1 / 3
+
+
 def test_fcr_repeat_window_comes_from_settings() -> None:
     # With a 1-day window, r1 (next k1 call 7 days later) is resolved too: 4 / 4.
     con = new_db(fcr_repeat_days=1)

@@ -3,19 +3,15 @@
 -- Definition: each call's contribution (0/1 counts, seconds, base-currency revenue) to the additive
 --   components of DESIGN.md "KPI definitions", under the thresholds of stg_settings. A part the
 --   call cannot tell (e.g. wait_s NULL on an answered call) is NULL, never 0. Repeat-contact FCR
---   uses the next call of the same caller_key to the same vendor, whatever its outcome.
+--   needs the caller's next call and is computed apart, in int_call_repeats.
 -- Depends on: stg_calls, stg_settings, stg_vendors, stg_fx_rates, int_vendor_sources
 create or replace view int_call_components as
 with calls as (
     select
         c.*,
         f.has_revenue as vendor_reports_revenue,
-        case when c.caller_key is not null then lead(c.arrived_at) over (
-            partition by c.vendor_id, c.caller_key order by c.arrived_at, c.call_id
-        ) end as next_caller_arrived_at,
         s.sl_threshold_s as workspace_sl_s,
         s.short_abandon_s as workspace_short_s,
-        s.fcr_repeat_days,
         v.currency,
         case
             when v.currency = s.base_currency then 1::double
@@ -63,14 +59,7 @@ final as (
         end as revenue_base,
         cast(outcome = 'answered' and coalesce(is_resolved, false) as bigint)
             as fcr_disposition_resolved,
-        cast(outcome = 'answered' and is_resolved is not null as bigint) as fcr_disposition_n,
-        cast(
-            outcome = 'answered' and caller_key is not null and (
-                next_caller_arrived_at is null
-                or next_caller_arrived_at > arrived_at + to_days(fcr_repeat_days)
-            ) as bigint
-        ) as fcr_repeat_resolved,
-        cast(outcome = 'answered' and caller_key is not null as bigint) as fcr_repeat_n
+        cast(outcome = 'answered' and is_resolved is not null as bigint) as fcr_disposition_n
     from calls
 )
 

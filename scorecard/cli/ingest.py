@@ -28,6 +28,11 @@ def render_report(report: IngestReport) -> str:
         f"{report.count(s)} {s}" for s in ("loaded", "replaced", "unchanged", "rejected") if report.count(s)
     )
     lines.append(f"\n{len(report.files)} file(s): {summary or 'none found'}.")
+    if report.seconds:
+        lines.append(
+            f"Took {report.seconds:,.1f} s, of which {report.build_seconds:,.1f} s building the daily "
+            "components the KPIs read."
+        )
     for f in report.files:
         if f.status == "rejected":
             lines.append(f"\nRejected: {f.message}")
