@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,8 +19,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from scorecard import db, views
+from scorecard import db
 from scorecard.adapters import get_adapter
+from scorecard.build import Builder
 from scorecard.config import ExportConfig, VendorConfig, Workspace, load_workspace
 from scorecard.errors import FileValidationError, ScorecardError, ValidationFailure
 from scorecard.schemas import validate
@@ -339,20 +339,41 @@ def ingest(
 
     Files load one at a time, in order; while one is written, a worker thread hashes, adapts and
     validates the next one (polars, pandera's polars checks and DuckDB release the GIL for their work).
-    After a vendor's last file, that vendor's rows of the per-vendor tables are refreshed (while the
-    worker reads the next vendor's first file); the small daily marts are rebuilt at the end.
+    After a vendor's last file, a third thread refreshes that vendor's rows of the per-vendor tables
+    while the next vendor's files load; the small daily marts are rebuilt at the end.
     """
     start = time.perf_counter()
     ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
-    jobs = [(v, e, p) for v in ws.vendors for e in v.exports for p in v.files(e)]
     report = IngestReport()
     con = db.connect(db_path)
     try:
         db.create_tables(con)
         con.execute("set memory_limit = '900MB'").fetchall()  # the builds spill to disk rather than grow
-        workspace_changed = sync_workspace_tables(con, ws)
-        builder = _Builder(con, workspace_changed)
-        reader = con.cursor()  # the worker's own connection to the same database (reads the log only)
+        builder = Builder(con, workspace_changed=sync_workspace_tables(con, ws))
+        try:
+            _load_files(con, ws, builder, report, progress)
+            builder.finish()
+        finally:
+            builder.close()
+        report.build_seconds = builder.seconds
+        report.problems += audit_fx(con)
+    finally:
+        con.close()
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _load_files(
+    con: duckdb.DuckDBPyConnection,
+    ws: Workspace,
+    builder: Builder,
+    report: IngestReport,
+    progress: Progress | None,
+) -> None:
+    """Load the workspace's files in order, preparing the next one in a worker thread meanwhile."""
+    jobs = [(v, e, p) for v in ws.vendors for e in v.exports for p in v.files(e)]
+    reader = con.cursor()  # the worker's own connection to the same database (reads the log only)
+    try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-prepare") as pool:
             ahead = pool.submit(prepare_file, reader, ws, *jobs[0]) if jobs else None
             for i, (vendor, export, path) in enumerate(jobs):
@@ -366,73 +387,10 @@ def ingest(
                     builder.dirty.add(vendor.vendor_id)
                 if i + 1 == len(jobs) or jobs[i + 1][0].vendor_id != vendor.vendor_id:
                     builder.vendor_done(vendor.vendor_id)
-        reader.close()
-        if progress:
-            progress(len(jobs), len(jobs), "building the daily components")
-        builder.finish()
-        report.problems += audit_fx(con)
     finally:
-        con.close()
-    report.build_seconds = builder.seconds if "builder" in locals() else 0.0
-    report.seconds = time.perf_counter() - start
-    return report
-
-
-class _Builder:
-    """Keeps the materialised tables of `queries/` in step with the raw tables during one ingest.
-
-    Tables missing or built by other SQL are built whole first (instant on an empty database). Then
-    a vendor whose files changed — every vendor when the workspace settings, vendors or FX rates
-    changed — has its rows of the PER_VENDOR_TABLES refreshed once its files are loaded, and the other
-    materialised tables are rebuilt at the end. The build marker is cleared before the first change
-    and written at the end, so an interrupted ingest leaves the tables to be rebuilt whole next time.
-    """
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, workspace_changed: bool) -> None:
-        self.con = con
-        self.dirty: set[str] = set()
-        self.done: set[str] = set()
-        self.seconds = 0.0
-        if views.marts_stale(con):
-            with self._timed():
-                views.apply_views(con, refresh_tables=True)  # with the workspace tables already synced
-            workspace_changed = False
-        self.all_dirty = workspace_changed
-        self.valid = True
-        if workspace_changed:
-            self.invalidate()
-
-    def invalidate(self) -> None:
-        """Clear the build marker (once) before the first write that changes any input."""
-        if self.valid:
-            views.invalidate_marts(self.con)
-            self.valid = False
-
-    def vendor_done(self, vendor_id: str) -> None:
-        """All of the vendor's files are loaded: refresh its rows if any of its inputs changed."""
-        if vendor_id in self.dirty or self.all_dirty:
-            with self._timed():
-                for table in sorted(views.PER_VENDOR_TABLES):
-                    views.refresh_vendor_rows(self.con, table, vendor_id)
-        self.done.add(vendor_id)
-
-    def finish(self) -> None:
-        """Refresh vendors not seen in this run (removed from the workspace), then the other tables."""
-        if self.all_dirty:
-            loaded = {r[0] for r in self.con.execute("select distinct vendor_id from raw_calls").fetchall()}
-            for vendor_id in sorted(loaded - self.done):
-                self.vendor_done(vendor_id)
-        if not self.valid:  # the views are current (built by this SQL); only the tables need work
-            with self._timed():
-                views.rebuild_tables(self.con, keep=views.PER_VENDOR_TABLES)
-
-    @contextmanager
-    def _timed(self) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds += time.perf_counter() - start
+        reader.close()
+    if progress:
+        progress(len(jobs), len(jobs), "building the daily components")
 
 
 def audit_fx(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -27,8 +27,9 @@ table = "calls"
 files = "calls/*.csv"
 """
 HEADER = "call_id,program,arrived_at,outcome,wait_s,talk_s,hold_s,acw_s,transferred,resolved,caller_key\n"
-# acme: caller k1 answered on 1 Apr 10:00 and calls again 3 days later (repeat within 7 days, not within
-# 1 day); k2 answered once. bolt: k1 (another vendor's caller, no link to acme's) answered twice 10 days apart.
+# acme: caller k1 answered on 1 Apr 10:00 and calls again 3 days later (repeat within 7 days, not
+# within 1 day); k2 answered once. bolt: k1 (another vendor's caller, no link to acme's) answered twice,
+# 10 days apart.
 ACME = HEADER + (
     "a1,sales,2026-04-01 10:00:00,answered,10,100,0,20,false,true,k1\n"
     "a2,sales,2026-04-04 10:00:00,abandoned,30,0,0,0,false,,k1\n"
