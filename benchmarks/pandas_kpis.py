@@ -52,9 +52,13 @@ def compute(calls: pd.DataFrame, settings: dict, vendors: pd.DataFrame, fx: pd.D
     abandoned = df["outcome"] == "abandoned"
     short = abandoned & (df["wait_s"] < short_s)
 
-    # Repeat-contact FCR: the next call of the same caller to the same vendor (ties broken by call_id).
-    keyed = df[df["caller_key"].notna()].sort_values(["vendor_id", "caller_key", "arrived_at", "call_id"])
-    next_at = keyed.groupby(["vendor_id", "caller_key"], sort=False)["arrived_at"].shift(-1)
+    # Repeat-contact FCR: the next strictly later call of the same caller to the same vendor (calls at
+    # the same instant are not repeats of each other): shift over each caller's distinct instants.
+    key = ["vendor_id", "caller_key", "arrived_at"]
+    keyed = df.loc[df["caller_key"].notna(), key]
+    instants = keyed.drop_duplicates().sort_values(key)
+    instants["next_at"] = instants.groupby(["vendor_id", "caller_key"], sort=False)["arrived_at"].shift(-1)
+    next_at = keyed.merge(instants, on=key, how="left")["next_at"].set_axis(keyed.index)
     no_repeat = (next_at.isna() | (next_at > keyed["arrived_at"] + repeat)).reindex(
         df.index, fill_value=False
     )

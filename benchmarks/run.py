@@ -7,7 +7,8 @@ Generates (or reuses) a workspace of 10 vendors' call records in the canonical C
 its reference and the process's peak RSS (from `os.wait4`):
 
 1. ingest: `scorecard.load.ingest` vs DuckDB's `create table as select * from read_csv(...)`, alternated
-   `--repeat` times (the machine is shared: the best run of each is compared);
+   `--repeat` times (the machine is shared: the best run of each is compared); both the complete ingest
+   and the load only (`build=False`: without materialising the daily components);
 2. kpis: every KPI at quarter grain from the database file vs the pandas baseline (values asserted equal);
 3. ranking: ranking + full sensitivity report at 20 vendors x 20 KPIs;
 4. app: the Ranking page's rerun after a weight change (AppTest);
@@ -76,14 +77,22 @@ def _best(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def bench_ingest(workspace: Path, db: Path, repeat: int) -> dict[str, Any]:
-    """Ours vs DuckDB's own CSV load, alternating, each into a fresh database file."""
+    """Ours vs DuckDB's own CSV load, alternating, each into a fresh database file: the complete ingest
+    (with the build of the daily components) and the load only (`--no-build`)."""
     ref_db = db.with_name("duckdb_only.duckdb")
-    ours, ref = [], []
+    load_db = db.with_name("load_only.duckdb")
+    ours, load_only, ref = [], [], []
     for _ in range(repeat):
         ref.append(run_stage("duckdb_load", workspace=str(workspace), db=str(ref_db)))
+        load_only.append(
+            run_stage("scorecard_ingest", workspace=str(workspace), db=str(load_db), build=False)
+        )
         ours.append(run_stage("scorecard_ingest", workspace=str(workspace), db=str(db)))
     ref_db.unlink(missing_ok=True)
-    result = {"ours": _best(ours), "reference": _best(ref), "reference_name": "duckdb read_csv"}
+    load_db.unlink(missing_ok=True)
+    reference = _best(ref)
+    result = {"ours": _best(ours), "reference": reference, "reference_name": "duckdb read_csv"}
+    result["load_only"] = _ratio({"ours": _best(load_only), "reference": reference})
     result["reingest_unchanged"] = run_stage("scorecard_reingest", workspace=str(workspace), db=str(db))
     return _ratio(result)
 
@@ -209,6 +218,11 @@ def verdicts(result: dict[str, Any]) -> dict[str, str]:
             )
         if stage == "kpis" and res.get("equal") is False:
             checks.append((False, "pandas and SQL values differ"))
+        if stage == "ingest" and "ratio" in res.get("load_only", {}):
+            ratio = res["load_only"]["ratio"]
+            checks.append(
+                (ratio <= target["max_ratio"], f"load only {ratio:.2f}x (≤ {target['max_ratio']}x)")
+            )
         if target["size"] not in ("any", result["size"]):
             out[stage] = f"target applies at {target['size']}; here " + "; ".join(text for _, text in checks)
             continue
@@ -251,6 +265,14 @@ def table(result: dict[str, Any]) -> str:
             f"| {stage} | {_fmt_s(ours.get('seconds'))} | {_fmt_s(ref.get('seconds'))}{ref_name} | {ratio} "
             f"| {ours['peak_rss_mb']:.0f} MB | {rss_ref} | {verdict} |"
         )
+        if stage == "ingest" and "ratio" in res.get("load_only", {}):
+            part = res["load_only"]
+            lines.append(
+                f"| ingest, load only (`--no-build`) | {_fmt_s(part['ours']['seconds'])} "
+                f"| {_fmt_s(ref.get('seconds'))}{ref_name} | {part['ratio']:.2f}× "
+                f"(CPU {part.get('cpu_ratio', float('nan')):.2f}×) | {part['ours']['peak_rss_mb']:.0f} MB "
+                f"| {rss_ref} | (in the verdict above) |"
+            )
     return "\n".join(lines)
 
 

@@ -19,11 +19,14 @@ class Builder:
     a vendor whose files changed — every vendor when the workspace settings, vendors or FX rates
     changed — has its rows of the PER_VENDOR_TABLES refreshed once its files are loaded, and the other
     materialised tables are rebuilt at the end. The build marker is cleared before the first change
-    and written at the end, so an interrupted ingest leaves the tables to be rebuilt whole next time.
+    and written at the end, so an interrupted ingest leaves the tables to be rebuilt whole next time
+    (and until then, readers compute from the raw tables: see `views.ensure_views`). With
+    `build=False` only the marker is cleared: the next ingest that builds rebuilds whole.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, workspace_changed: bool) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, workspace_changed: bool, build: bool = True) -> None:
         self.con = con
+        self.build = build
         self.dirty: set[str] = set()
         self.done: set[str] = set()
         self.seconds = 0.0
@@ -31,9 +34,9 @@ class Builder:
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-build")
         self.pending: list[Future[None]] = []
         if views.marts_stale(con):
-            with self._timed():
-                views.apply_views(con, refresh_tables=True)  # with the workspace tables already synced
-            workspace_changed = False
+            with self._timed():  # with the workspace tables already synced; a new database is empty
+                views.apply_views(con, refresh_tables=build)
+            workspace_changed = workspace_changed and not build
         self.all_dirty = workspace_changed
         self.valid = True
         if workspace_changed:
@@ -50,7 +53,7 @@ class Builder:
 
         The refresh runs in a thread of its own (own cursor, own transaction; it writes only the
         per-vendor tables), so the next vendor's files load meanwhile."""
-        if vendor_id in self.dirty or self.all_dirty:
+        if self.build and (vendor_id in self.dirty or self.all_dirty):
             self.pending.append(self.pool.submit(self._refresh, vendor_id))
         self.done.add(vendor_id)
 
@@ -61,6 +64,8 @@ class Builder:
 
     def finish(self) -> None:
         """Refresh vendors not seen in this run (removed from the workspace), then the other tables."""
+        if not self.build:
+            return
         if self.all_dirty:
             loaded = {r[0] for r in self.con.execute("select distinct vendor_id from raw_calls").fetchall()}
             for vendor_id in sorted(loaded - self.done):

@@ -123,8 +123,8 @@ _FCR_DEF = {
         {"fcr_disposition_n": 1},
     ),
     "repeat": (
-        "answered calls with no call from the same caller within N days after / "
-        "answered calls with a caller key",
+        "answered calls with no call from the same caller within N days after (strictly later: two "
+        "calls at the same instant are not repeats) / answered calls with a caller key",
         {"fcr_repeat_resolved": 1},
         {"fcr_repeat_n": 1},
     ),

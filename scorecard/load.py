@@ -59,6 +59,7 @@ class IngestReport:
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0  #: the whole run, wall clock
     build_seconds: float = 0.0  #: of which building the materialised daily components
+    built: bool = True  #: False: loaded with build=False, the materialised tables are out of date
 
     @property
     def ok(self) -> bool:
@@ -333,14 +334,19 @@ def ingest_file(
 
 
 def ingest(
-    workspace: str | Path | Workspace, db_path: str | Path, progress: Progress | None = None
+    workspace: str | Path | Workspace,
+    db_path: str | Path,
+    progress: Progress | None = None,
+    build: bool = True,
 ) -> IngestReport:
     """Load every export file of the workspace into the database at `db_path` and apply the views.
 
     Files load one at a time, in order; while one is written, a worker thread hashes, adapts and
     validates the next one (polars, pandera's polars checks and DuckDB release the GIL for their work).
     After a vendor's last file, a third thread refreshes that vendor's rows of the per-vendor tables
-    while the next vendor's files load; the small daily marts are rebuilt at the end.
+    while the next vendor's files load; the small daily marts are rebuilt at the end. `build=False`
+    loads the files only (for many batches in a row): KPI reads compute from the raw tables, slower,
+    until an ingest with `build=True` rebuilds the materialised tables whole.
     """
     start = time.perf_counter()
     ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
@@ -349,13 +355,13 @@ def ingest(
     try:
         db.create_tables(con)
         con.execute("set memory_limit = '900MB'").fetchall()  # the builds spill to disk rather than grow
-        builder = Builder(con, workspace_changed=sync_workspace_tables(con, ws))
+        builder = Builder(con, sync_workspace_tables(con, ws), build)
         try:
             _load_files(con, ws, builder, report, progress)
             builder.finish()
         finally:
             builder.close()
-        report.build_seconds = builder.seconds
+        report.build_seconds, report.built = builder.seconds, build
         report.problems += audit_fx(con)
     finally:
         con.close()

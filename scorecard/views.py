@@ -185,8 +185,10 @@ def _statement(
     temp: bool,
     refresh: bool,
     keep: frozenset[str] = frozenset(),
+    stale: bool = False,
 ) -> str | None:
-    """The SQL that creates `f` (None: keep the persisted table as it is)."""
+    """The SQL that creates `f` (None: keep the persisted table as it is; a temporary application
+    shadows a `stale` one with a view computed from the raw tables)."""
     if f.kind != "table":
         return _CREATE.sub(r"create or replace temp \1 \2", f.sql, count=1) if temp else f.sql
     if not temp and (not refresh or f.name in keep) and f.name in _persisted_tables(con):
@@ -194,11 +196,12 @@ def _statement(
     if not temp:  # re-materialise; drop a temporary fallback view that would shadow the table
         con.execute(f"drop view if exists temp.main.{f.name}").fetchall()  # name of a query file
         return f.sql
-    if f.name in _persisted_tables(con):
+    if f.name in _persisted_tables(con) and not stale:
         return None
     return _CREATE.sub(r"create or replace temp view \2", f.sql, count=1)
 
 
+@functools.cache
 def queries_fingerprint() -> str:
     """sha256 of every query file's name and SQL: a materialised table built from other SQL is stale."""
     h = hashlib.sha256()
@@ -228,14 +231,17 @@ def apply_views(
     connection and shadow persisted ones) and persistent ones otherwise. A temporary application keeps
     a persisted (materialised) table, and creates a temporary view over the same query where it lacks.
     `refresh_tables` re-materialises the tables, except those named in `keep` that exist (their rows
-    were refreshed vendor by vendor).
+    were refreshed vendor by vendor). A temporary application over materialised tables that are stale
+    (an interrupted ingest, or built by other SQL) shadows them with views over the raw tables: slower
+    reads, never out-of-date ones.
     """
     temp = _is_read_only(con) if temporary is None else temporary
     files = dependency_order(query_files())
     _check_tables(con, files)
+    stale = temp and marts_stale(con)
     names: list[str] = []
     for f in files:
-        sql = _statement(con, f, temp, refresh_tables, keep)
+        sql = _statement(con, f, temp, refresh_tables, keep, stale)
         if sql is None:
             names.append(f.name)
             continue
@@ -300,8 +306,14 @@ def _object_names() -> frozenset[str]:
     return frozenset(f.name for f in query_files())
 
 
+@functools.cache
+def _table_names() -> frozenset[str]:
+    return frozenset(f.name for f in query_files() if f.kind == "table")
+
+
 def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Apply the views (temporary) when the connection lacks any of them (e.g. built by an older version)."""
+    """Apply the views (temporary) when the connection lacks any of them (e.g. built by an older version)
+    or its materialised tables are stale and not yet shadowed by temporary views."""
     present = {
         r[0]
         for r in con.execute(
@@ -311,6 +323,13 @@ def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
         ).fetchall()
     }
     if not _object_names() <= present:
+        apply_views(con, temporary=True)
+        return
+    shadowed = con.execute(
+        "select count(*) from duckdb_views() where temporary and view_name in (select unnest(?))",
+        [sorted(_table_names())],
+    ).fetchall()[0][0]
+    if not shadowed and marts_stale(con):
         apply_views(con, temporary=True)
 
 

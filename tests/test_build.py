@@ -10,8 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import write
+from typer.testing import CliRunner
 
 from scorecard import views
+from scorecard.cli import app
 from scorecard.kpis import kpis
 from scorecard.load import ingest
 
@@ -130,6 +132,8 @@ def test_an_interrupted_ingest_is_rebuilt_whole_next_time(two_vendors: Path, tmp
         assert views.marts_stale(con)
     finally:
         con.close()
+    # meanwhile a reader computes from the raw calls instead of the stale tables: acme still 1/2
+    assert _repeat_fcr(db) == {"acme": 0.5, "bolt": 1.0}
     report = ingest(two_vendors, db)
     assert [f.status for f in report.files] == ["unchanged", "unchanged"]
     assert _tables(db) == expected
@@ -145,3 +149,31 @@ def test_nothing_changed_builds_nothing(two_vendors: Path, tmp_path: Path) -> No
     ingest(two_vendors, db)
     again = ingest(two_vendors, db)
     assert again.build_seconds == 0.0
+
+
+def test_loading_without_building_reads_live_and_the_next_build_catches_up(
+    two_vendors: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "s.duckdb"
+    ingest(two_vendors, db)
+    write(two_vendors / "bolt" / "calls" / "2026-04.csv", BOLT.replace("2026-04-11", "2026-04-06"))
+    loaded = ingest(two_vendors, db, build=False)
+    assert [f.status for f in loaded.files] == ["unchanged", "replaced"] and not loaded.built
+    assert _repeat_fcr(db) == {"acme": 0.5, "bolt": 0.5}  # b1 now a repeat, read from the raw calls
+    built = ingest(two_vendors, db)
+    assert built.build_seconds > 0
+    assert _repeat_fcr(db) == {"acme": 0.5, "bolt": 0.5}
+    assert _tables(db) == _rebuilt_whole(db, tmp_path)
+
+
+def test_cli_ingest_reports_its_time_and_can_skip_the_build(two_vendors: Path, tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    out = CliRunner().invoke(app, ["ingest", str(two_vendors), "--db", str(db), "--quiet", "--no-build"])
+    assert out.exit_code == 0, out.output
+    assert "2 file(s): 2 loaded." in out.output
+    assert "The daily components were not built (--no-build)" in out.output
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert views.marts_stale(con)
+    finally:
+        con.close()

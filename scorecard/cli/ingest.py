@@ -28,10 +28,15 @@ def render_report(report: IngestReport) -> str:
         f"{report.count(s)} {s}" for s in ("loaded", "replaced", "unchanged", "rejected") if report.count(s)
     )
     lines.append(f"\n{len(report.files)} file(s): {summary or 'none found'}.")
-    if report.seconds:
+    if not report.built:
         lines.append(
-            f"Took {report.seconds:,.1f} s, of which {report.build_seconds:,.1f} s building the daily "
-            "components the KPIs read."
+            f"Took {report.seconds:,.1f} s. The daily components were not built (--no-build): KPIs are "
+            "computed from the calls, slower, until the next `scorecard ingest` builds them."
+        )
+    elif report.seconds:
+        lines.append(
+            f"Took {report.seconds:,.1f} s; building the daily components that the KPIs read took "
+            f"{report.build_seconds:,.1f} s of it, partly while files loaded."
         )
     for f in report.files:
         if f.status == "rejected":
@@ -51,9 +56,18 @@ def ingest_command(
         "scorecard.duckdb"
     ),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+    build: Annotated[
+        bool,
+        typer.Option(
+            "--build/--no-build",
+            help="Build the daily components the KPIs read (default). --no-build loads the files only, "
+            "for many batches in a row: KPIs are computed from the calls, slower, until the next ingest "
+            "that builds.",
+        ),
+    ] = True,
 ) -> None:
     """Load every export of WORKSPACE into the database; exit 1 if any file was rejected."""
-    report = ingest(workspace, db, progress=None if quiet else _progress)
+    report = ingest(workspace, db, progress=None if quiet else _progress, build=build)
     print(render_report(report))
     if not report.ok:
         raise typer.Exit(code=1)
