@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _common as c
-from scorecard import config, load, provenance
+from scorecard import config, prepare, provenance
 from scorecard.errors import FileValidationError, ScorecardError
 
 ctx = c.ctx()
@@ -121,7 +121,7 @@ staging.mkdir(parents=True, exist_ok=True)
 with tempfile.NamedTemporaryFile(dir=staging, suffix=Path(uploaded.name).suffix, delete=False) as fh:
     fh.write(uploaded.getvalue())
 try:
-    frame, reported = load.read_file(Path(fh.name), rel, export, vendor)
+    frame, reported = prepare.read_file(Path(fh.name), rel, export, vendor)
 except FileValidationError as exc:
     st.error(f"{rel} is rejected: {exc.total or len(exc.failures)} problem(s). Nothing was copied or loaded.")
     st.dataframe(

@@ -8,7 +8,6 @@ lost. Every file, loaded or not, gets a row in `ingest_log`.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -20,11 +19,10 @@ import duckdb
 import polars as pl
 
 from scorecard import db
-from scorecard.adapters import get_adapter
 from scorecard.build import Builder
 from scorecard.config import ExportConfig, VendorConfig, Workspace, load_workspace
 from scorecard.errors import FileValidationError, ScorecardError, ValidationFailure
-from scorecard.schemas import validate
+from scorecard.prepare import Prepared, last_loaded_sha, prepare_file, read_file, sha256
 
 Progress = Callable[[int, int, str], None]
 
@@ -69,58 +67,6 @@ class IngestReport:
     def count(self, status: str) -> int:
         """Number of files with this status."""
         return sum(f.status == status for f in self.files)
-
-
-def sha256(path: Path) -> str:
-    """Hex digest of a file's bytes, read in chunks."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def to_utc_and_local(frame: pl.DataFrame, table: str, timezone: str) -> pl.DataFrame:
-    """Store the table's timestamp as naive UTC and add `<ts>_local` (vendor wall-clock time)."""
-    ts = db.TIMESTAMP_COLUMNS.get(table)
-    if ts is None:
-        return frame
-    col = frame[ts]
-    if col.dtype == pl.Null or col.dtype == pl.String:
-        col = col.cast(pl.Datetime("us", "UTC"), strict=False)
-    if col.dtype.time_zone is None:  # type: ignore[union-attr]
-        col = col.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
-    aware = col.dt.convert_time_zone("UTC")
-    return frame.with_columns(
-        aware.dt.replace_time_zone(None).dt.cast_time_unit("us").alias(ts),
-        aware.dt.convert_time_zone(timezone)
-        .dt.replace_time_zone(None)
-        .dt.cast_time_unit("us")
-        .alias(f"{ts}_local"),
-    )
-
-
-def _complete(frame: pl.DataFrame, table: str) -> pl.DataFrame:
-    """Add absent optional canonical columns as nulls and order columns canonically."""
-    cols = [*db.CANONICAL[table], "source_row"]
-    missing = [pl.lit(None).alias(c) for c in cols if c not in frame.columns]
-    return frame.with_columns(missing).select(cols)
-
-
-def read_file(
-    path: Path, rel: str, export: ExportConfig, vendor: VendorConfig
-) -> tuple[pl.DataFrame, pl.DataFrame | None]:
-    """Adapt and validate one file; return raw-table rows (without provenance) and reported KPIs."""
-    adapter = get_adapter(export.format, str(export.source))
-    out = adapter.read(path, export, vendor)
-    frame = to_utc_and_local(_complete(out.frame, export.table), export.table, vendor.timezone)
-    ts = db.TIMESTAMP_COLUMNS.get(export.table)
-    local = frame.select(f"{ts}_local") if ts else None
-    body = frame.drop(f"{ts}_local") if ts else frame
-    valid = validate(export.table, body, rel, extra=out.problems)
-    if local is not None:
-        valid = valid.with_columns(local)
-    return valid, out.reported
 
 
 def _key_conflicts(
@@ -218,15 +164,6 @@ def _log(con: duckdb.DuckDBPyConnection, res: FileResult, digest: str) -> None:
     )
 
 
-def _last_loaded_sha(con: duckdb.DuckDBPyConnection, rel: str) -> str | None:
-    return db.scalar(
-        con,
-        "select sha256 from ingest_log where path = ? and status in ('loaded', 'replaced', 'unchanged') "
-        "order by file_id desc limit 1",
-        [rel],
-    )
-
-
 def _workspace_rows(con: duckdb.DuckDBPyConnection) -> list[list[tuple]]:
     return [
         con.execute(f"select * from {t} order by all").fetchall() for t in ("vendors", "fx_rates", "settings")
@@ -256,31 +193,6 @@ def sync_workspace_tables(con: duckdb.DuckDBPyConnection, ws: Workspace) -> bool
     return _workspace_rows(con) != before
 
 
-@dataclass
-class Prepared:
-    """A file hashed and, unless its content was loaded already, adapted and validated (nothing written)."""
-
-    digest: str
-    frame: pl.DataFrame | None = None
-    reported: pl.DataFrame | None = None
-    error: ScorecardError | None = None
-
-
-def prepare_file(
-    con: duckdb.DuckDBPyConnection, ws: Workspace, vendor: VendorConfig, export: ExportConfig, path: Path
-) -> Prepared:
-    """Hash one file and adapt and validate it unless the log says this content is loaded; reads only."""
-    rel = path.relative_to(ws.root).as_posix()
-    digest = sha256(path)
-    if _last_loaded_sha(con, rel) == digest:
-        return Prepared(digest)
-    try:
-        frame, reported = read_file(path, rel, export, vendor)
-    except ScorecardError as exc:
-        return Prepared(digest, error=exc)
-    return Prepared(digest, frame, reported)
-
-
 def ingest_file(
     con: duckdb.DuckDBPyConnection,
     ws: Workspace,
@@ -298,7 +210,7 @@ def ingest_file(
     rel = path.relative_to(ws.root).as_posix()
     digest = prepared.digest if prepared else sha256(path)
     res = FileResult(rel, vendor.vendor_id, export.table, export.format, "rejected", None)
-    previous = _last_loaded_sha(con, rel)
+    previous = last_loaded_sha(con, rel)
     if previous == digest:
         res.status, res.message = "unchanged", "same content as the last load; skipped"
         res.rows = db.scalar(

@@ -14,7 +14,7 @@ import pytest
 
 from scorecard.adapters import get_adapter
 from scorecard.config import VendorConfig, load_vendor
-from scorecard.load import read_file
+from scorecard.prepare import read_file
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SF = DATA / "sf_hss_monthly" / "Call_Center_Metrics_for_the_Health_Service_System.csv"
