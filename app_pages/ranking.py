@@ -110,6 +110,90 @@ def _flags(vendor: str, coverage: float) -> str:
     return "; ".join(out)
 
 
+def _contributions() -> None:
+    st.caption("Each KPI's share of the score: weight × points / Σ weight. Hover for values and definitions.")
+    st.altair_chart(
+        charts.contributions(
+            stab.contributions, order, names, ctx.view.sl, ctx.settings["fcr_method"], ctx.currency
+        ),
+        width="stretch",
+    )
+
+
+def _rank_probabilities() -> None:
+    st.caption(
+        "Probability of each rank when the weights are perturbed (Dirichlet draws around the weights)."
+    )
+    st.altair_chart(charts.rank_probabilities(stab.rank_probabilities, names), width="stretch")
+
+
+def _weight_ranges() -> None:
+    st.caption("How far each weight can move (the others unchanged) before the winner changes; tick = now.")
+    st.altair_chart(
+        charts.weight_ranges(stab.weight_ranges, ctx.view.sl, ctx.settings["fcr_method"]), width="stretch"
+    )
+    ranges = stab.weight_ranges.select(
+        pl.col("kpi").map_elements(lambda k: ctx.kpi(k).label, pl.String).alias("KPI"),
+        pl.col("weight").alias("Weight"),
+        pl.struct("weight_low", "weight_high")
+        .map_elements(lambda r: fmt.weight_range(r["weight_low"], r["weight_high"]), pl.String)
+        .alias("Winner unchanged for weights"),
+        pl.col("below_low_winner")
+        .replace_strict(names, default=pl.col("below_low_winner"))
+        .alias("Winner below"),
+        pl.col("above_high_winner")
+        .replace_strict(names, default=pl.col("above_high_winner"))
+        .alias("Winner above"),
+    )
+    st.dataframe(
+        ranges,
+        hide_index=True,
+        width="stretch",
+        column_config={"Weight": st.column_config.NumberColumn(format="%g")},
+    )
+
+
+def _confidence() -> None:
+    st.caption("Score intervals from resampling days; Wilson intervals for rates with few events.")
+    if stab.bootstrap is not None:
+        st.altair_chart(charts.score_intervals(stab.bootstrap, names), width="stretch")
+    if stab.wilson is None or not stab.wilson.height:
+        return
+    wil = stab.wilson.select(
+        pl.col("vendor_id").replace_strict(names, default=pl.col("vendor_id")).alias("Vendor"),
+        pl.col("kpi").map_elements(lambda k: ctx.kpi(k).label, pl.String).alias("KPI"),
+        pl.struct("kpi", "value")
+        .map_elements(lambda r: fmt.value(r["kpi"], r["value"], ctx.currency), pl.String)
+        .alias("Value"),
+        pl.struct("low", "high")
+        .map_elements(
+            lambda r: (
+                f"{fmt.percent(r['low'])}–{fmt.percent(r['high'])}"
+                if r["low"] is not None and not math.isnan(r["low"])
+                else fmt.MISSING
+            ),
+            pl.String,
+        )
+        .alias("90% Wilson"),
+        pl.col("events").alias("Events"),
+        pl.col("few_events").alias("Too few events"),
+    )
+    st.dataframe(
+        wil,
+        hide_index=True,
+        width="stretch",
+        column_config={"Events": st.column_config.NumberColumn(format="%d")},
+    )
+
+
+#: The panels below the table; only the open one is drawn (each chart costs ~50 ms to build and send).
+PANELS = {
+    "Contributions": _contributions,
+    "Rank probabilities": _rank_probabilities,
+    "Weight ranges": _weight_ranges,
+    "Confidence": _confidence,
+}
+
 rows = [
     {
         "Rank": r["rank"],
@@ -158,78 +242,12 @@ with right:
             ),
         },
     )
-    tabs = st.tabs(["Contributions", "Rank probabilities", "Weight ranges", "Confidence"])
     order = result.table["vendor_id"].to_list()
-    with tabs[0]:
-        st.caption(
-            "Each KPI's share of the score: weight × points / Σ weight. Hover for values and definitions."
-        )
-        st.altair_chart(
-            charts.contributions(
-                stab.contributions, order, names, ctx.view.sl, ctx.settings["fcr_method"], ctx.currency
-            ),
-            width="stretch",
-        )
-    with tabs[1]:
-        st.caption(
-            "Probability of each rank when the weights are perturbed (Dirichlet draws around the weights)."
-        )
-        st.altair_chart(charts.rank_probabilities(stab.rank_probabilities, names), width="stretch")
-    with tabs[2]:
-        st.caption(
-            "How far each weight can move (the others unchanged) before the winner changes; tick = now."
-        )
-        st.altair_chart(
-            charts.weight_ranges(stab.weight_ranges, ctx.view.sl, ctx.settings["fcr_method"]), width="stretch"
-        )
-        ranges = stab.weight_ranges.select(
-            pl.col("kpi").map_elements(lambda k: ctx.kpi(k).label, pl.String).alias("KPI"),
-            pl.col("weight").alias("Weight"),
-            pl.struct("weight_low", "weight_high")
-            .map_elements(lambda r: fmt.weight_range(r["weight_low"], r["weight_high"]), pl.String)
-            .alias("Winner unchanged for weights"),
-            pl.col("below_low_winner")
-            .replace_strict(names, default=pl.col("below_low_winner"))
-            .alias("Winner below"),
-            pl.col("above_high_winner")
-            .replace_strict(names, default=pl.col("above_high_winner"))
-            .alias("Winner above"),
-        )
-        st.dataframe(
-            ranges,
-            hide_index=True,
-            width="stretch",
-            column_config={"Weight": st.column_config.NumberColumn(format="%g")},
-        )
-    with tabs[3]:
-        st.caption("Score intervals from resampling days; Wilson intervals for rates with few events.")
-        if stab.bootstrap is not None:
-            st.altair_chart(charts.score_intervals(stab.bootstrap, names), width="stretch")
-        if stab.wilson is not None and stab.wilson.height:
-            wil = stab.wilson.select(
-                pl.col("vendor_id").replace_strict(names, default=pl.col("vendor_id")).alias("Vendor"),
-                pl.col("kpi").map_elements(lambda k: ctx.kpi(k).label, pl.String).alias("KPI"),
-                pl.struct("kpi", "value")
-                .map_elements(lambda r: fmt.value(r["kpi"], r["value"], ctx.currency), pl.String)
-                .alias("Value"),
-                pl.struct("low", "high")
-                .map_elements(
-                    lambda r: (
-                        f"{fmt.percent(r['low'])}–{fmt.percent(r['high'])}"
-                        if r["low"] is not None and not math.isnan(r["low"])
-                        else fmt.MISSING
-                    ),
-                    pl.String,
-                )
-                .alias("90% Wilson"),
-                pl.col("events").alias("Events"),
-                pl.col("few_events").alias("Too few events"),
-            )
-            st.dataframe(
-                wil,
-                hide_index=True,
-                width="stretch",
-                column_config={"Events": st.column_config.NumberColumn(format="%d")},
-            )
+    for tab, draw in zip(
+        st.tabs(list(PANELS), key="_ranking_panel", on_change="rerun"), PANELS.values(), strict=True
+    ):
+        if tab.open:
+            with tab:
+                draw()
     for note in stab.notes:
         st.caption(note)

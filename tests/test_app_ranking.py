@@ -152,3 +152,21 @@ def test_first_start_builds_the_database_with_a_progress_indicator(tmp_path, mon
     assert at.status[0].label == "Building the database from ws/ — 15 file(s) loaded, 0 rejected"
     assert (ws / ".scorecard.duckdb").exists()
     assert shown(at)["Vendor"][0] == "Northwind Contact"
+
+
+def test_only_the_open_panel_is_drawn_and_each_panel_opens(app):
+    # The panels under the table are lazy tabs: a weight change redraws one chart, not four.
+    app.run()
+    labels = ["Contributions", "Rank probabilities", "Weight ranges", "Confidence"]
+    assert [t.label for t in app.tabs] == labels
+    assert len(app.get("vega_lite_chart")) == 1  # the contributions chart only
+    assert len(app.dataframe) == 1  # the ranked table
+    app.session_state["_ranking_panel"] = "Weight ranges"
+    app.run()
+    assert not app.exception
+    # the weight-ranges chart, and its table: one row per KPI of the preset, as many as weight inputs
+    assert len(app.get("vega_lite_chart")) == 1
+    weights = [w for w in app.number_input if str(w.key).startswith("_w_w_")]
+    ranges = pl.from_pandas(app.dataframe[1].value)
+    assert ranges.columns[:3] == ["KPI", "Weight", "Winner unchanged for weights"]
+    assert ranges.height == len(weights)
