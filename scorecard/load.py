@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -262,17 +262,26 @@ def ingest(
     """
     start = time.perf_counter()
     ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
+    jobs = [(v, e, p) for v in ws.vendors for e in v.exports for p in v.files(e)]
     report = IngestReport()
     con = db.connect(db_path)
     try:
         db.create_tables(con)
         con.execute("set memory_limit = '900MB'").fetchall()  # the builds spill to disk rather than grow
-        builder = Builder(con, sync_workspace_tables(con, ws), build)
+        reader = con.cursor()  # the worker's own connection to the same database (reads the log only)
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-prepare")
         try:
-            _load_files(con, ws, builder, report, progress)
-            builder.finish()
+            # the first file is prepared while the workspace tables and the views are set up
+            ahead = pool.submit(prepare_file, reader, ws, *jobs[0]) if jobs else None
+            builder = Builder(con, sync_workspace_tables(con, ws), build)
+            try:
+                _load_files(con, ws, jobs, pool, reader, ahead, builder, report, progress)
+                builder.finish()
+            finally:
+                builder.close()
         finally:
-            builder.close()
+            pool.shutdown(wait=True)
+            reader.close()
         report.build_seconds, report.built = builder.seconds, build
         report.problems += audit_fx(con)
     finally:
@@ -281,32 +290,32 @@ def ingest(
     return report
 
 
+Job = tuple[VendorConfig, ExportConfig, Path]
+
+
 def _load_files(
     con: duckdb.DuckDBPyConnection,
     ws: Workspace,
+    jobs: list[Job],
+    pool: ThreadPoolExecutor,
+    reader: duckdb.DuckDBPyConnection,
+    ahead: Future[Prepared] | None,
     builder: Builder,
     report: IngestReport,
     progress: Progress | None,
 ) -> None:
-    """Load the workspace's files in order, preparing the next one in a worker thread meanwhile."""
-    jobs = [(v, e, p) for v in ws.vendors for e in v.exports for p in v.files(e)]
-    reader = con.cursor()  # the worker's own connection to the same database (reads the log only)
-    try:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-prepare") as pool:
-            ahead = pool.submit(prepare_file, reader, ws, *jobs[0]) if jobs else None
-            for i, (vendor, export, path) in enumerate(jobs):
-                if progress:
-                    progress(i, len(jobs), f"{vendor.vendor_id}: {path.name}")
-                prepared = ahead.result() if ahead else None
-                ahead = pool.submit(prepare_file, reader, ws, *jobs[i + 1]) if i + 1 < len(jobs) else None
-                result = ingest_file(con, ws, vendor, export, path, prepared, before_write=builder.invalidate)
-                report.files.append(result)
-                if result.status in ("loaded", "replaced"):
-                    builder.dirty.add(vendor.vendor_id)
-                if i + 1 == len(jobs) or jobs[i + 1][0].vendor_id != vendor.vendor_id:
-                    builder.vendor_done(vendor.vendor_id)
-    finally:
-        reader.close()
+    """Load the files in order; `pool` prepares the next one meanwhile (`ahead` is the first)."""
+    for i, (vendor, export, path) in enumerate(jobs):
+        if progress:
+            progress(i, len(jobs), f"{vendor.vendor_id}: {path.name}")
+        prepared = ahead.result() if ahead else None
+        ahead = pool.submit(prepare_file, reader, ws, *jobs[i + 1]) if i + 1 < len(jobs) else None
+        result = ingest_file(con, ws, vendor, export, path, prepared, before_write=builder.invalidate)
+        report.files.append(result)
+        if result.status in ("loaded", "replaced"):
+            builder.dirty.add(vendor.vendor_id)
+        if i + 1 == len(jobs) or jobs[i + 1][0].vendor_id != vendor.vendor_id:
+            builder.vendor_done(vendor.vendor_id)
     if progress:
         progress(len(jobs), len(jobs), "building the daily components")
 
