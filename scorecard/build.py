@@ -27,7 +27,6 @@ class Builder:
     def __init__(self, con: duckdb.DuckDBPyConnection, workspace_changed: bool, build: bool = True) -> None:
         self.con = con
         self.build = build
-        self.dirty: set[str] = set()
         self.done: set[str] = set()
         self.seconds = 0.0
         self.cursor = con.cursor()
@@ -48,12 +47,13 @@ class Builder:
             views.invalidate_marts(self.con)
             self.valid = False
 
-    def vendor_done(self, vendor_id: str) -> None:
-        """All of the vendor's files are loaded: refresh its rows if any of its inputs changed.
+    def vendor_done(self, vendor_id: str, changed: bool) -> None:
+        """All of the vendor's files are loaded (`changed`: any of them loaded or replaced): refresh its
+        rows if any of its inputs changed.
 
         The refresh runs in a thread of its own (own cursor, own transaction; it writes only the
         per-vendor tables), so the next vendor's files load meanwhile."""
-        if self.build and (vendor_id in self.dirty or self.all_dirty):
+        if self.build and (changed or self.all_dirty):
             self.pending.append(self.pool.submit(self._refresh, vendor_id))
         self.done.add(vendor_id)
 
@@ -69,7 +69,7 @@ class Builder:
         if self.all_dirty:
             loaded = {r[0] for r in self.con.execute("select distinct vendor_id from raw_calls").fetchall()}
             for vendor_id in sorted(loaded - self.done):
-                self.vendor_done(vendor_id)
+                self.vendor_done(vendor_id, changed=False)
         for future in self.pending:
             future.result()  # waits, and re-raises a refresh's error here
         if not self.valid:  # the views are current (built by this SQL); only the tables need work

@@ -305,6 +305,7 @@ def _load_files(
     progress: Progress | None,
 ) -> None:
     """Load the files in order; `pool` prepares the next one meanwhile (`ahead` is the first)."""
+    changed = False  # any file of the current vendor loaded or replaced
     for i, (vendor, export, path) in enumerate(jobs):
         if progress:
             progress(i, len(jobs), f"{vendor.vendor_id}: {path.name}")
@@ -312,10 +313,10 @@ def _load_files(
         ahead = pool.submit(prepare_file, reader, ws, *jobs[i + 1]) if i + 1 < len(jobs) else None
         result = ingest_file(con, ws, vendor, export, path, prepared, before_write=builder.invalidate)
         report.files.append(result)
-        if result.status in ("loaded", "replaced"):
-            builder.dirty.add(vendor.vendor_id)
+        changed = changed or result.status in ("loaded", "replaced")
         if i + 1 == len(jobs) or jobs[i + 1][0].vendor_id != vendor.vendor_id:
-            builder.vendor_done(vendor.vendor_id)
+            builder.vendor_done(vendor.vendor_id, changed)
+            changed = False
     if progress:
         progress(len(jobs), len(jobs), "building the daily components")
 

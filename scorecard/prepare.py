@@ -73,6 +73,7 @@ def read_file(
 
 
 def last_loaded_sha(con: duckdb.DuckDBPyConnection, rel: str) -> str | None:
+    """The sha256 of the file's content as last loaded (or found unchanged), None if never loaded."""
     return db.scalar(
         con,
         "select sha256 from ingest_log where path = ? and status in ('loaded', 'replaced', 'unchanged') "

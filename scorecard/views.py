@@ -122,13 +122,20 @@ def parse_query_file(path: Path, layer: str) -> QueryFile:
 
 
 def query_files(root: Path | None = None) -> list[QueryFile]:
-    """Every query file under `root` (default `queries_dir()`), in layer then name order."""
-    root = root or queries_dir()
+    """Every query file under `root` (default `queries_dir()`, read once per process), in layer then
+    name order."""
+    if root is None:
+        return list(_installed_query_files())
     files: list[QueryFile] = []
     for layer in LAYERS:
         for path in sorted((root / layer).glob("*.sql")):
             files.append(parse_query_file(path, layer))
     return files
+
+
+@functools.cache
+def _installed_query_files() -> tuple[QueryFile, ...]:
+    return tuple(query_files(queries_dir()))
 
 
 def dependency_order(files: list[QueryFile]) -> list[QueryFile]:
@@ -314,21 +321,15 @@ def _table_names() -> frozenset[str]:
 def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
     """Apply the views (temporary) when the connection lacks any of them (e.g. built by an older version)
     or its materialised tables are stale and not yet shadowed by temporary views."""
-    present = {
-        r[0]
-        for r in con.execute(
-            "select view_name from duckdb_views() union all "
-            "select table_name from duckdb_tables() union all "
-            "select function_name from duckdb_functions() where function_type in ('macro', 'table_macro')"
-        ).fetchall()
-    }
-    if not _object_names() <= present:
+    rows = con.execute(
+        "select view_name, temporary from duckdb_views() union all "
+        "select table_name, false from duckdb_tables() union all "
+        "select function_name, false from duckdb_functions() where function_type in ('macro', 'table_macro')"
+    ).fetchall()
+    if not _object_names() <= {name for name, _ in rows}:
         apply_views(con, temporary=True)
         return
-    shadowed = con.execute(
-        "select count(*) from duckdb_views() where temporary and view_name in (select unnest(?))",
-        [sorted(_table_names())],
-    ).fetchall()[0][0]
+    shadowed = any(temporary and name in _table_names() for name, temporary in rows)
     if not shadowed and marts_stale(con):
         apply_views(con, temporary=True)
 
