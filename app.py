@@ -22,9 +22,9 @@ if str(ROOT) not in sys.path:  # `app_pages` is importable under `streamlit run`
 import streamlit as st  # noqa: E402
 
 from app_pages import _common as c  # noqa: E402
-from scorecard import share  # noqa: E402
-from scorecard.catalogue import SL_VARIANTS  # noqa: E402
 from scorecard.errors import ScorecardError  # noqa: E402
+from scorecard.metrics.catalogue import SL_VARIANTS  # noqa: E402
+from scorecard.present import share  # noqa: E402
 
 #: view.page -> (page file, title, icon), in navigation order.
 PAGES: dict[str, tuple[str, str, str]] = {
@@ -36,7 +36,7 @@ PAGES: dict[str, tuple[str, str, str]] = {
     "definitions": ("app_pages/definitions.py", "Definitions", ":material/menu_book:"),
 }
 # The quarterly review page joins the navigation (after Vendor) once its library module exists.
-if importlib.util.find_spec("scorecard.review") and (ROOT / "app_pages" / "review.py").exists():
+if importlib.util.find_spec("scorecard.review.quarter") and (ROOT / "app_pages" / "review.py").exists():
     PAGES = dict(
         [*list(PAGES.items())[:4],
          ("review", ("app_pages/review.py", "Quarterly review", ":material/summarize:")),

@@ -20,19 +20,12 @@ from typing import Any, TypeVar
 import polars as pl
 import streamlit as st
 
-from scorecard import (
-    catalogue,
-    db,
-    intervals,
-    kpis,
-    load,
-    presets,
-    provenance,
-    reported,
-    scoring,
-    sensitivity,
-    share,
-)
+from scorecard.ingest import db
+from scorecard.ingest import run as load
+from scorecard.metrics import catalogue, intervals, kpis, provenance, reported
+from scorecard.present import share
+from scorecard.scoring import points as scoring
+from scorecard.scoring import presets, sensitivity
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
@@ -300,9 +293,10 @@ def review_of(
     """The quarterly review of a vendor (under the view's preset and weights), as HTML and XLSX too."""
     import io
 
-    from scorecard import config, contract, review
-    from scorecard.report.html import render_html
-    from scorecard.report.xlsx import build_workbook
+    from scorecard.review import quarter as review
+    from scorecard.review.report.html import render_html
+    from scorecard.review.report.xlsx import build_workbook
+    from scorecard.workspace import config, contract
 
     folder = config.load_workspace(p.workspace).vendor(vendor)
     terms = contract.parse_contract(folder.contract, str(folder.folder / "vendor.toml"))

@@ -11,8 +11,10 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _common as c
-from scorecard import config, prepare, provenance
 from scorecard.errors import FileValidationError, ScorecardError
+from scorecard.ingest import prepare
+from scorecard.metrics import provenance
+from scorecard.workspace import config
 
 ctx = c.ctx()
 c.header(

@@ -6,8 +6,8 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _common as c
-from scorecard import catalogue
-from scorecard import format as fmt
+from scorecard.metrics import catalogue
+from scorecard.present import format as fmt
 
 ctx = c.ctx()
 c.header(

@@ -8,9 +8,9 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _common as c
-from scorecard import charts, share
-from scorecard import format as fmt
 from scorecard.errors import ScorecardError
+from scorecard.present import charts, share
+from scorecard.present import format as fmt
 
 ctx = c.ctx()
 c.header(ctx, "Ranking", "Which vendor scores best under the agreed weights — and how robust that is.")

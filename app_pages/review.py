@@ -6,8 +6,8 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _common as c
-from scorecard import report
 from scorecard.errors import ScorecardError
+from scorecard.review import report
 
 ctx = c.ctx()
 c.header(

@@ -6,8 +6,8 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _common as c
-from scorecard import charts, share
-from scorecard import format as fmt
+from scorecard.present import charts, share
+from scorecard.present import format as fmt
 
 ctx = c.ctx()
 c.header(ctx, "Trends", "How each KPI moves over the period, and the hours that monthly averages hide.")

@@ -6,8 +6,8 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _common as c
-from scorecard import charts, share
-from scorecard import format as fmt
+from scorecard.present import charts, share
+from scorecard.present import format as fmt
 
 PROGRAM_KPIS = ("service_level", "abandon_rate", "asa_s", "aht_s", "transfer_rate", "fcr_rate", "csat_rate")
 

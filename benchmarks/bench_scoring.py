@@ -18,9 +18,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from scorecard import catalogue, confidence, sensitivity
-from scorecard.presets import parse_preset
-from scorecard.scoring import ranking
+from scorecard.metrics import catalogue
+from scorecard.scoring import confidence, sensitivity
+from scorecard.scoring.points import ranking
+from scorecard.scoring.presets import parse_preset
 
 VENDORS, DAYS = 20, 91
 #: The 19 headline KPIs of the catalogue (variants left out) plus one service-level variant: 20 KPIs.

@@ -15,7 +15,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from scorecard.catalogue import KPI_COLUMNS, VOLUME_COLUMNS
+from scorecard.metrics.catalogue import KPI_COLUMNS, VOLUME_COLUMNS
 
 CALL_COLUMNS = (
     "vendor_id, call_id, arrived_at, arrived_at_local, outcome, wait_s, talk_s, hold_s, acw_s, "

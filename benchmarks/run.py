@@ -6,7 +6,7 @@ Generates (or reuses) a workspace of 10 vendors' call records in the canonical C
 `benchmarks/data/<size>/`, then runs each stage in a fresh process and reports its best time, the ratio to
 its reference and the process's peak RSS (from `os.wait4`):
 
-1. ingest: `scorecard.load.ingest` vs DuckDB's `create table as select * from read_csv(...)`, alternated
+1. ingest: `scorecard.ingest.run.ingest` vs DuckDB's `create table as select * from read_csv(...)`, alternated
    `--repeat` times (the machine is shared: the best run of each is compared); both the complete ingest
    and the load only (`build=False`: without materialising the daily components);
 2. kpis: every KPI at quarter grain from the database file vs the pandas baseline (values asserted equal);

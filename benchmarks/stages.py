@@ -61,7 +61,7 @@ def duckdb_load(workspace: str, db: str) -> dict[str, Any]:
 def scorecard_ingest(workspace: str, db: str, build: bool = True) -> dict[str, Any]:
     """Our end-to-end ingest (read, adapt, pandera validation, load, provenance, views) into a fresh file;
     with `build`, also the materialised daily components that the KPI reads use (`--no-build` skips it)."""
-    from scorecard.load import ingest
+    from scorecard.ingest.run import ingest
 
     Path(db).unlink(missing_ok=True)
     Path(db + ".wal").unlink(missing_ok=True)
@@ -83,7 +83,7 @@ def scorecard_ingest(workspace: str, db: str, build: bool = True) -> dict[str, A
 
 def scorecard_reingest(workspace: str, db: str) -> dict[str, Any]:
     """Ingest again into the same database: every file unchanged (hash compare only)."""
-    from scorecard.load import ingest
+    from scorecard.ingest.run import ingest
 
     start = time.perf_counter()
     report = ingest(workspace, db)
@@ -93,10 +93,10 @@ def scorecard_reingest(workspace: str, db: str) -> dict[str, Any]:
 
 def sql_kpis(db: str, repeat: int = 3, out: str | None = None) -> dict[str, Any]:
     """Every KPI for all vendors at quarter grain from the database file (first run, then best of N)."""
-    if missing := _missing("scorecard.kpis", "scorecard.views"):
+    if missing := _missing("scorecard.metrics.kpis", "scorecard.sql.views"):
         return _unavailable(missing)
-    from scorecard import db as scdb
-    from scorecard.kpis import kpis
+    from scorecard.ingest import db as scdb
+    from scorecard.metrics.kpis import kpis
 
     start = time.perf_counter()
     con = scdb.connect(db, read_only=True)
@@ -132,14 +132,19 @@ def pandas_kpis(db: str, sql_frame: str | None = None) -> dict[str, Any]:
 
 def ranking(repeat: int = 5) -> dict[str, Any]:
     """The scoring issue's ranking with the full sensitivity report at 20 vendors x 20 KPIs (best of N)."""
-    if missing := _missing("scorecard.scoring", "scorecard.sensitivity", "scorecard.confidence"):
+    scoring_modules = (
+        "scorecard.scoring.points",
+        "scorecard.scoring.sensitivity",
+        "scorecard.scoring.confidence",
+    )
+    if missing := _missing(*scoring_modules):
         return _unavailable(missing)
     if not (ROOT / "benchmarks" / "bench_scoring.py").exists():
         return _unavailable("benchmarks/bench_scoring.py")
     from benchmarks import bench_scoring as bench
-    from scorecard import sensitivity
-    from scorecard.presets import parse_preset
-    from scorecard.scoring import ranking as rank
+    from scorecard.scoring import sensitivity
+    from scorecard.scoring.points import ranking as rank
+    from scorecard.scoring.presets import parse_preset
 
     components = bench.synthetic_components()
     frame = bench.kpi_frame(components)

@@ -1,6 +1,6 @@
 """Helpers for the KPI tests: an in-memory database with the raw tables, a few rows, and the views.
 
-Rows go straight into the raw tables of `scorecard.db` (no adapters, no validation), so each test shows
+Rows go straight into the raw tables of `scorecard.ingest.db` (no adapters, no validation), so each test shows
 exactly the rows its expected values are computed from.
 """
 
@@ -13,9 +13,9 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from scorecard.db import TIMESTAMP_COLUMNS, create_tables, raw_columns
-from scorecard.kpis import kpi_notes, kpis
-from scorecard.views import apply_views
+from scorecard.ingest.db import TIMESTAMP_COLUMNS, create_tables, raw_columns
+from scorecard.metrics.kpis import kpi_notes, kpis
+from scorecard.sql.views import apply_views
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "base_currency": "EUR",

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from scorecard.adapters import get_adapter
-from scorecard.config import ExportConfig, VendorConfig
 from scorecard.errors import AdapterError, ValidationFailure
+from scorecard.ingest.adapters import get_adapter
+from scorecard.workspace.config import ExportConfig, VendorConfig
 
 FIXTURES = Path(__file__).parent / "fixtures" / "adapters"
 

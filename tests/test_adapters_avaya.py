@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from scorecard.adapters import get_adapter
-from scorecard.adapters.avaya_cms_hsplit import REQUIRED
-from scorecard.config import ExportConfig, VendorConfig
 from scorecard.errors import AdapterError, ConfigError, ValidationFailure
+from scorecard.ingest.adapters import get_adapter
+from scorecard.ingest.adapters.avaya_cms_hsplit import REQUIRED
+from scorecard.workspace.config import ExportConfig, VendorConfig
 
 FIXTURE = Path(__file__).parent / "fixtures" / "adapters" / "avaya_hsplit.csv"
 EDGES = [4, 10, 20, 30, 45, 60, 90, 120, 180]

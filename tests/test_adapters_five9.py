@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from scorecard.adapters import get_adapter
-from scorecard.config import ExportConfig, VendorConfig
 from scorecard.errors import AdapterError, ConfigError, ValidationFailure
+from scorecard.ingest.adapters import get_adapter
+from scorecard.workspace.config import ExportConfig, VendorConfig
 
 FIXTURE = Path(__file__).parent / "fixtures" / "adapters" / "five9_call_log_latin1.csv"
 DISPOSITIONS = {

@@ -8,10 +8,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from scorecard.adapters import get_adapter
-from scorecard.adapters.genesys_cloud_queue_interval import SL_DEFINITION
-from scorecard.config import ExportConfig, VendorConfig
 from scorecard.errors import AdapterError, ConfigError, ValidationFailure
+from scorecard.ingest.adapters import get_adapter
+from scorecard.ingest.adapters.genesys_cloud_queue_interval import SL_DEFINITION
+from scorecard.workspace.config import ExportConfig, VendorConfig
 
 FIXTURE = Path(__file__).parent / "fixtures" / "adapters" / "genesys_queue_interval.csv"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from scorecard.load import ingest
+from scorecard.ingest.run import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures" / "adapters"
 VENDORS = {

@@ -10,9 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from scorecard.adapters import get_adapter
-from scorecard.config import ExportConfig, VendorConfig, load_vendor
 from scorecard.errors import AdapterError, ConfigError, ValidationFailure
+from scorecard.ingest.adapters import get_adapter
+from scorecard.workspace.config import ExportConfig, VendorConfig, load_vendor
 
 FIXTURES = Path(__file__).parent / "fixtures" / "adapters"
 SRC = Path("acme/vendor.toml")

@@ -10,9 +10,9 @@ import openpyxl
 import polars as pl
 import pytest
 
-from scorecard.adapters import readers as rd
-from scorecard.config import ExportConfig
 from scorecard.errors import ConfigError, ValidationFailure
+from scorecard.ingest.adapters import readers as rd
+from scorecard.workspace.config import ExportConfig
 
 FIXTURES = Path(__file__).parent / "fixtures" / "adapters"
 

@@ -9,7 +9,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from scorecard import db, load
+from scorecard.ingest import db
+from scorecard.ingest import run as load
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "app_ws"

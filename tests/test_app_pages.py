@@ -10,9 +10,11 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from scorecard import catalogue, db, kpis, load
-from scorecard import format as fmt
-from scorecard.intervals import interval_service
+from scorecard.ingest import db
+from scorecard.ingest import run as load
+from scorecard.metrics import catalogue, kpis
+from scorecard.metrics.intervals import interval_service
+from scorecard.present import format as fmt
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "app_ws"
@@ -202,7 +204,9 @@ def test_definitions_show_the_settings_in_force_and_every_formula(app):
 
 
 def test_quarterly_review_shows_the_library_review_with_exports(app, built):
-    from scorecard import presets, report, review
+    from scorecard.review import quarter as review
+    from scorecard.review import report
+    from scorecard.scoring import presets
 
     open_page(app, "review")
     assert not app.exception

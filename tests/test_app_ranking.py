@@ -9,7 +9,11 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from scorecard import db, load, presets, scoring, share
+from scorecard.ingest import db
+from scorecard.ingest import run as load
+from scorecard.present import share
+from scorecard.scoring import points as scoring
+from scorecard.scoring import presets
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "app_ws"

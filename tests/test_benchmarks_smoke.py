@@ -12,8 +12,8 @@ import duckdb
 import pytest
 
 from benchmarks import generate, pandas_kpis
-from scorecard.kpis import kpis
-from scorecard.load import ingest
+from scorecard.ingest.run import ingest
+from scorecard.metrics.kpis import kpis
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,10 +12,10 @@ import pytest
 from conftest import write
 from typer.testing import CliRunner
 
-from scorecard import views
 from scorecard.cli import app
-from scorecard.kpis import kpis
-from scorecard.load import ingest
+from scorecard.ingest.run import ingest
+from scorecard.metrics.kpis import kpis
+from scorecard.sql import views
 
 MATERIALISED = ("int_call_days", "mart_program_days", "mart_vendor_days")
 VENDOR = """

@@ -1,4 +1,4 @@
-"""Chart builders (scorecard.charts): the data they show, their encodings and colour-blind-safe colours."""
+"""Chart builders (scorecard.present.charts): the data they show, encodings, colour-blind-safe colours."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 
 import polars as pl
 
-from scorecard import charts
+from scorecard.present import charts
 
 
 def _spec_data(spec: dict) -> list[dict]:

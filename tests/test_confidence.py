@@ -8,16 +8,16 @@ import numpy as np
 import polars as pl
 import pytest
 
-from scorecard import catalogue
-from scorecard.confidence import (
+from scorecard.metrics import catalogue
+from scorecard.scoring.confidence import (
     block_counts,
     bootstrap,
     resampled_values,
     wilson,
     wilson_interval,
 )
-from scorecard.presets import parse_preset
-from scorecard.scoring import Ranking, ranking
+from scorecard.scoring.points import Ranking, ranking
+from scorecard.scoring.presets import parse_preset
 
 START = date(2026, 4, 1)
 

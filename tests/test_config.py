@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import write
 
-from scorecard.config import load_workspace
 from scorecard.errors import ConfigError
+from scorecard.workspace.config import load_workspace
 
 
 def test_loads_workspace_with_defaults(workspace: Path) -> None:

@@ -7,8 +7,16 @@ from typing import Any
 import polars as pl
 import pytest
 
-from scorecard.contract import Contract, Term, assess, month_range, next_month, parse_contract, quarter_of
 from scorecard.errors import ConfigError
+from scorecard.workspace.contract import (
+    Contract,
+    Term,
+    assess,
+    month_range,
+    next_month,
+    parse_contract,
+    quarter_of,
+)
 
 WHERE = "vendors/acme/vendor.toml"
 

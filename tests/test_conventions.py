@@ -10,11 +10,11 @@ import polars as pl
 import pytest
 from kpi_fixtures import add_fx, add_vendor, call, insert, interval, new_db, ready
 
-from scorecard import catalogue
-from scorecard.catalogue import KPI_COLUMNS, KPIS, VOLUME_COLUMNS
-from scorecard.db import TABLES, create_tables
-from scorecard.kpis import daily_components, kpis
-from scorecard.views import LAYERS, QueryFile, queries_dir, query_files
+from scorecard.ingest.db import TABLES, create_tables
+from scorecard.metrics import catalogue
+from scorecard.metrics.catalogue import KPI_COLUMNS, KPIS, VOLUME_COLUMNS
+from scorecard.metrics.kpis import daily_components, kpis
+from scorecard.sql.views import LAYERS, QueryFile, queries_dir, query_files
 
 DESIGN = Path(__file__).parents[2] / "shared" / "DESIGN.md"
 FILES = query_files()

@@ -9,14 +9,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from scorecard.config import load_workspace
-from scorecard.contract import parse_contract
-from scorecard.demo import simulate, write_workspace
-from scorecard.demo.simulate import VendorData
-from scorecard.demo.staffing import erlang_c_agents
-from scorecard.demo.text import hms, num
-from scorecard.demo.writers import FX_RATES
-from scorecard.schemas import validate
+from scorecard.ingest.schemas import validate
+from scorecard.workspace.config import load_workspace
+from scorecard.workspace.contract import parse_contract
+from scorecard_demo import simulate, write_workspace
+from scorecard_demo.simulate import VendorData
+from scorecard_demo.staffing import erlang_c_agents
+from scorecard_demo.text import hms, num
+from scorecard_demo.writers import FX_RATES
 
 COMMITTED = Path(__file__).resolve().parents[1] / "vendors"
 #: Files a user may leave in the workspace that the generator does not own.
@@ -192,7 +192,7 @@ def test_every_vendor_has_a_contract_on_kpis_its_data_supplies(regenerated: Path
 @pytest.fixture(scope="module")
 def ingested(regenerated: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The regenerated workspace ingested into a fresh DuckDB file (slow tests only)."""
-    from scorecard.load import ingest
+    from scorecard.ingest.run import ingest
 
     db = tmp_path_factory.mktemp("demo_db") / "demo.duckdb"
     report = ingest(regenerated, db)
@@ -204,8 +204,8 @@ def ingested(regenerated: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 def test_ingested_workspace_recomputes_the_simulated_service_level(
     data: dict[str, VendorData], ingested: Path
 ) -> None:
-    from scorecard.db import connect
-    from scorecard.kpis import kpis
+    from scorecard.ingest.db import connect
+    from scorecard.metrics.kpis import kpis
 
     con = connect(ingested, read_only=True)
     try:
@@ -220,8 +220,8 @@ def test_ingested_workspace_recomputes_the_simulated_service_level(
 
 @pytest.mark.slow
 def test_every_vendor_has_cost_per_call_and_the_kpis_its_data_supports(ingested: Path) -> None:
-    from scorecard.db import connect
-    from scorecard.kpis import kpis
+    from scorecard.ingest.db import connect
+    from scorecard.metrics.kpis import kpis
 
     con = connect(ingested, read_only=True)
     try:
@@ -244,8 +244,8 @@ def test_every_vendor_has_cost_per_call_and_the_kpis_its_data_supports(ingested:
 
 @pytest.mark.slow
 def test_contract_credits_tell_the_demo_story(ingested: Path, regenerated: Path) -> None:
-    from scorecard.db import connect
-    from scorecard.review import contract_credits
+    from scorecard.ingest.db import connect
+    from scorecard.review.quarter import contract_credits
 
     ws = load_workspace(regenerated)
     con = connect(ingested, read_only=True)

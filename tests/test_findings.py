@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from scorecard import catalogue
 from scorecard.errors import ConfigError
-from scorecard.findings import (
+from scorecard.metrics import catalogue
+from scorecard.review.findings import (
     base_kpi,
     findings,
     findings_frame,

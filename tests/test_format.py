@@ -1,4 +1,4 @@
-"""Numbers as people read them (scorecard.format): exact strings."""
+"""Numbers as people read them (scorecard.present.format): exact strings."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import polars as pl
 import pytest
 
-from scorecard import format as fmt
+from scorecard.present import format as fmt
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Service level per 30-minute interval (scorecard.intervals), shared by the review and the Trends heat map.
+"""Service level per 30-minute interval (scorecard.metrics.intervals), shared by the review and Trends.
 
 Workspace: T = 20 s, short abandons < 5 s.
 acme (call records, 2026-04-15, two programs):
@@ -22,9 +22,9 @@ import pytest
 from kpi_fixtures import add_vendor, call, insert, interval, new_db, ready, rows
 
 from scorecard.errors import ScorecardError
-from scorecard.intervals import interval_service
-from scorecard.kpis import parse_period
-from scorecard.review import interval_attainment
+from scorecard.metrics.intervals import interval_service
+from scorecard.metrics.kpis import parse_period
+from scorecard.review.quarter import interval_attainment
 
 
 def _db(**settings: object) -> duckdb.DuckDBPyConnection:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from kpi_fixtures import add_vendor, call, insert, new_db, notes, one, ready
 
-from scorecard.kpis import daily_components, kpis
+from scorecard.metrics.kpis import daily_components, kpis
 
 # Eight calls of one day (2026-04-15, program sales):
 #   a1 answered wait 20 (= T: in SL), talk 100 hold 10 acw 20, transferred, revenue 50

@@ -14,8 +14,8 @@ import pytest
 from kpi_fixtures import add_fx, add_vendor, call, insert, interval, new_db
 from typer.testing import CliRunner
 
-from scorecard.catalogue import KPI_COLUMNS, VOLUME_COLUMNS
 from scorecard.cli import app
+from scorecard.metrics.catalogue import KPI_COLUMNS, VOLUME_COLUMNS
 
 
 @pytest.fixture(scope="module")

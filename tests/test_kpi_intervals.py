@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from kpi_fixtures import add_vendor, call, insert, interval, new_db, notes, one, ready
 
-from scorecard.kpis import daily_components, kpis
-from scorecard.views import run_audits
+from scorecard.metrics.kpis import daily_components, kpis
+from scorecard.sql.views import run_audits
 
 # One interval row under the workspace thresholds (20 s, 5 s).
 ROW = interval(

@@ -8,9 +8,9 @@ import polars as pl
 import pytest
 from kpi_fixtures import add_vendor, call, insert, new_db, ready
 
-from scorecard.catalogue import COMPONENT_COLUMNS, KPI_COLUMNS, VOLUME_COLUMNS
 from scorecard.errors import ScorecardError
-from scorecard.kpis import Period, daily_components, kpi_columns, kpi_notes, kpis, parse_period
+from scorecard.metrics.catalogue import COMPONENT_COLUMNS, KPI_COLUMNS, VOLUME_COLUMNS
+from scorecard.metrics.kpis import Period, daily_components, kpi_columns, kpi_notes, kpis, parse_period
 
 PERIOD_FORMS = (
     "expected one of: 2026-04-15 (day), 2026-W16 (ISO week), 2026-04 (month), 2026-Q2 (quarter), "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from kpi_fixtures import add_vendor, call, insert, new_db, notes, one, ready
 
-from scorecard.kpis import daily_components, kpi_notes, kpis
+from scorecard.metrics.kpis import daily_components, kpi_notes, kpis
 
 # Repeat-contact FCR, window 7 days (fcr_repeat_days), vendor acme:
 #   r1 answered, caller k1, 04-01 10:00; r2 abandoned, k1, 04-08 10:00 = exactly 7 days later: r1 repeated

@@ -9,10 +9,10 @@ import duckdb
 import pytest
 from kpi_fixtures import add_vendor, call, insert, interval, new_db, ready
 
-from scorecard import db
 from scorecard.errors import DatabaseError, ScorecardError
-from scorecard.kpis import kpi_notes, kpis
-from scorecard.views import (
+from scorecard.ingest import db
+from scorecard.metrics.kpis import kpi_notes, kpis
+from scorecard.sql.views import (
     apply_views,
     dependency_order,
     parse_query_file,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from kpi_fixtures import add_fx, add_vendor, call, insert, new_db, notes, one, ready
 
-from scorecard.kpis import daily_components, kpis
-from scorecard.views import run_audits
+from scorecard.metrics.kpis import daily_components, kpis
+from scorecard.sql.views import run_audits
 
 
 def test_occupancy_adherence_attendance() -> None:

@@ -11,8 +11,8 @@ from conftest import write
 from typer.testing import CliRunner
 
 from scorecard.cli import app
-from scorecard.kpis import kpis
-from scorecard.load import ingest
+from scorecard.ingest.run import ingest
+from scorecard.metrics.kpis import kpis
 
 
 def _rows(db: Path, sql: str) -> list[tuple]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scorecard.errors import PresetError
-from scorecard.presets import KpiRule, load_preset, load_preset_file, parse_preset, preset_files
+from scorecard.scoring.presets import KpiRule, load_preset, load_preset_file, parse_preset, preset_files
 
 DESIGN_EXAMPLE = """
 name = "Quarterly review"

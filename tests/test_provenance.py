@@ -19,7 +19,7 @@ import polars as pl
 import pytest
 from kpi_fixtures import add_vendor, call, insert, interval, new_db, ready, rows
 
-from scorecard.provenance import (
+from scorecard.metrics.provenance import (
     daily_rows,
     date_span,
     ingest_log,

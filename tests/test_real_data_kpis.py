@@ -22,7 +22,7 @@ import polars as pl
 import pytest
 from kpi_fixtures import add_vendor, new_db, notes, one, ready
 
-from scorecard.db import raw_columns
+from scorecard.ingest.db import raw_columns
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SF = DATA / "sf_hss_monthly" / "Call_Center_Metrics_for_the_Health_Service_System.csv"
@@ -160,7 +160,7 @@ def test_kaggle_under_a_5_s_short_abandon_definition(default_db: duckdb.DuckDBPy
 
 
 def test_kaggle_days_are_kept_apart(no_short_db: duckdb.DuckDBPyConnection) -> None:
-    from scorecard.kpis import daily_components
+    from scorecard.metrics.kpis import daily_components
 
     days = daily_components(no_short_db, vendors="kaggle")
     assert days.height == 1251

@@ -12,9 +12,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from scorecard.adapters import get_adapter
-from scorecard.config import VendorConfig, load_vendor
-from scorecard.prepare import read_file
+from scorecard.ingest.adapters import get_adapter
+from scorecard.ingest.prepare import read_file
+from scorecard.workspace.config import VendorConfig, load_vendor
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SF = DATA / "sf_hss_monthly" / "Call_Center_Metrics_for_the_Health_Service_System.csv"

@@ -11,8 +11,8 @@ import duckdb
 import pytest
 from test_review import FILES, build_review_db, make_review
 
-from scorecard.report.html import render_html
-from scorecard.review import Review
+from scorecard.review.quarter import Review
+from scorecard.review.report.html import render_html
 
 WHEN = datetime(2026, 7, 2, 8, 30, tzinfo=UTC)
 

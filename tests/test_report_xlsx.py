@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 from test_review import build_review_db, make_review
 
-from scorecard.report import write_report
-from scorecard.report.xlsx import HEADER_ROW, number_format, set_text
+from scorecard.review.report import write_report
+from scorecard.review.report.xlsx import HEADER_ROW, number_format, set_text
 
 
 @pytest.fixture(scope="module")

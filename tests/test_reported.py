@@ -1,4 +1,4 @@
-"""Vendor-reported KPIs against ours recomputed over the same days (scorecard.reported) and
+"""Vendor-reported KPIs against ours recomputed over the same days (scorecard.metrics.reported) and
 `scorecard kpis --compare-reported`.
 
 acme call records (T = 20 s, short abandons < 5 s):
@@ -27,9 +27,9 @@ import pytest
 from kpi_fixtures import add_vendor, call, insert, new_db
 from typer.testing import CliRunner
 
-from scorecard import kpis
 from scorecard.cli import app
-from scorecard.reported import COLUMNS, calendar_period, reported_kpis, reported_vs_recomputed
+from scorecard.metrics import kpis
+from scorecard.metrics.reported import COLUMNS, calendar_period, reported_kpis, reported_vs_recomputed
 
 D = date.fromisoformat
 SL_DEF = "answered in 20 s / answered"

@@ -28,13 +28,13 @@ from kpi_fixtures import DEFAULT_SETTINGS, add_fx, add_vendor, call, insert, int
 from typer.testing import CliRunner
 
 from scorecard.cli import app
-from scorecard.contract import parse_contract
-from scorecard.db import create_tables
-from scorecard.kpis import parse_period
-from scorecard.report.html import render_html
-from scorecard.report.xlsx import build_workbook
-from scorecard.review import Review, interval_attainment, previous_quarter, quarterly_review
-from scorecard.views import apply_views
+from scorecard.ingest.db import create_tables
+from scorecard.metrics.kpis import parse_period
+from scorecard.review.quarter import Review, interval_attainment, previous_quarter, quarterly_review
+from scorecard.review.report.html import render_html
+from scorecard.review.report.xlsx import build_workbook
+from scorecard.sql.views import apply_views
+from scorecard.workspace.contract import parse_contract
 
 CONTRACT: dict[str, Any] = {
     "at_risk_cap_pct": 6,

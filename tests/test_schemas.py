@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from scorecard.errors import FileValidationError, ValidationFailure
-from scorecard.schemas import SCHEMAS, validate
+from scorecard.ingest.schemas import SCHEMAS, validate
 
 
 def _calls(**overrides: list) -> pl.DataFrame:

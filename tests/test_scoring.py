@@ -16,8 +16,8 @@ import polars as pl
 import pytest
 
 from scorecard.errors import PresetError, ScorecardError
-from scorecard.presets import parse_preset
-from scorecard.scoring import contributions, rank, ranking, ranks_of
+from scorecard.scoring.points import contributions, rank, ranking, ranks_of
+from scorecard.scoring.presets import parse_preset
 
 APPROX = {"rel": 1e-12, "abs": 1e-12}
 
@@ -192,7 +192,7 @@ def test_missing_kpi_column() -> None:
     with pytest.raises(ScorecardError) as err:
         rank(FRAME.drop("abandon_rate"), _preset())
     assert str(err.value) == (
-        "KPI column(s) abandon_rate missing from the KPI frame; build it with scorecard.kpis.kpis()"
+        "KPI column(s) abandon_rate missing from the KPI frame; build it with scorecard.metrics.kpis.kpis()"
     )
 
 

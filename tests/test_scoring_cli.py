@@ -20,8 +20,8 @@ import pytest
 from typer.testing import CliRunner
 
 from scorecard.cli import app
-from scorecard.db import create_tables, raw_columns
-from scorecard.views import apply_views
+from scorecard.ingest.db import create_tables, raw_columns
+from scorecard.sql.views import apply_views
 
 PRESET = """
 name = "Test"

@@ -8,9 +8,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from scorecard.presets import parse_preset
-from scorecard.scoring import TIE_TOLERANCE, Ranking, ranking
-from scorecard.sensitivity import (
+from scorecard.scoring.points import TIE_TOLERANCE, Ranking, ranking
+from scorecard.scoring.presets import parse_preset
+from scorecard.scoring.sensitivity import (
     leave_one_out,
     perturbed_weights,
     rank_probabilities,

@@ -1,4 +1,4 @@
-"""Shareable views (scorecard.share): query parameters round-trip; invalid values fall back with a notice."""
+"""Shareable views (scorecard.present.share): query parameters round-trip; invalid values fall back."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import dataclasses
 import polars as pl
 import pytest
 
-from scorecard import presets, share
+from scorecard.present import share
+from scorecard.scoring import presets
 
 OPTS = share.Options(
     pages=("ranking", "compare", "trends"),

@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from scorecard.cli._app import app, user_errors
-from scorecard.demo.simulate import DEFAULT_SEED
-from scorecard.demo.writers import write_workspace
+from scorecard_demo.simulate import DEFAULT_SEED
+from scorecard_demo.writers import write_workspace
 
 
 @app.command("demo")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from scorecard.cli._app import app, user_errors
-from scorecard.load import IngestReport, ingest
+from scorecard.ingest.run import IngestReport, ingest
 
 
 def _progress(done: int, total: int, what: str) -> None:

@@ -4,7 +4,7 @@
 (rates in percent, seconds with `s`, money with the base currency), then on stderr why each empty KPI
 is empty. `--format csv|json` prints the raw numbers with exactly the DESIGN.md columns.
 `--compare-reported` prints the vendors' own reported figures next to ours recomputed over the same days
-and program (scorecard.reported).
+and program (scorecard.metrics.reported).
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ import duckdb
 import polars as pl
 import typer
 
-from scorecard import db
-from scorecard.catalogue import KPI_COLUMNS, VOLUME_COLUMNS, kpi
 from scorecard.cli._app import app, user_errors
 from scorecard.errors import ScorecardError
-from scorecard.kpis import GRAINS, known_vendors, kpi_notes, kpis, workspace_settings
-from scorecard.reported import reported_vs_recomputed
-from scorecard.views import apply_views
+from scorecard.ingest import db
+from scorecard.metrics.catalogue import KPI_COLUMNS, VOLUME_COLUMNS, kpi
+from scorecard.metrics.kpis import GRAINS, known_vendors, kpi_notes, kpis, workspace_settings
+from scorecard.metrics.reported import reported_vs_recomputed
+from scorecard.sql.views import apply_views
 
 
 class Format(StrEnum):

@@ -12,10 +12,13 @@ from typing import Annotated, Any
 import polars as pl
 import typer
 
-from scorecard import db, kpis, presets, scoring, sensitivity
-from scorecard import format as fmt
 from scorecard.cli._app import app, user_errors
 from scorecard.errors import ScorecardError
+from scorecard.ingest import db
+from scorecard.metrics import kpis
+from scorecard.present import format as fmt
+from scorecard.scoring import points as scoring
+from scorecard.scoring import presets, sensitivity
 
 
 class Format(StrEnum):

@@ -11,14 +11,14 @@ from typing import Annotated
 
 import typer
 
-from scorecard import db as database
 from scorecard.cli._app import app, user_errors
-from scorecard.config import load_workspace
-from scorecard.contract import Contract, parse_contract
 from scorecard.errors import ScorecardError
-from scorecard.presets import load_preset
-from scorecard.report import fmt, quarter_totals, write_report
-from scorecard.review import Review, quarterly_review
+from scorecard.ingest import db as database
+from scorecard.review.quarter import Review, quarterly_review
+from scorecard.review.report import fmt, quarter_totals, write_report
+from scorecard.scoring.presets import load_preset
+from scorecard.workspace.config import load_workspace
+from scorecard.workspace.contract import Contract, parse_contract
 
 SUFFIXES = (".html", ".htm", ".xlsx")
 

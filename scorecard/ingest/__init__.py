@@ -1,0 +1,1 @@
+"""Stage 2, ingest: export files -> adapters -> pandera validation -> DuckDB raw tables with provenance."""

@@ -1,0 +1,66 @@
+"""The adapter extension point: every export format, built-in or user-configured, is an `Adapter`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+import polars as pl
+
+from scorecard.errors import AdapterError, ConfigError, ValidationFailure
+
+if TYPE_CHECKING:
+    from scorecard.workspace.config import ExportConfig, VendorConfig
+
+
+@dataclass
+class AdapterOutput:
+    """What an adapter returns: canonical rows (with `source_row`) and any vendor-reported KPIs."""
+
+    frame: pl.DataFrame
+    reported: pl.DataFrame | None = None
+    #: Values the adapter could not parse (row, column, raw value, rule); reported with the schema's.
+    problems: list[ValidationFailure] = field(default_factory=list)
+
+
+class Adapter:
+    """Turns one export file into canonical rows. Subclasses set `format`, `tables` and `read`."""
+
+    format: ClassVar[str]
+    tables: ClassVar[frozenset[str]]
+    #: Adapter-specific keys allowed in an `[[exports]]` table besides the common reader options.
+    options: ClassVar[frozenset[str]] = frozenset()
+
+    def read(self, path: Path, export: ExportConfig, vendor: VendorConfig) -> AdapterOutput:
+        raise NotImplementedError
+
+    # Shared helper for subclasses -------------------------------------------------------------
+    def require_columns(self, path: Path, found: list[str], expected: list[str]) -> None:
+        """Raise an AdapterError naming the adapter, file, expected and found columns if any is missing."""
+        missing = [c for c in expected if c not in found]
+        if missing:
+            raise AdapterError(
+                f"{path}: not a '{self.format}' export; missing column(s) {', '.join(missing)}. "
+                f"Expected columns: {', '.join(expected)}. Found: {', '.join(found) or '(none)'}. "
+                "Check the file and the `format` of this export in vendor.toml."
+            )
+
+
+REGISTRY: dict[str, type[Adapter]] = {}
+
+
+def register(cls: type[Adapter]) -> type[Adapter]:
+    """Class decorator: make an adapter available under its `format` name."""
+    if cls.format in REGISTRY and REGISTRY[cls.format] is not cls:
+        raise ValueError(f"Two adapters share the format name {cls.format!r}")
+    REGISTRY[cls.format] = cls
+    return cls
+
+
+def get_adapter(name: str, where: str = "vendor.toml") -> Adapter:
+    """The adapter registered as `name`, or a ConfigError listing the known formats."""
+    if name not in REGISTRY:
+        known = ", ".join(sorted(REGISTRY))
+        raise ConfigError(f"Unknown export format {name!r} in {where}; expected one of: {known}.")
+    return REGISTRY[name]()

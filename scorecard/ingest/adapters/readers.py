@@ -1,0 +1,345 @@
+"""Reading export files as text tables, and parsing their values under the vendor's locale.
+
+Every adapter starts from `read_table`: all columns as strings, plus `source_row` (1-based data row), so
+the parsing rules (decimal commas, thousands separators, day-first dates, h:mm:ss durations) live in one
+place and every parse failure can name its row and value.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from scorecard.errors import AdapterError, ConfigError, ValidationFailure
+
+if TYPE_CHECKING:
+    from scorecard.workspace.config import ExportConfig
+
+SOURCE_ROW = "source_row"
+_UTF8 = {"utf-8", "utf8", "utf-8-sig", "utf_8"}
+
+
+def _codec(name: str, path: Path) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise AdapterError(
+            f"{path}: unknown encoding {name!r} in vendor.toml; use a Python codec name such as "
+            "utf-8, utf-8-sig, cp1251, gbk or latin-1."
+        ) from None
+
+
+def read_table(path: Path, export: ExportConfig, default_delimiter: str = ",") -> pl.DataFrame:
+    """Read a CSV or XLSX export as strings, trimmed of blanks, with a 1-based `source_row` column."""
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm", ".xls"}:
+        df = _read_excel(path, export.sheet)
+    else:
+        df = _read_csv(path, export, default_delimiter)
+    df = df.rename({c: c.strip().lstrip("\ufeff") for c in df.columns})
+    df = df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in df.columns).with_row_index(
+        SOURCE_ROW, offset=1
+    )
+    return df.with_columns(pl.col(SOURCE_ROW).cast(pl.Int64))
+
+
+def _read_csv(path: Path, export: ExportConfig, default_delimiter: str) -> pl.DataFrame:
+    codec = _codec(export.encoding, path)
+    source: Path | io.BytesIO = path
+    if codec not in {"utf-8"} or export.encoding.lower() not in _UTF8 or _has_bom(path):
+        try:
+            text = path.read_bytes().decode("utf-8-sig" if codec == "utf-8" else codec)
+        except UnicodeDecodeError as exc:
+            raise AdapterError(
+                f"{path}: cannot decode the file as {export.encoding} at byte {exc.start}; set "
+                "`encoding` for this export in vendor.toml (e.g. cp1251, gbk, latin-1, utf-8-sig)."
+            ) from None
+        source = io.BytesIO(text.encode("utf-8"))
+    try:
+        return pl.read_csv(
+            source,
+            separator=export.delimiter or default_delimiter,
+            infer_schema=False,
+            truncate_ragged_lines=False,
+        )
+    except pl.exceptions.NoDataError:
+        raise AdapterError(f"{path}: the file is empty; expected a header row.") from None
+    except (pl.exceptions.ComputeError, pl.exceptions.ShapeError) as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise AdapterError(
+            f"{path}: cannot be read as a CSV with delimiter {export.delimiter or default_delimiter!r} "
+            f"({first}). Check `delimiter` and `encoding` for this export in vendor.toml."
+        ) from None
+
+
+def _has_bom(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(3) == codecs.BOM_UTF8
+
+
+def _read_excel(path: Path, sheet: str | int | None) -> pl.DataFrame:
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(str(path))
+        name = sheet if sheet is not None else 0
+        frame = reader.load_sheet(name, dtypes="string").to_polars()
+    except Exception as exc:  # fastexcel raises its own error types
+        raise AdapterError(
+            f"{path}: cannot read sheet {sheet if sheet is not None else 1!r} of the workbook ({exc}). "
+            "Check `sheet` for this export in vendor.toml."
+        ) from None
+    text = frame.select(_excel_time_of_day(pl.col(c).cast(pl.String)) for c in frame.columns)
+    return text.with_columns(_excel_dates(text))
+
+
+def _excel_time_of_day(e: pl.Expr) -> pl.Expr:
+    """Excel stores a time of day or a duration as a fraction of day 0; show it as `HH:MM:SS`."""
+    return e.str.replace(r"^1899-12-3[01][ T](\d\d:\d\d:\d\d(?:\.\d+)?)$", "$1")
+
+
+def _excel_dates(frame: pl.DataFrame) -> list[pl.Expr]:
+    """Date cells come out as midnight datetimes: a column of midnights only is a date column."""
+    midnight = r"^\d{4}-\d\d-\d\d 00:00:00$"
+    return [
+        pl.col(c).str.replace(" 00:00:00", "", literal=True)
+        for c in frame.columns
+        if frame[c].drop_nulls().len() and frame[c].drop_nulls().str.contains(midnight).all()
+    ]
+
+
+# ----------------------------------------------------------------------------------------------
+# Value parsers: polars expressions over string columns. A value that cannot be parsed becomes null
+# and `parse_failures` reports it, so the schema and the user see the raw text.
+
+
+def number(col: str, decimal: str = ".", thousands: str | None = None) -> pl.Expr:
+    """A numeric column written with the export's decimal mark (and optional thousands separator)."""
+    e = pl.col(col).str.replace_all("\u00a0", "").str.replace_all(" ", "")
+    if thousands:
+        e = e.str.replace_all(thousands, "", literal=True)
+    elif decimal == ",":
+        e = e.str.replace_all(".", "", literal=True)
+    if decimal == ",":
+        e = e.str.replace_all(",", ".", literal=True)
+    return e.str.strip_suffix("%").cast(pl.Float64, strict=False)
+
+
+def duration_s(col: str) -> pl.Expr:
+    """Seconds from `h:mm:ss`, `mm:ss` or a plain number of seconds."""
+    parts = pl.col(col).str.split(":")
+    n = parts.list.len()
+    as_float = parts.list.eval(pl.element().cast(pl.Float64, strict=False))
+    hms = (
+        pl.when(n == 3)
+        .then(as_float.list.get(0) * 3600 + as_float.list.get(1) * 60 + as_float.list.get(2))
+        .when(n == 2)
+        .then(as_float.list.get(0) * 60 + as_float.list.get(1))
+        .otherwise(as_float.list.get(0))
+    )
+    return hms
+
+
+def boolean(col: str) -> pl.Expr:
+    """true/false (also yes/no, y/n, 1/0, case-insensitive); anything else is null."""
+    low = pl.col(col).str.to_lowercase()
+    return (
+        pl.when(low.is_in(["true", "yes", "y", "1", "t"]))
+        .then(True)
+        .when(low.is_in(["false", "no", "n", "0", "f"]))
+        .then(False)
+        .otherwise(None)
+    )
+
+
+def timestamp(col: str, timezone: str, fmt: str | None = None) -> pl.Expr:
+    """An instant (tz-aware UTC) from vendor-local `YYYY-MM-DD HH:MM:SS` (or `fmt`) or ISO 8601 with offset.
+
+    Local times that do not exist (the spring-forward gap) become null and fail validation; ambiguous ones
+    (the autumn repeat) take the earlier instant.
+    """
+    if fmt:
+        naive = pl.col(col).str.strptime(pl.Datetime("us"), fmt, strict=False)
+        return _local_to_utc(naive, timezone)
+    s = pl.col(col).str.replace("T", " ", literal=True)
+    aware = s.str.replace(r"Z$", "+00:00").str.strptime(
+        pl.Datetime("us", "UTC"), "%Y-%m-%d %H:%M:%S%.f%:z", strict=False
+    )
+    naive = s.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S%.f", strict=False)
+    return (
+        pl.when(s.str.contains(r"(Z|[+-]\d\d:?\d\d)$")).then(aware).otherwise(_local_to_utc(naive, timezone))
+    )
+
+
+def _local_to_utc(naive: pl.Expr, timezone: str) -> pl.Expr:
+    return naive.dt.replace_time_zone(
+        timezone, ambiguous="earliest", non_existent="null"
+    ).dt.convert_time_zone("UTC")
+
+
+def date(col: str, fmt: str | None = None) -> pl.Expr:
+    """A date `YYYY-MM-DD` (or `fmt`)."""
+    return pl.col(col).str.strptime(pl.Date, fmt or "%Y-%m-%d", strict=False)
+
+
+_SECONDS_PER = {"s": 1.0, "ms": 0.001, "min": 60.0, "h": 3600.0}
+
+
+def integer(col: str, decimal: str = ".", thousands: str | None = None) -> pl.Expr:
+    """A count: a whole number in the export's locale; fractions and text become null."""
+    x = number(col, decimal, thousands)
+    return pl.when(x == x.floor()).then(x).otherwise(None).cast(pl.Int64)
+
+
+def seconds(col: str, unit: str = "s", decimal: str = ".", thousands: str | None = None) -> pl.Expr:
+    """Seconds from `h:mm:ss` / `mm:ss`, or from a plain number in `unit` (s, ms, min or h)."""
+    if unit not in _SECONDS_PER:
+        raise ValueError(f"unknown duration unit {unit!r}; use one of: {', '.join(_SECONDS_PER)}")
+    clock = pl.col(col).str.contains(":")
+    return (
+        pl.when(clock).then(duration_s(col)).otherwise(number(col, decimal, thousands) * _SECONDS_PER[unit])
+    )
+
+
+def hashed(col: str) -> pl.Expr:
+    """A caller key: sha256 hex (first 16 characters) of the number without spaces, dashes, dots or brackets.
+
+    The raw number never leaves the adapter; the same number written with different separators gets the
+    same key.
+    """
+    cleaned = pl.col(col).str.replace_all(r"[\s\-.()/]", "").replace("", None)
+    return cleaned.map_elements(_sha256_16, return_dtype=pl.String)
+
+
+def _sha256_16(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
+
+
+_POLARS_TYPES: dict[str, pl.DataType] = {
+    "VARCHAR": pl.String(),
+    "TIMESTAMP": pl.Datetime("us", "UTC"),
+    "DATE": pl.Date(),
+    "DOUBLE": pl.Float64(),
+    "BIGINT": pl.Int64(),
+    "BOOLEAN": pl.Boolean(),
+}
+
+
+def canonical_frame(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+    """The canonical columns of `table` in order and typed (null where not given), then `source_row`."""
+    from scorecard.ingest.db import CANONICAL
+
+    cols = [
+        (pl.col(c) if c in frame.columns else pl.lit(None)).cast(_POLARS_TYPES[t]).alias(c)
+        for c, t in CANONICAL[table].items()
+    ]
+    return frame.select(*cols, pl.col(SOURCE_ROW).cast(pl.Int64))
+
+
+_KINDS = {
+    pl.Float64: "a number",
+    pl.Int64: "a whole number",
+    pl.Boolean: "true or false (also yes/no, y/n, 1/0)",
+    pl.Date: "a date",
+    pl.Datetime: "a timestamp",
+}
+
+
+def parse_failures(
+    raw: pl.DataFrame,
+    parsed: pl.DataFrame,
+    sources: dict[str, list[str]],
+    hints: dict[str, str] | None = None,
+) -> list[ValidationFailure]:
+    """Cells whose source text is present but whose parsed value is null, as validation failures.
+
+    `sources` maps each parsed column to the raw columns it was read from; `hints` adds a note to the rule
+    of some parsed columns (the expected format, say).
+    """
+    failures = []
+    for col, srcs in sources.items():
+        present = pl.any_horizontal(pl.col(s).is_not_null() for s in srcs)
+        text = pl.concat_str([pl.col(s) for s in srcs], separator=" ", ignore_nulls=True)
+        bad = raw.select(SOURCE_ROW, text.alias("_text"), present.alias("_present")).with_columns(
+            parsed[col].is_null().alias("_null")
+        )
+        kind = _KINDS.get(parsed.schema[col].base_type(), "a value")  # type: ignore[call-overload]
+        for row, value in bad.filter("_present", "_null").select(SOURCE_ROW, "_text").iter_rows():
+            failures.append(
+                ValidationFailure(row, " + ".join(srcs), value, f"not {kind}{(hints or {}).get(col, '')}")
+            )
+    return sorted(failures, key=lambda f: (f.row or 0, f.column))
+
+
+def local_to_utc(naive: pl.Expr, timezone: str) -> pl.Expr:
+    """A naive vendor-local datetime as an instant in UTC (DST gaps become null, repeats take the earlier)."""
+    return _local_to_utc(naive, timezone)
+
+
+_TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "a text",
+               list: "a list", dict: "a table"}  # fmt: skip
+
+
+def option(
+    export: ExportConfig, adapter: str, key: str, kind: type | tuple[type, ...], default: Any = None
+) -> Any:
+    """An adapter option from vendor.toml; a value of the wrong type is a ConfigError naming the key."""
+    if key not in export.options:
+        return default
+    value = export.options[key]
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        expected = " or ".join(_TYPE_NAMES[k] for k in kinds)
+        raise ConfigError(
+            f"{export.source}: option '{key}' of format '{adapter}' must be {expected}; got {value!r}."
+        )
+    return value
+
+
+REPORTED_SCHEMA: dict[str, pl.DataType] = {
+    "program": pl.String(),
+    "period_start": pl.Date(),
+    "period_end": pl.Date(),
+    "kpi": pl.String(),
+    "value": pl.Float64(),
+    "definition": pl.String(),
+    SOURCE_ROW: pl.Int64(),
+}
+
+
+def reported_frame(
+    frame: pl.DataFrame, timezone: str, kpis: dict[str, tuple[pl.Expr, str]], start: str = "interval_start"
+) -> pl.DataFrame:
+    """Vendor-reported KPIs, one row per source row x KPI with a value, over the row's local period.
+
+    `frame` has `program`, the UTC `start` column, optionally `interval_s`, and `source_row`; `kpis` maps
+    our KPI id to (value expression, the vendor's definition). Figures over less than whole local days
+    (a 30-minute interval's service level) are not kept: recomputed KPIs start at day grain, and
+    comparing an interval's figure with a day's value would mislead.
+    """
+    local = pl.col(start).dt.convert_time_zone(timezone)
+    end = local + pl.duration(seconds=pl.col("interval_s")) - pl.duration(microseconds=1)
+    if "interval_s" in frame.columns:
+        after = local + pl.duration(seconds=pl.col("interval_s"))
+        midnight = pl.time(0, 0, 0)
+        frame = frame.filter((local.dt.time() == midnight) & (after.dt.time() == midnight))
+    parts = [
+        frame.select(
+            pl.col("program"),
+            local.dt.date().alias("period_start"),
+            (end if "interval_s" in frame.columns else local).dt.date().alias("period_end"),
+            pl.lit(kpi).alias("kpi"),
+            value.alias("value"),
+            pl.lit(definition).alias("definition"),
+            pl.col(SOURCE_ROW),
+        )
+        .filter(pl.col("value").is_not_null())
+        .cast(REPORTED_SCHEMA)  # type: ignore[arg-type]
+        for kpi, (value, definition) in kpis.items()
+    ]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=REPORTED_SCHEMA)

@@ -1,0 +1,195 @@
+"""KPI frames from the SQL views: KPIs at any period grain, why a KPI is NULL, and daily components.
+
+Every KPI is `sum(numerator) / sum(denominator)` over the period (the `kpi_table` macro of
+`queries/kpi/`); this module validates the arguments, binds them as parameters and returns polars frames
+in the column order of DESIGN.md with a deterministic row order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from scorecard.errors import ScorecardError
+from scorecard.metrics.catalogue import COMPONENT_COLUMNS, KPI_COLUMNS, VOLUME_COLUMNS
+from scorecard.sql.views import ensure_views
+
+GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter", "year", "all")
+
+_PERIOD_FORMS = "2026-04-15 (day), 2026-W16 (ISO week), 2026-04 (month), 2026-Q2 (quarter), 2026 (year), all"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period label and the inclusive local-date range it covers (None, None for `all`)."""
+
+    grain: str
+    label: str
+    start: date | None
+    end: date | None
+
+
+def parse_period(label: str) -> Period:
+    """Parse a DESIGN.md period label (`2026-04-15`, `2026-W16`, `2026-04`, `2026-Q2`, `2026`, `all`)."""
+    text = label.strip()
+    try:
+        if text == "all":
+            return Period("all", "all", None, None)
+        if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text):
+            day = date(int(m[1]), int(m[2]), int(m[3]))
+            return Period("day", text, day, day)
+        if m := re.fullmatch(r"(\d{4})-W(\d{2})", text):
+            monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            return Period("week", text, monday, monday + timedelta(days=6))
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
+            first = date(int(m[1]), int(m[2]), 1)
+            return Period("month", text, first, _next_month(first) - timedelta(days=1))
+        if m := re.fullmatch(r"(\d{4})-Q([1-4])", text):
+            first = date(int(m[1]), 3 * int(m[2]) - 2, 1)
+            last = _next_month(_next_month(_next_month(first))) - timedelta(days=1)
+            return Period("quarter", text, first, last)
+        if re.fullmatch(r"\d{4}", text):
+            year = int(text)
+            return Period("year", text, date(year, 1, 1), date(year, 12, 31))
+    except ValueError:
+        pass
+    raise ScorecardError(f"Invalid period {label!r}; expected one of: {_PERIOD_FORMS}.")
+
+
+def _next_month(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def _check_grain(grain: str) -> str:
+    if grain not in GRAINS:
+        raise ScorecardError(f"Unknown grain {grain!r}; expected one of: {', '.join(GRAINS)}.")
+    return grain
+
+
+def _as_date(value: date | str | None, name: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ScorecardError(
+            f"Invalid {name} date {value!r}; expected YYYY-MM-DD, e.g. 2026-04-15."
+        ) from None
+
+
+def _vendor_list(vendors: str | Sequence[str] | None) -> list[str] | None:
+    if vendors is None:
+        return None
+    return [vendors] if isinstance(vendors, str) else [str(v) for v in vendors]
+
+
+def _scope(
+    vendors: str | Sequence[str] | None, start: date | str | None, end: date | str | None
+) -> list[Any]:
+    return [_vendor_list(vendors), _as_date(start, "start"), _as_date(end, "end")]
+
+
+def kpi_columns(by_program: bool = False) -> list[str]:
+    """The KPI output columns of DESIGN.md: keys, volumes, then catalogue.KPI_COLUMNS."""
+    keys = ["vendor_id", "period", "program"] if by_program else ["vendor_id", "period"]
+    return [*keys, *VOLUME_COLUMNS, *KPI_COLUMNS]
+
+
+def kpis(
+    con: duckdb.DuckDBPyConnection,
+    grain: str = "all",
+    vendors: str | Sequence[str] | None = None,
+    by_program: bool = False,
+    start: date | str | None = None,
+    end: date | str | None = None,
+) -> pl.DataFrame:
+    """KPIs per vendor x period (x program), pooled over the days in [start, end] (local dates)."""
+    _check_grain(grain)
+    ensure_views(con)
+    macro, order = ("kpi_program_table", ", program") if by_program else ("kpi_table", "")
+    frame = con.sql(
+        f"select * from {macro}($grain, vendor_ids := $vendors, start_date := $start, "
+        f"end_date := $end) order by vendor_id, period{order}",
+        params=_params(grain, vendors, start, end),
+    ).pl()
+    return frame.select(kpi_columns(by_program))
+
+
+def _params(
+    grain: str,
+    vendors: str | Sequence[str] | None,
+    start: date | str | None,
+    end: date | str | None,
+) -> dict[str, Any]:
+    vendor_ids, start_date, end_date = _scope(vendors, start, end)
+    return {"grain": grain, "vendors": vendor_ids, "start": start_date, "end": end_date}
+
+
+def kpi_notes(
+    con: duckdb.DuckDBPyConnection,
+    grain: str = "all",
+    vendors: str | Sequence[str] | None = None,
+    by_program: bool = False,
+    start: date | str | None = None,
+    end: date | str | None = None,
+) -> pl.DataFrame:
+    """Why each NULL KPI of `kpis(...)` is NULL: vendor_id, period, [program], kpi, reason."""
+    _check_grain(grain)
+    ensure_views(con)
+    params = _params(grain, vendors, start, end)
+    params["kpis"] = list(KPI_COLUMNS)
+    frame = con.sql(
+        "select * from kpi_notes($grain, by_program := $by_program, vendor_ids := $vendors, "
+        "start_date := $start, end_date := $end) "
+        "order by vendor_id, period, program nulls first, list_position($kpis, kpi)",
+        params={**params, "by_program": by_program},
+    ).pl()
+    keys = ["vendor_id", "period", "program"] if by_program else ["vendor_id", "period"]
+    return frame.select([*keys, "kpi", "reason"])
+
+
+def daily_components(
+    con: duckdb.DuckDBPyConnection,
+    vendors: str | Sequence[str] | None = None,
+    start: date | str | None = None,
+    end: date | str | None = None,
+    by_program: bool = False,
+) -> pl.DataFrame:
+    """The additive daily components (mart_vendor_days, or mart_program_days by program), sorted."""
+    ensure_views(con)
+    view, keys = (
+        ("mart_program_days", ["vendor_id", "program", "local_date"])
+        if by_program
+        else ("mart_vendor_days", ["vendor_id", "local_date"])
+    )
+    vendor_ids, start_date, end_date = _scope(vendors, start, end)
+    frame = con.sql(
+        f"select * from {view} where kpi_in_scope(vendor_id, local_date, $vendors, $start, $end) "
+        f"order by {', '.join(keys)}",
+        params={"vendors": vendor_ids, "start": start_date, "end": end_date},
+    ).pl()
+    return frame.select([*keys, *COMPONENT_COLUMNS])
+
+
+def workspace_settings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The definition choices in force (thresholds, variant, FCR method, base currency)."""
+    ensure_views(con)
+    frame = con.sql("select * from stg_settings").pl()
+    if frame.height != 1:
+        raise ScorecardError(
+            f"The settings table holds {frame.height} rows instead of 1; rebuild the database with "
+            "`scorecard ingest`."
+        )
+    return frame.row(0, named=True)
+
+
+def known_vendors(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every vendor id of the workspace or with loaded data, sorted."""
+    ensure_views(con)
+    return [r[0] for r in con.sql("select vendor_id from int_vendor_sources order by 1").fetchall()]

@@ -1,0 +1,1 @@
+"""Stage 6, review: a vendor's quarter against its contract, what to investigate, HTML and XLSX reports."""

@@ -1,0 +1,318 @@
+"""The quarterly vendor review: one vendor's quarter against its contract, its last quarter and its peers.
+
+`quarterly_review(con, vendor_id, "2026-Q2", contract)` gathers everything the HTML and XLSX exports show:
+each KPI against its target (contract term, else the catalogue's seed band), the previous quarter and the
+peer median; SLA attainment and credits (scorecard.workspace.contract); interval attainment; sample sizes with
+confidence intervals for survey and QA KPIs; rank and score under a preset; findings; and a fingerprint
+of the source files so the review can be reproduced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from scorecard.errors import ScorecardError
+from scorecard.ingest import db
+from scorecard.metrics import catalogue
+from scorecard.metrics.intervals import interval_service
+from scorecard.metrics.kpis import Period, daily_components, kpi_notes, kpis, parse_period, workspace_settings
+from scorecard.review.findings import Finding, base_kpi, findings, side_of
+from scorecard.scoring.confidence import DEFAULT_LEVEL, wilson_interval
+from scorecard.scoring.points import contributions, ranking
+from scorecard.scoring.presets import Preset, load_preset
+from scorecard.sql.views import apply_views
+from scorecard.workspace.contract import Contract, Credits, Term, assess, month_range
+
+
+@dataclass(frozen=True)
+class Review:
+    """Everything a quarterly review shows, as frames (see the module docstring)."""
+
+    vendor_id: str
+    vendor_name: str
+    currency: str
+    quarter: Period
+    previous: str
+    settings: dict[str, Any]
+    contract: Contract
+    kpis: pl.DataFrame
+    months: pl.DataFrame  # monthly KPIs of the previous quarter and this one (the trend)
+    attainment: pl.DataFrame
+    credit_lines: pl.DataFrame
+    credits: pl.DataFrame
+    intervals: pl.DataFrame
+    profile: pl.DataFrame
+    confidence: pl.DataFrame
+    preset: Preset
+    ranking: pl.DataFrame
+    contributions: pl.DataFrame
+    findings: list[Finding]
+    fingerprint: str
+    sources: pl.DataFrame
+    level: float = DEFAULT_LEVEL
+
+    @property
+    def base_currency(self) -> str:
+        """The workspace's base currency."""
+        return str(self.settings["base_currency"])
+
+
+def previous_quarter(label: str) -> str:
+    """The quarter before `label` (`2026-Q1` -> `2025-Q4`)."""
+    year, q = int(label[:4]), int(label[-1])
+    return f"{year - 1}-Q4" if q == 1 else f"{year}-Q{q - 1}"
+
+
+def _term_for(contract: Contract, kpi_id: str) -> Term | None:
+    return next((t for t in contract.terms if t.kpi == kpi_id), None)
+
+
+def target_band(kpi_id: str, contract: Contract, settings: dict[str, Any]) -> tuple[Any, Any, str]:
+    """`(target_low, target_high, source)`: the contract term's target, else the catalogue's seed band."""
+    term = _term_for(contract, kpi_id)
+    kpi = catalogue.kpi(kpi_id, settings["sl_variant"], settings["fcr_method"])
+    target, source = (term.target, "contract") if term else (kpi.target, "catalogue")
+    if target is None:
+        return None, None, "none"
+    if isinstance(target, tuple):
+        return target[0], target[1], source
+    return (target, None, source) if kpi.direction == "higher" else (None, target, source)
+
+
+def kpi_comparison(
+    quarters: pl.DataFrame,
+    vendor_id: str,
+    quarter: str,
+    contract: Contract,
+    settings: dict[str, Any],
+    reasons: dict[str, str] | None = None,
+) -> pl.DataFrame:
+    """One row per KPI: value, previous quarter, change, peer median (other vendors), target and status.
+
+    `quarters` is the quarterly KPI frame of every vendor for `quarter` and the quarter before it.
+    """
+    this = quarters.filter(pl.col("period") == quarter)
+    mine = this.filter(pl.col("vendor_id") == vendor_id)
+    peers = this.filter(pl.col("vendor_id") != vendor_id)
+    before = quarters.filter(
+        (pl.col("period") == previous_quarter(quarter)) & (pl.col("vendor_id") == vendor_id)
+    )
+    reasons = reasons or {}
+    rows = []
+    for kpi_id in catalogue.KPI_COLUMNS:
+        k = catalogue.kpi(kpi_id, settings["sl_variant"], settings["fcr_method"])
+        value = mine[kpi_id][0] if mine.height else None
+        prev = before[kpi_id][0] if before.height else None
+        low, high, source = target_band(kpi_id, contract, settings)
+        side = side_of(value, low, high)
+        status = "no data" if value is None else ("no target" if source == "none" else side or "on target")
+        peer_values = peers[kpi_id].drop_nulls()
+        rows.append(
+            {
+                "kpi": kpi_id,
+                "label": k.label,
+                "unit": k.unit,
+                "direction": k.direction,
+                "value": value,
+                "previous": prev,
+                "change": None if value is None or prev is None else value - prev,
+                "peer_median": peer_values.median() if peer_values.len() else None,
+                "peers": peer_values.len(),
+                "target_low": low,
+                "target_high": high,
+                "target_source": source,
+                "status": status,
+                "definition": k.definition,
+                "note": reasons.get(kpi_id),
+            }
+        )
+    return pl.DataFrame(rows, infer_schema_length=None)
+
+
+def monthly_money(con: duckdb.DuckDBPyConnection, vendor_id: str) -> pl.DataFrame:
+    """Per local month, in the vendor currency: invoices, adjustments, credit notes, and the FX rate."""
+    return con.sql(
+        """
+        select
+            s.local_month as month,
+            round(sum(s.amount_per_day) filter (where c.kind = 'invoice'), 6) as invoice,
+            round(coalesce(sum(s.amount_per_day) filter (where c.kind = 'adjustment'), 0), 6) as adjustments,
+            round(coalesce(sum(s.amount_per_day) filter (where c.kind = 'credit'), 0), 6) as credits_recorded,
+            max(s.rate_to_base) as rate_to_base
+        from int_cost_spread as s
+        join stg_costs as c using (vendor_id, source_file, source_row)
+        where s.vendor_id = $vendor
+        group by s.local_month
+        order by s.local_month
+        """,
+        params={"vendor": vendor_id},
+    ).pl()
+
+
+def contract_credits(
+    con: duckdb.DuckDBPyConnection, vendor_id: str, contract: Contract, months: pl.DataFrame | None = None
+) -> Credits:
+    """The credit engine over every month of the vendor's data (earn-backs may span quarters)."""
+    months = kpis(con, grain="month", vendors=[vendor_id]) if months is None else months
+    quarterly = any(t.period == "quarter" for t in contract.terms)
+    quarters = kpis(con, grain="quarter", vendors=[vendor_id]) if quarterly else None
+    return assess(contract, months, monthly_money(con, vendor_id), quarters)
+
+
+def interval_attainment(
+    con: duckdb.DuckDBPyConnection, vendor_id: str, quarter: Period, target: float
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Share of 30-minute intervals whose service level meets `target`, by month and for the quarter;
+    and the profile by half-hour of the day (intervals, share meeting, pooled service level)."""
+    rows = interval_service(con, None, [vendor_id], quarter.start, quarter.end).filter(
+        pl.col("denominator") > 0, pl.col("service_level").is_not_null()
+    )
+    rows = rows.with_columns(
+        pl.col("interval_start").dt.strftime("%Y-%m").alias("period"),
+        pl.col("interval_start").dt.strftime("%H:%M").alias("time"),
+        (pl.col("service_level") >= target).alias("meets"),
+    )
+
+    def share(frame: pl.DataFrame, by: str) -> pl.DataFrame:
+        return frame.group_by(by).agg(
+            pl.len().alias("intervals"),
+            pl.col("meets").sum().alias("meeting"),
+            (pl.col("meets").sum() / pl.col("service_level").count()).alias("attainment_rate"),
+            (pl.col("numerator").sum() / pl.col("denominator").sum()).alias("service_level"),
+        )
+
+    months = pl.DataFrame({"period": month_range(f"{quarter.start:%Y-%m}", f"{quarter.end:%Y-%m}")})
+    by_month = months.join(share(rows, "period"), on="period", how="left")
+    total = share(rows.with_columns(pl.lit(quarter.label).alias("period")), "period")
+    table = pl.concat([by_month, total.select(by_month.columns)]) if rows.height else by_month
+    table = table.with_columns(pl.lit(target).alias("sl_target"), pl.col("intervals").fill_null(0))
+    return table, share(rows, "time").sort("time")
+
+
+def sample_confidence(
+    con: duckdb.DuckDBPyConnection, vendor_id: str, quarter: Period, settings: dict, level: float
+) -> pl.DataFrame:
+    """Sample sizes and intervals: Wilson for CSAT and FCR, mean ± z·s/√n for the QA score."""
+    comps = daily_components(con, vendors=[vendor_id], start=quarter.start, end=quarter.end)
+    rows = []
+    for kpi_id in ("csat_rate", "fcr_rate"):
+        k = catalogue.kpi(kpi_id, settings["sl_variant"], settings["fcr_method"])
+        (num,), (den,) = k.numerator, k.denominator
+        ok = comps.height > 0 and comps[num].null_count() == 0 and comps[den].null_count() == 0
+        hits, n = (float(comps[num].sum()), float(comps[den].sum())) if ok else (None, None)
+        low, high = (float(x) for x in wilson_interval(hits, n, level)) if n else (None, None)
+        method = "Wilson"
+        rows.append((kpi_id, k.label, None if not n else hits / n, hits, n, low, high, k.min_events, method))
+    qa = catalogue.kpi("qa_score")
+    n, mean, sd = con.execute(
+        "select count(score), avg(score), stddev_samp(score) from stg_quality "
+        "where vendor_id = ? and local_date between ? and ?",
+        [vendor_id, quarter.start, quarter.end],
+    ).fetchall()[0]
+    half = NormalDist().inv_cdf(0.5 + level / 2) * sd / math.sqrt(n) if n > 1 and sd is not None else None
+    low, high = (mean - half, mean + half) if half is not None else (None, None)
+    rows.append(("qa_score", qa.label, mean, None, float(n), low, high, qa.min_events, "mean ± z·s/√n"))
+    cols = ["kpi", "label", "value", "successes", "n", "low", "high", "min_events", "method"]
+    frame = pl.DataFrame(rows, schema=cols, orient="row", infer_schema_length=None)
+    return frame.with_columns(
+        pl.col("value", "successes", "n", "low", "high", "min_events").cast(pl.Float64),
+        (pl.col("n") < pl.col("min_events")).alias("few_events"),
+        pl.lit(level).alias("level"),
+    )
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection) -> tuple[str, pl.DataFrame]:
+    """sha256 over `path<TAB>sha256` lines of every source file with rows in the raw tables (sorted)."""
+    used = " union ".join(f"select distinct vendor_id, source_file from raw_{t}" for t in db.TABLES)
+    sources = con.sql(
+        f"""
+        with used as ({used}),
+        latest as (
+            select path, sha256, "table", loaded_at,
+                row_number() over (partition by path order by file_id desc) as rn
+            from ingest_log where status in ('loaded', 'replaced', 'unchanged')
+        )
+        select u.vendor_id, u.source_file as path, l."table", l.sha256, l.loaded_at
+        from used as u left join latest as l on l.path = u.source_file and l.rn = 1
+        order by path, u.vendor_id
+        """
+    ).pl()
+    text = "".join(
+        f"{r['path']}\t{r['sha256'] or 'not in ingest_log'}\n" for r in sources.iter_rows(named=True)
+    )
+    return hashlib.sha256(text.encode()).hexdigest(), sources
+
+
+def quarterly_review(
+    con: duckdb.DuckDBPyConnection,
+    vendor_id: str,
+    quarter: str,
+    contract: Contract | None = None,
+    preset: Preset | None = None,
+    level: float = DEFAULT_LEVEL,
+) -> Review:
+    """Build the review of `vendor_id` for a quarter label (`2026-Q2`)."""
+    period = parse_period(quarter)
+    if period.grain != "quarter":
+        raise ScorecardError(f"A review covers a quarter; got {quarter!r}. Use a label such as 2026-Q2.")
+    found = con.execute("select name, currency from vendors where vendor_id = ?", [vendor_id]).fetchall()
+    if not found:
+        known = ", ".join(r[0] for r in con.execute("select vendor_id from vendors order by 1").fetchall())
+        raise ScorecardError(f"Unknown vendor {vendor_id!r} in the database; known: {known or '(none)'}.")
+    (name, currency), contract = found[0], contract or Contract()
+    settings = workspace_settings(con)
+    if not db.scalar(con, "select count(*) from duckdb_views() where view_name = 'int_interval_attainment'"):
+        apply_views(con, temporary=True)  # a database whose views predate this one
+    preset = preset or load_preset("quarterly_review")
+    before = parse_period(previous_quarter(period.label))
+    quarters = kpis(con, grain="quarter", start=before.start, end=period.end)
+    current = quarters.filter(pl.col("period") == period.label)
+    if current.is_empty():
+        raise ScorecardError(f"No KPI data for {period.label} in the database; check the quarter.")
+    notes = kpi_notes(con, grain="quarter", vendors=[vendor_id], start=period.start, end=period.end)
+    reasons = dict(zip(notes["kpi"], notes["reason"], strict=True))
+    table = kpi_comparison(quarters, vendor_id, period.label, contract, settings, reasons)
+    months = kpis(con, grain="month", vendors=[vendor_id])
+    credits = contract_credits(con, vendor_id, contract, months)
+    in_quarter = month_range(f"{period.start:%Y-%m}", f"{period.end:%Y-%m}")
+    sl_target = target_band("service_level", contract, settings)[0]
+    intervals, profile = interval_attainment(con, vendor_id, period, sl_target)
+    ranked = ranking(current, preset, sl_variant=settings["sl_variant"], fcr_method=settings["fcr_method"])
+    digest, sources = fingerprint(con)
+    shown = table.filter(
+        (pl.col("kpi").map_elements(base_kpi, return_dtype=pl.String) == pl.col("kpi"))
+        | (pl.col("target_source") == "contract")
+    )
+    return Review(
+        vendor_id=vendor_id,
+        vendor_name=name,
+        currency=currency,
+        quarter=period,
+        previous=previous_quarter(period.label),
+        settings=settings,
+        contract=contract,
+        kpis=table,
+        months=months.filter(
+            pl.col("period").is_between(pl.lit(f"{before.start:%Y-%m}"), pl.lit(in_quarter[-1]))
+        ),
+        attainment=credits.attainment.filter(pl.col("period").is_in([*in_quarter, period.label])),
+        credit_lines=credits.lines.filter(pl.col("month").is_in(in_quarter)),
+        credits=credits.monthly.filter(pl.col("month").is_in(in_quarter)),
+        intervals=intervals,
+        profile=profile,
+        confidence=sample_confidence(con, vendor_id, period, settings, level),
+        preset=ranked.preset,
+        ranking=ranked.table.select("vendor_id", "rank", "score", "coverage"),
+        contributions=contributions(ranked).filter(pl.col("vendor_id") == vendor_id).drop("vendor_id"),
+        findings=findings(shown.iter_rows(named=True)),
+        fingerprint=digest,
+        sources=sources,
+        level=level,
+    )

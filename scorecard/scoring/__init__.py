@@ -1,0 +1,1 @@
+"""Stage 5, scoring: presets, points, ranks, weight sensitivity and confidence from resampling."""

@@ -1,0 +1,1 @@
+"""Stage 3, SQL: the queries/ folder applied to a database, the daily components materialised, audits."""
