@@ -31,7 +31,8 @@ class DatabaseError(ScorecardError):
 
 @dataclass
 class ValidationFailure:
-    """One broken rule in one row of one file (row is the 1-based data row in the file, or None)."""
+    """One broken rule in one record of one file: `row` is where the record starts as an editor shows it
+    (the 1-based line of a text file, the row of a spreadsheet), or None for the whole file."""
 
     row: int | None
     column: str
@@ -52,12 +53,17 @@ class FileValidationError(ScorecardError):
     def __post_init__(self) -> None:
         super().__init__(self.message())
 
+    @property
+    def place(self) -> str:
+        """What a failure's number counts: the line of a text file, the row of a spreadsheet."""
+        return "row" if self.path.lower().endswith((".xlsx", ".xlsm", ".xls")) else "line"
+
     def message(self, limit: int = 20) -> str:
         """Human-readable summary: the first `limit` failures and a count of the rest."""
         total = self.total or len(self.failures)
         lines = [f"{self.path}: {total} problem(s); nothing from this file was loaded into '{self.table}'."]
         for f in self.failures[:limit]:
-            where = f"row {f.row}" if f.row is not None else "file"
+            where = f"{self.place} {f.row}" if f.row is not None else "file"
             lines.append(f"  {where}, column '{f.column}', value {f.value!r}: {f.rule}")
         if total > limit:
             lines.append(f"  ... and {total - limit} more.")

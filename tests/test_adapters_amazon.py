@@ -63,8 +63,8 @@ def test_json_lines_keep_the_latest_record_and_inbound_voice_only():
 def test_csv_with_dotted_columns():
     out = read(FIXTURES / "amazon_connect_ctr.csv")
     assert out.frame.select("call_id", "outcome", "wait_s", "talk_s", "acw_s", "source_row").rows() == [
-        ("d1", "answered", 8.0, 140.0, 12.0, 1),  # row 1 (14:03:30) is newer than row 3 (14:03:10)
-        ("d2", "abandoned", 45.0, 0.0, 0.0, 2),  # 14:01:50 − 14:01:05
+        ("d1", "answered", 8.0, 140.0, 12.0, 2),  # line 2 (14:03:30) is newer than line 4 (14:03:10)
+        ("d2", "abandoned", 45.0, 0.0, 0.0, 3),  # 14:01:50 − 14:01:05
     ]  # d3 is a QUEUE_TRANSFER leg
     assert out.frame["transferred"].to_list() == [None, None]  # no TransferCompletedTimestamp column
     assert out.frame["resolved"].to_list() == [None, None]

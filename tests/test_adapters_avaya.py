@@ -46,7 +46,7 @@ def test_rows_map_to_canonical_intervals_with_acdtime_as_talk_and_hold_apart():
         "hold_s": 240.0,  # holdtime
         "acw_s": 600.0,  # acwtime; handle = 3600 + 240 + 600 = 4440
         "transferred": 2,
-        "source_row": 1,
+        "source_row": 2,  # line 2: the first line after the header
     }
     assert out.frame["program"].to_list() == ["Billing", "Billing", "14"]
     assert out.frame["interval_start"].to_list() == [
@@ -126,9 +126,9 @@ def test_unparseable_values_are_reported_with_row_and_text(tmp_path: Path):
     path = tmp_path / "bad.csv"
     path.write_text("\n".join(lines) + "\n")
     assert read(path).problems == [
-        ValidationFailure(2, "acdcalls", "ten", "not a whole number"),
+        ValidationFailure(3, "acdcalls", "ten", "not a whole number"),  # line 3 of the file
         ValidationFailure(
-            2, "row_date + starttime", "2026-08-21 975", "not a timestamp (row_date as %Y-%m-%d, HHMM)"
+            3, "row_date + starttime", "2026-08-21 975", "not a timestamp (row_date as %Y-%m-%d, HHMM)"
         ),
     ]
 

@@ -63,7 +63,7 @@ def test_inbound_rows_with_outcomes_from_agent_abandon_flag_and_dispositions():
             "caller_key": hashlib.sha256(b"0145678901").hexdigest()[:16],
             "agent_id": "Élodie Martin",
             "revenue": None,
-            "source_row": 1,
+            "source_row": 2,
         }
     )
     # Row 5 is Outbound: left out.
@@ -96,8 +96,8 @@ def test_wrong_encoding_file_and_values(tmp_path: Path):
     with pytest.raises(AdapterError) as exc:
         read(encoding="utf-8")
     assert str(exc.value) == (
-        f"{FIXTURE}: cannot be read as a CSV with delimiter ',' (invalid utf-8 sequence). Check `delimiter` "
-        "and `encoding` for this export in vendor.toml."
+        f"{FIXTURE}: cannot decode line 2 (byte 181) as utf-8; set `encoding` for this export in "
+        "vendor.toml (e.g. cp1251, gbk, latin-1, utf-8-sig)."
     )
     lines = FIXTURE.read_bytes().decode("latin-1").splitlines()
     lines[1] = (
@@ -106,9 +106,9 @@ def test_wrong_encoding_file_and_values(tmp_path: Path):
     bad = tmp_path / "bad.csv"
     bad.write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
     assert read(bad).problems == [
-        ValidationFailure(1, "TALK TIME", "4 min", "not a number (hh:mm:ss)"),
+        ValidationFailure(2, "TALK TIME", "4 min", "not a number (hh:mm:ss)"),  # lines[1] is line 2
         ValidationFailure(
-            1, "TIMESTAMP", "21/08/2026 09:00", "not a timestamp (expected like %a, %d %b %Y %H:%M:%S)"
+            2, "TIMESTAMP", "21/08/2026 09:00", "not a timestamp (expected like %a, %d %b %Y %H:%M:%S)"
         ),
     ]
     other = tmp_path / "agent_report.csv"
@@ -163,7 +163,7 @@ def test_revenue_column_reads_the_sale_amount_with_the_export_decimal_mark(tmp_p
 def test_revenue_column_errors(tmp_path: Path):
     bad = _variant(tmp_path, {}, {4: "beaucoup"})
     assert read(bad, delimiter=";", decimal=",", revenue_column="Sale.Amount").problems == [
-        ValidationFailure(4, "Sale.Amount", "beaucoup", "not a number"),
+        ValidationFailure(5, "Sale.Amount", "beaucoup", "not a number"),  # data row 4 is on line 5
     ]
     with pytest.raises(AdapterError) as exc:
         read(bad, delimiter=";", decimal=",", revenue_column="Vente")

@@ -28,7 +28,7 @@ def read(path: Path = FIXTURE, **options):
 def test_voice_rows_in_seconds_with_targets_stated():
     out = read(sl_threshold_s=20, short_abandon_s=5)
     assert out.problems == []
-    assert out.frame["source_row"].to_list() == [1, 3, 4]  # row 2 is a callback: not voice
+    assert out.frame["source_row"].to_list() == [2, 4, 5]  # line 3 is a callback: not voice
     assert out.frame.row(0, named=True) == {
         "program": "Support",
         "interval_start": datetime(2026, 8, 21, 7, 0, tzinfo=UTC),
@@ -48,7 +48,7 @@ def test_voice_rows_in_seconds_with_targets_stated():
         "hold_s": 62.0,
         "acw_s": 300.5,
         "transferred": 1,
-        "source_row": 1,
+        "source_row": 2,
     }
     # Row 3 leaves tAbandon, tShortAbandon and tHeld empty: Genesys omits metrics with no events -> 0.
     assert out.frame.row(1, named=True)["abandoned"] == 0
@@ -79,7 +79,7 @@ def test_oservicelevel_of_a_whole_day_interval_is_kept(tmp_path: Path):
             "kpi": "service_level",
             "value": 0.9,
             "definition": SL_DEFINITION,
-            "source_row": 1,
+            "source_row": 2,
         }
     ]
 
@@ -112,13 +112,13 @@ def test_a_bad_interval_is_reported(tmp_path: Path):
     out = read(path)
     assert out.problems == [
         ValidationFailure(
-            3,
+            4,
             "interval",
             "2026-08-21T08:00:00.000Z/2026-08-21T07:30:00.000Z",
             "not a timestamp (ISO 8601 start/end, e.g. 2026-08-21T09:00:00Z/2026-08-21T09:30:00Z)",
         )
     ]
-    assert out.frame.filter(pl.col("source_row") == 3)["interval_start"].to_list() == [None]
+    assert out.frame.filter(pl.col("source_row") == 4)["interval_start"].to_list() == [None]
 
 
 def test_no_ivr_option_makes_self_service_zero():

@@ -75,7 +75,7 @@ def test_cp1251_cdr_with_semicolons_decimal_commas_day_first_dates_and_a_total_r
             "caller_key": key("+79161234567"),  # "+7 916 123-45-67", never the raw number
             "agent_id": "Иванова",
             "revenue": None,
-            "source_row": 1,
+            "source_row": 2,
         },
         {
             "call_id": "A-2",
@@ -91,7 +91,7 @@ def test_cp1251_cdr_with_semicolons_decimal_commas_day_first_dates_and_a_total_r
             "caller_key": key("+79260000001"),
             "agent_id": None,
             "revenue": None,
-            "source_row": 2,
+            "source_row": 3,
         },
         {
             "call_id": "A-3",
@@ -107,7 +107,7 @@ def test_cp1251_cdr_with_semicolons_decimal_commas_day_first_dates_and_a_total_r
             "caller_key": key("+79161234567"),  # the same caller as A-1
             "agent_id": "Петров",
             "revenue": None,
-            "source_row": 3,
+            "source_row": 4,
         },
         {
             "call_id": "A-4",
@@ -123,7 +123,7 @@ def test_cp1251_cdr_with_semicolons_decimal_commas_day_first_dates_and_a_total_r
             "caller_key": key("+79031112233"),
             "agent_id": None,
             "revenue": None,
-            "source_row": 4,
+            "source_row": 5,
         },
     ]  # row 5 "ИТОГО" (totals) is dropped
 
@@ -168,7 +168,7 @@ def test_gbk_interval_report_with_averages_thousands_and_a_reported_service_leve
         "hold_s": None,
         "acw_s": None,
         "transferred": None,
-        "source_row": 1,
+        "source_row": 2,
     }
     assert out.frame["answered_wait_s"].to_list() == [154.0, 30.0]  # 6 s × 5
     # The report's service level is per 30-minute interval: not kept, since recomputed KPIs start at day
@@ -311,8 +311,8 @@ def test_costs_with_month_periods_and_locale_amounts(tmp_path: Path):
         values={"kind": {"Facture": "invoice", "Avoir": "credit"}},
     )
     assert out.frame.rows() == [
-        (date(2026, 4, 1), date(2026, 4, 30), 1234.5, "invoice", 1),  # "1 234,50" (no-break space)
-        (date(2026, 4, 1), date(2026, 4, 30), -100.0, "credit", 2),
+        (date(2026, 4, 1), date(2026, 4, 30), 1234.5, "invoice", 2),  # "1 234,50" (no-break space)
+        (date(2026, 4, 1), date(2026, 4, 30), -100.0, "credit", 3),
     ]
 
 
@@ -320,8 +320,8 @@ def test_values_that_do_not_parse_are_reported(tmp_path: Path):
     path = csv(tmp_path, "id,at,w\nc1,2026-08-21 09:00:00,12\nc2,21/08/2026,n/a\n")
     out = read(path, tz="UTC", columns={"call_id": "id", "arrived_at": "at", "wait_s": "w"})
     assert out.problems == [
-        ValidationFailure(2, "at", "21/08/2026", "not a timestamp"),
-        ValidationFailure(2, "w", "n/a", "not a number"),
+        ValidationFailure(3, "at", "21/08/2026", "not a timestamp"),  # line 3: header, c1, c2
+        ValidationFailure(3, "w", "n/a", "not a number"),
     ]
 
 

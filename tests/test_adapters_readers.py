@@ -51,8 +51,8 @@ def test_xlsx_sheet_by_name_with_excel_dates_times_and_durations(tmp_path: Path)
     wb.save(path)
     raw = rd.read_table(path, export(sheet="Appels"))
     assert raw.rows() == [
-        (1, "X1", "2026-08-21", "09:12:58", "12.5", "00:02:23"),
-        (2, "1002", "2026-08-22", "10:00:00", None, "00:03:05"),
+        (2, "X1", "2026-08-21", "09:12:58", "12.5", "00:02:23"),  # sheet rows 2 and 3
+        (3, "1002", "2026-08-22", "10:00:00", None, "00:03:05"),
     ]
     assert rd.read_table(path, export()).columns == ["source_row", "Rapport mensuel"]  # first sheet
 

@@ -45,7 +45,7 @@ def test_call_type_rows_with_the_service_level_threshold_stated():
         "hold_s": 300.0,
         "acw_s": 1200.0,  # HandleTime 7500 − TalkTime 6000 − HoldTime 300
         "transferred": None,
-        "source_row": 1,
+        "source_row": 2,
     }
     assert out.frame["program"].to_list() == ["Billing", "Billing", "5002"]
     assert out.frame["abandoned"].to_list() == [3, 2, 0]  # 2 + 1; 2 + 0; 0 + 0
@@ -98,7 +98,7 @@ def test_a_wrong_file_and_a_bad_value(tmp_path: Path):
     bad = tmp_path / "bad.csv"
     bad.write_text("\n".join(lines) + "\n")
     assert read(bad).problems == [
-        ValidationFailure(3, "DateTime", "21/08/2026 09:00", "not a timestamp"),
+        ValidationFailure(4, "DateTime", "21/08/2026 09:00", "not a timestamp"),  # lines[3] is line 4
     ]
 
 

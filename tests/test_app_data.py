@@ -78,9 +78,9 @@ def test_a_rejected_file_shows_every_problem_and_changes_nothing(workspace):
     ]
     failures = pl.from_pandas(at.main.dataframe[1].value)
     assert failures.rows() == [
-        (2, "outcome", "exploded", "must be one of: answered, abandoned, blocked, self_service"),
-        (2, "wait_s", "5.0", "must be 0 for blocked and self_service calls"),
-        (3, "wait_s", "-4.0", "must be ≥ 0"),
+        (3, "outcome", "exploded", "must be one of: answered, abandoned, blocked, self_service"),
+        (3, "wait_s", "5.0", "must be 0 for blocked and self_service calls"),
+        (4, "wait_s", "-4.0", "must be ≥ 0"),
     ]
     assert not [b for b in at.button if b.label == "Load into the workspace"]
     assert snapshot(workspace) == before  # no file copied, no staging left behind, database untouched

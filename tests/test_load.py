@@ -38,11 +38,11 @@ def test_loads_rows_with_provenance_and_local_time(workspace: Path, tmp_path: Pa
     assert rows[0] == (
         "c1",
         "acme/calls/2026-04.csv",
-        1,
+        2,  # the line in the file: the header is line 1
         datetime(2026, 4, 15, 21, 30),
         datetime(2026, 4, 15, 23, 30),
     )
-    assert [r[2] for r in rows] == [1, 2, 3]
+    assert [r[2] for r in rows] == [2, 3, 4]
     log = _rows(
         db, 'select path, vendor_id, "table", format, rows, status, length(sha256) from ingest_log order by 1'
     )
@@ -106,8 +106,8 @@ def test_broken_file_loads_nothing_keeps_old_rows_and_others_load(workspace: Pat
     assert (calls.status, costs.status) == ("rejected", "replaced")
     assert calls.message.splitlines() == [
         "acme/calls/2026-04.csv: 2 problem(s); nothing from this file was loaded into 'calls'.",
-        "  row 1, column 'wait_s', value 'ten': not a number",
-        "  row 2, column 'outcome', value 'dropped': "
+        "  line 2, column 'wait_s', value 'ten': not a number",
+        "  line 3, column 'outcome', value 'dropped': "
         "must be one of: answered, abandoned, blocked, self_service",
         "Fix these rows in the export (or the reader options in vendor.toml) and ingest again.",
     ]
@@ -134,8 +134,8 @@ def test_same_call_id_in_two_files_names_both(workspace: Path, tmp_path: Path) -
     assert [f.path for f in rejected] == ["acme/calls/2026-05.csv"]
     assert rejected[0].message.splitlines()[:2] == [
         "acme/calls/2026-05.csv: 1 problem(s); nothing from this file was loaded into 'calls'.",
-        "  row 2, column 'call_id', value 'c2': already loaded for vendor 'acme' from "
-        "acme/calls/2026-04.csv (row 2)",
+        "  line 3, column 'call_id', value 'c2': already loaded for vendor 'acme' from "
+        "acme/calls/2026-04.csv (line 3)",
     ]
 
 
@@ -160,7 +160,7 @@ def test_cli_ingest_exit_codes_and_messages(workspace: Path, tmp_path: Path) -> 
     )
     bad = runner.invoke(app, ["ingest", str(workspace), "--db", str(db), "--quiet"])
     assert bad.exit_code == 1
-    assert "row 1, column 'period_end', value '2026-03-30': must be on or after period_start" in bad.output
+    assert "line 2, column 'period_end', value '2026-03-30': must be on or after period_start" in bad.output
     assert "Traceback" not in bad.output
 
 

@@ -183,7 +183,7 @@ def test_kaggle_daily(tmp_path: Path):
         ("avg_talk_s", 1251),
         ("service_level", 1251),
     ]
-    day1 = {r["kpi"]: r["value"] for r in rep.filter(pl.col("source_row") == 1).to_dicts()}
+    day1 = {r["kpi"]: r["value"] for r in rep.filter(pl.col("source_row") == 2).to_dicts()}
     assert day1 == {
         "service_level": pytest.approx(0.7628),  # "76.28%"
         "abandon_rate": pytest.approx(0.0599),  # 1 − "94.01%"
@@ -232,7 +232,7 @@ def test_pwc_calls_and_their_ratings(tmp_path: Path):
         "responded_at": datetime(2021, 1, 1, 9, 12, 58, tzinfo=UTC),
         "csat": 3,
         "resolved": None,
-        "source_row": 1,
+        "source_row": 2,
     }
     assert round(s["csat"].mean(), 5) == 3.40355
     assert round((s["csat"] >= 4).mean() * 100, 3) == 49.901

@@ -95,14 +95,14 @@ def test_message_lists_first_twenty_and_counts_the_rest() -> None:
         caller_key=[None] * n,
         agent_id=[None] * n,
         revenue=[None] * n,
-        source_row=list(range(1, n + 1)),
+        source_row=list(range(2, n + 2)),  # lines 2.. of a CSV (line 1 is the header)
     )
     with pytest.raises(FileValidationError) as err:
         validate("calls", frame, "acme/calls.csv")
     lines = str(err.value).splitlines()
     assert lines[0] == "acme/calls.csv: 25 problem(s); nothing from this file was loaded into 'calls'."
     assert lines[1] == (
-        "  row 1, column 'outcome', value 'unknown': "
+        "  line 2, column 'outcome', value 'unknown': "
         "must be one of: answered, abandoned, blocked, self_service"
     )
     assert lines[21] == "  ... and 5 more."

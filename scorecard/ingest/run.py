@@ -103,7 +103,7 @@ def _key_conflicts(
                 row,
                 ", ".join(keys),
                 key[0] if len(key) == 1 else tuple(str(k) for k in key),
-                f"already loaded for vendor '{vendor_id}' from {other} (row {other_row})",
+                f"already loaded for vendor '{vendor_id}' from {other} ({_place(other)} {other_row})",
             )
             for other, other_row, row, *key in rows
         ]
@@ -114,6 +114,10 @@ def _key_conflicts(
             total=total,
             hint="A natural key must appear in one file only; remove the duplicate rows from one file.",
         )
+
+
+def _place(path: str) -> str:
+    return "row" if path.lower().endswith((".xlsx", ".xlsm", ".xls")) else "line"
 
 
 def _write(

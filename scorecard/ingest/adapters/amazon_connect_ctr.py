@@ -80,7 +80,7 @@ def read_json_lines(path: Path, encoding: str = "utf-8") -> pl.DataFrame:
     rows: list[dict[str, str | None]] = []
     lines: list[int] = []
     codec = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
-    for number, line in enumerate(path.read_text(encoding=codec).splitlines(), start=1):
+    for number, line in enumerate(rd.decode(path, path.read_bytes(), codec, encoding).splitlines(), start=1):
         if not line.strip():
             continue
         try:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from scorecard.errors import AdapterError, ValidationFailure
-from scorecard.ingest.adapters import readers
+from scorecard.ingest.adapters import lines, readers
 from scorecard.ingest.adapters.base import Adapter, AdapterOutput, register
 from scorecard.ingest.db import CANONICAL
 from scorecard.ingest.schemas import SCHEMAS
@@ -98,11 +98,12 @@ def _plain(col: str, sql_type: str, timezone: str) -> pl.Expr:
 def read_clean_csv(path: Path, export: ExportConfig, table: str, timezone: str) -> pl.DataFrame | None:
     """Fast path for a clean canonical CSV: one lazy scan that reads and parses every column at once.
 
-    Applies to UTF-8 files without a BOM, a '.' decimal mark and no `timestamp_format`, whose header is
-    exactly canonical. Numbers and booleans are parsed by the CSV reader, timestamps as
-    `YYYY-MM-DD HH:MM:SS` (vendor local). Returns None, so that the caller takes the general path (which
-    parses every locale variant and names each bad value's row), when the file is not eligible, cannot be
-    read, lacks a required column, or has any value these plain parsers cannot parse.
+    Applies to UTF-8 files without a BOM or quote characters, with one record per line, a '.' decimal
+    mark and no `timestamp_format`, whose header is exactly canonical. Numbers and booleans are parsed
+    by the CSV reader, timestamps as `YYYY-MM-DD HH:MM:SS` (vendor local). Returns None, so that the
+    caller takes the general path (which parses every locale variant and names each bad value's line),
+    when the file is not eligible, cannot be read, lacks a required column, or has any value these plain
+    parsers cannot parse. A line with the wrong number of fields is an error here already.
     """
     if path.suffix.lower() in {".xlsx", ".xlsm", ".xls"} or export.decimal != "." or export.timestamp_format:
         return None
@@ -113,6 +114,11 @@ def read_clean_csv(path: Path, export: ExportConfig, table: str, timezone: str) 
             if fh.read(3) == codecs.BOM_UTF8:
                 return None
         separator = export.delimiter or ","
+        if lines.file_has_byte(path, b'"'):
+            return None  # quoted fields may span lines: the general path numbers lines exactly
+        records = lines.scan_file(path, separator, str(path), table)  # ragged lines raise here
+        if not records.simple:
+            return None
         found = pl.scan_csv(path, separator=separator, infer_schema=False).collect_schema().names()
         if set(found) - set(CANONICAL[table]) or set(required_columns(table)) - set(found):
             return None
@@ -122,7 +128,7 @@ def read_clean_csv(path: Path, export: ExportConfig, table: str, timezone: str) 
         unparsed = [pl.col(f"_raw_{c}").is_not_null() & pl.col(c).is_null() for c in checked]
         frame = (
             pl.scan_csv(path, separator=separator, schema=schema)
-            .with_row_index(readers.SOURCE_ROW, offset=1)
+            .with_row_index(readers.SOURCE_ROW, offset=2)  # record i is on line i + 2 (records.simple)
             .select(
                 pl.col(readers.SOURCE_ROW).cast(pl.Int64),
                 *(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from scorecard.errors import AdapterError, ConfigError, ValidationFailure
+from scorecard.ingest.adapters import lines
 
 if TYPE_CHECKING:
     from scorecard.workspace.config import ExportConfig
@@ -35,45 +36,68 @@ def _codec(name: str, path: Path) -> str:
 
 
 def read_table(path: Path, export: ExportConfig, default_delimiter: str = ",") -> pl.DataFrame:
-    """Read a CSV or XLSX export as strings, trimmed of blanks, with a 1-based `source_row` column."""
+    """Read a CSV or XLSX export as strings, trimmed of blanks, with a `source_row` column.
+
+    `source_row` is where each record starts as an editor shows it: the 1-based line of a CSV (the header
+    is line 1; blank lines are skipped but counted), the row number of a spreadsheet. A CSV line with
+    more or fewer fields than the header is a FileValidationError naming the line.
+    """
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm", ".xls"}:
         df = _read_excel(path, export.sheet)
+        df = df.with_columns(pl.int_range(2, df.height + 2, dtype=pl.Int64).alias(SOURCE_ROW))
     else:
-        df = _read_csv(path, export, default_delimiter)
-    df = df.rename({c: c.strip().lstrip("\ufeff") for c in df.columns})
-    df = df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in df.columns).with_row_index(
-        SOURCE_ROW, offset=1
-    )
-    return df.with_columns(pl.col(SOURCE_ROW).cast(pl.Int64))
+        df, records = _read_csv(path, export, default_delimiter)
+        if len(records.lines) != df.height:
+            raise AdapterError(
+                f"{path}: the CSV reader found {df.height} records but the file has {len(records.lines)}; "
+                "check `delimiter` and quoting for this export in vendor.toml."
+            )
+        df = df.with_columns(pl.Series(SOURCE_ROW, records.lines, dtype=pl.Int64)).filter(
+            ~pl.Series(records.blank)
+        )
+    df = df.rename({c: c.strip().lstrip("\ufeff") for c in df.columns if c != SOURCE_ROW})
+    text = [c for c in df.columns if c != SOURCE_ROW]
+    return df.select(SOURCE_ROW, *(pl.col(c).str.strip_chars().replace("", None) for c in text))
 
 
-def _read_csv(path: Path, export: ExportConfig, default_delimiter: str) -> pl.DataFrame:
+def _read_csv(path: Path, export: ExportConfig, default_delimiter: str) -> tuple[pl.DataFrame, lines.Records]:
     codec = _codec(export.encoding, path)
+    delimiter = export.delimiter or default_delimiter
     source: Path | io.BytesIO = path
     if codec not in {"utf-8"} or export.encoding.lower() not in _UTF8 or _has_bom(path):
-        try:
-            text = path.read_bytes().decode("utf-8-sig" if codec == "utf-8" else codec)
-        except UnicodeDecodeError as exc:
-            raise AdapterError(
-                f"{path}: cannot decode the file as {export.encoding} at byte {exc.start}; set "
-                "`encoding` for this export in vendor.toml (e.g. cp1251, gbk, latin-1, utf-8-sig)."
-            ) from None
+        text = decode(path, path.read_bytes(), "utf-8-sig" if codec == "utf-8" else codec, export.encoding)
+        records = lines.record_lines(text, delimiter, str(path), export.table)
         source = io.BytesIO(text.encode("utf-8"))
+    elif lines.file_has_byte(path, b'"'):
+        text = decode(path, path.read_bytes(), "utf-8", export.encoding)
+        records = lines.record_lines(text, delimiter, str(path), export.table)
+    else:
+        records = lines.scan_file(path, delimiter, str(path), export.table)
     try:
-        return pl.read_csv(
-            source,
-            separator=export.delimiter or default_delimiter,
-            infer_schema=False,
-            truncate_ragged_lines=False,
-        )
+        frame = pl.read_csv(source, separator=delimiter, infer_schema=False, truncate_ragged_lines=False)
     except pl.exceptions.NoDataError:
         raise AdapterError(f"{path}: the file is empty; expected a header row.") from None
     except (pl.exceptions.ComputeError, pl.exceptions.ShapeError) as exc:
+        if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
+            decode(path, path.read_bytes(), "utf-8", export.encoding)  # raises, naming the line
         first = str(exc).strip().splitlines()[0]
         raise AdapterError(
-            f"{path}: cannot be read as a CSV with delimiter {export.delimiter or default_delimiter!r} "
+            f"{path}: cannot be read as a CSV with delimiter {delimiter!r} "
             f"({first}). Check `delimiter` and `encoding` for this export in vendor.toml."
+        ) from None
+    return frame, records
+
+
+def decode(path: Path, data: bytes, codec: str, declared: str) -> str:
+    """The file's text; bytes that are not valid in the declared encoding name their line."""
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise AdapterError(
+            f"{path}: cannot decode line {line} (byte {exc.start}) as {declared}; set `encoding` for this "
+            "export in vendor.toml (e.g. cp1251, gbk, latin-1, utf-8-sig)."
         ) from None
 
 
@@ -130,19 +154,24 @@ def number(col: str, decimal: str = ".", thousands: str | None = None) -> pl.Exp
     return e.str.strip_suffix("%").cast(pl.Float64, strict=False)
 
 
+#: A clock duration: `h:mm:ss` (any hours) or `m:ss` (any minutes), seconds with optional decimals.
+#: No sign: a duration cannot be negative, and `-0:05:30` must not read as 330 s.
+_CLOCK = r"^(?:(\d+):([0-5]?\d)|(\d+)):([0-5]?\d(?:\.\d+)?)$"
+
+
 def duration_s(col: str) -> pl.Expr:
-    """Seconds from `h:mm:ss`, `mm:ss` or a plain number of seconds."""
-    parts = pl.col(col).str.split(":")
-    n = parts.list.len()
-    as_float = parts.list.eval(pl.element().cast(pl.Float64, strict=False))
-    hms = (
-        pl.when(n == 3)
-        .then(as_float.list.get(0) * 3600 + as_float.list.get(1) * 60 + as_float.list.get(2))
-        .when(n == 2)
-        .then(as_float.list.get(0) * 60 + as_float.list.get(1))
-        .otherwise(as_float.list.get(0))
-    )
-    return hms
+    """Seconds from `h:mm:ss`, `mm:ss` or a plain number of seconds; a signed or malformed clock is null.
+
+    A null where the cell had text is reported by `parse_failures` with the raw text, so `-00:05:05`
+    is rejected rather than read as 305 s.
+    """
+    text = pl.col(col)
+    parts = text.str.extract_groups(_CLOCK)
+    hours = parts.struct.field("1").cast(pl.Float64)
+    minutes = pl.coalesce(parts.struct.field("2"), parts.struct.field("3")).cast(pl.Float64)
+    secs = parts.struct.field("4").cast(pl.Float64)
+    clock = hours.fill_null(0) * 3600 + minutes * 60 + secs
+    return pl.when(text.str.contains(":")).then(clock).otherwise(text.cast(pl.Float64, strict=False))
 
 
 def boolean(col: str) -> pl.Expr:
@@ -269,11 +298,17 @@ def parse_failures(
             parsed[col].is_null().alias("_null")
         )
         kind = _KINDS.get(parsed.schema[col].base_type(), "a value")  # type: ignore[call-overload]
+        rule = f"not {kind}{(hints or {}).get(col, '')}"
         for row, value in bad.filter("_present", "_null").select(SOURCE_ROW, "_text").iter_rows():
+            signed = value.lstrip().startswith("-") and ":" in value
             failures.append(
-                ValidationFailure(row, " + ".join(srcs), value, f"not {kind}{(hints or {}).get(col, '')}")
+                ValidationFailure(row, " + ".join(srcs), value, NEGATIVE_DURATION if signed else rule)
             )
     return sorted(failures, key=lambda f: (f.row or 0, f.column))
+
+
+#: The rule a signed clock duration breaks (`-00:05:05`): reading it without its sign would invent a value.
+NEGATIVE_DURATION = "negative duration: a duration cannot be negative"
 
 
 def local_to_utc(naive: pl.Expr, timezone: str) -> pl.Expr:
