@@ -40,14 +40,14 @@ def five9_workspace(root: Path, talk: str) -> Path:
         files = "five9/*.csv"
         """,
     )
-    write(
-        root / "lumiere" / "five9" / "log.csv",
-        f"""
-        {FIVE9_HEADER}
-        1,"Fri, 21 Aug 2026 09:00:06",Care,N1,Inbound,Ana,Done,0145678901,00:00:12,00:04:10,00:00:20,00:00:45,0,0
-        2,"Fri, 21 Aug 2026 09:01:06",Care,N1,Inbound,Ana,Done,0145678902,00:00:12,{talk},00:00:00,00:00:30,0,0
-        """,
-    )
+    rows = [
+        FIVE9_HEADER,
+        '1,"Fri, 21 Aug 2026 09:00:06",Care,N1,Inbound,Ana,Done,0145678901,00:00:12,00:04:10,00:00:20,'
+        "00:00:45,0,0",
+        f'2,"Fri, 21 Aug 2026 09:01:06",Care,N1,Inbound,Ana,Done,0145678902,00:00:12,{talk},00:00:00,'
+        "00:00:30,0,0",
+    ]
+    write(root / "lumiere" / "five9" / "log.csv", "\n".join(rows) + "\n")
     return root
 
 
@@ -78,7 +78,14 @@ def test_a_negative_mapped_clock_duration_is_rejected(tmp_path: Path) -> None:
         format = "mapped"
         files = "cdr.csv"
         values = { outcome = { AGENT = "answered", HANG = "abandoned" } }
-        columns = { call_id = "id", program = "line", arrived_at = "at", outcome = "out", wait_s = "q", talk_s = "t" }
+
+        [exports.columns]
+        call_id = "id"
+        program = "line"
+        arrived_at = "at"
+        outcome = "out"
+        wait_s = "q"
+        talk_s = "t"
         """,
     )
     write(
