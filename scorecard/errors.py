@@ -72,3 +72,23 @@ class FileValidationError(ScorecardError):
 
     def __str__(self) -> str:
         return self.message()
+
+
+@dataclass
+class RowWarning:
+    """Rows that are incomplete but honest: they load, and are counted per file and rule.
+
+    `rule` is a short name (`survey_no_answer`); `message` says what the rows lack and how they count;
+    `first_row` is the first such record's line (or sheet row) and `example` its offending value.
+    """
+
+    rule: str
+    message: str
+    rows: int
+    first_row: int | None = None
+    example: Any = None
+
+    def summary(self, place: str = "line") -> str:
+        """`3 rows: <message> (first: line 7)`."""
+        first = f" (first: {place} {self.first_row})" if self.first_row is not None else ""
+        return f"{self.rows:,} row(s): {self.message}{first}"

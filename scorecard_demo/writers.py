@@ -73,7 +73,9 @@ PLATFORMS: dict[str, Platform] = {
         "calls", "amazon_connect_ctr", "contact_records/{month}.jsonl",
         lambda spec, calls, rng, grid: platforms.amazon_connect_ctr(spec, calls, rng),
         {"resolved_attribute": platforms.CTR_RESOLVED_ATTRIBUTE,
-         "revenue_attribute": platforms.CTR_REVENUE_ATTRIBUTE, "unqueued_program": "IVR self-service"},
+         "revenue_attribute": platforms.CTR_REVENUE_ATTRIBUTE, "unqueued_program": "IVR self-service",
+         # contact records cannot show busy signals; this cloud line has no trunk limit, so none occur
+         "no_blocking": True},
     ),
     "five9_call_log": Platform(
         "calls", "five9_call_log", "call_log/call_log_{month}.csv",
@@ -257,7 +259,10 @@ def readme(data: dict[str, VendorData]) -> bytes:
         "Duna slips), and `ru_volga` sends only Avaya interval reports and invoices. `hu_duna` and",
         "`ru_volga` send interval reports, which cannot show every component a call record shows; their",
         "lines have no IVR self-service, which their exports state with `no_ivr = true`, so that handled",
-        "calls and cost per call are known.",
+        "calls and cost per call are known. Amazon Connect contact records cannot show busy signals;",
+        "`us_northstar` runs a cloud line without a trunk limit, which its export states with",
+        "`no_blocking = true`, so its blockage is a declared 0 %. `hu_duna`'s Genesys queue aggregates",
+        "cannot see busy signals either, and nothing is declared: its blockage is unknown, not 0 %.",
         "",
         "Each vendor.toml carries the pilot contract (`[contract]`, docs/contract.md): service level,",
         "abandonment and speed of answer for everyone, plus terms on what each vendor's data can show.",

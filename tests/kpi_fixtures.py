@@ -81,10 +81,37 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, vendor_id: str, rows: lis
         unknown = set(row) - set(columns)
         if unknown:
             raise KeyError(f"raw_{table} has no column(s) {sorted(unknown)}")
-        full = {"vendor_id": vendor_id, "source_file": f"{table}.csv", "source_row": i, **row}
+        full = {"vendor_id": vendor_id, "export_key": "test", "source_file": f"{table}.csv", "source_row": i}
+        full |= row
         if ts is not None and f"{ts}_local" not in row:
             full[f"{ts}_local"] = row.get(ts)
         con.execute(sql, [_value(columns[c], full.get(c)) for c in names]).fetchall()
+    # like a canonical file: every outcome, and sales when the file has a revenue column
+    observed = OUTCOMES + (("revenue",) if any("revenue" in r for r in rows) else ())
+    for file in dict.fromkeys(r.get("source_file", f"{table}.csv") for r in rows):
+        n = sum(r.get("source_file", f"{table}.csv") == file for r in rows)
+        register_file(con, vendor_id, table, file, n, observed, rows[0].get("export_key", "test"))
+
+
+OUTCOMES = ("abandoned", "answered", "blocked", "self_service")
+#: What a test file records unless a test says otherwise: every outcome, and sales.
+EVERYTHING = (*OUTCOMES, "revenue")
+
+
+def register_file(
+    con: duckdb.DuckDBPyConnection,
+    vendor_id: str,
+    table: str,
+    source_file: str,
+    rows: int,
+    observed: tuple[str, ...] = EVERYTHING,
+    export_key: str = "test",
+) -> None:
+    """Record a load in `loaded_files` as the ingest does (what the file records: `observed`)."""
+    con.execute(
+        "insert or replace into loaded_files values (?, ?, ?, ?, 'canonical', '*.csv', 'test', ?, ?, now())",
+        [vendor_id, export_key, source_file, table, rows, list(observed) if table == "calls" else []],
+    ).fetchall()
 
 
 def call(

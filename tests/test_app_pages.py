@@ -31,7 +31,7 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     con = db.connect(path)
     try:
         con.execute(
-            "insert into reported_kpis values ('north', 'north/calls/2026-04.csv', 1, null, "
+            "insert into reported_kpis values ('north', 'k', 'north/calls/2026-04.csv', 1, null, "
             "'2026-04-06', '2026-04-12', 'service_level', 0.93, 'answered in 20 s / answered')"
         )
     finally:
@@ -99,9 +99,11 @@ def test_compare_shows_the_four_service_level_variants_and_reported_figures(app,
     assert variants["answered only"].to_list() == [
         fmt.percent(x) for x in expected["service_level_answered_only"]
     ]
-    assert (
-        notes.filter(pl.col("KPI") == "revenue_per_call")["Reason"].to_list() == ["no revenue reported"] * 3
-    )
+    reasons = notes.filter(pl.col("KPI") == "revenue_per_call")["Reason"].to_list()
+    assert reasons == [
+        f"the calls export (canonical, calls/*.csv) of {name} does not record sales (revenue)"
+        for name in ("Northwind Contact", "Southgate BPO", "Westline Support")
+    ]
     ours = library(built[1], kpis.kpis, "all", ["north"], False, date(2026, 4, 6), date(2026, 4, 12))
     assert reported.row(0, named=True) == {
         "Vendor": "Northwind Contact",

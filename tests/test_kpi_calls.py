@@ -223,4 +223,7 @@ def test_vendor_that_never_reports_revenue() -> None:
     insert(con, "calls", "acme", [call("x"), call("y")])
     k = one(ready(con))
     assert (k["revenue_per_call"], k["conversion_rate"]) == (None, None)
-    assert notes(con)["conversion_rate"] == "no revenue reported"
+    assert (
+        notes(con)["conversion_rate"]
+        == "the calls export (canonical, *.csv) of Acme does not record sales (revenue)"
+    )

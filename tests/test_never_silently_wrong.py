@@ -166,3 +166,131 @@ def test_blank_lines_are_skipped_and_counted_in_line_numbers(tmp_path: Path) -> 
     code, out = ingest(ws, tmp_path / "s.duckdb")
     assert code == 1
     assert "line 4, column 'wait_s', value 'x': not a number" in out  # the blank line 3 still counts
+
+
+def _kpis(db: Path, *args: str) -> list[dict]:
+    import json
+
+    result = CliRunner().invoke(app, ["kpis", "--db", str(db), "--format", "json", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_survey_non_responses_load_with_a_warning(tmp_path: Path) -> None:
+    # Before: one survey without any answer rejected the whole file, and with it every survey.
+    ws = tmp_path / "ws"
+    write(ws / "scorecard.toml", 'base_currency = "EUR"\nfcr_method = "survey"\n')
+    write(
+        ws / "acme" / "vendor.toml",
+        """
+        name = "Acme"
+        timezone = "UTC"
+        currency = "EUR"
+
+        [[exports]]
+        table = "surveys"
+        files = "surveys.csv"
+        """,
+    )
+    write(
+        ws / "acme" / "surveys.csv",
+        """
+        survey_id,responded_at,csat,resolved
+        s1,2026-04-01 10:00:00,5,true
+        s2,2026-04-01 11:00:00,,
+        s3,2026-04-02 10:00:00,3,false
+        s4,2026-04-02 12:00:00,4,
+        s5,2026-04-03 09:00:00,,
+        s6,2026-04-03 10:00:00,,true
+        """,
+    )
+    db = tmp_path / "s.duckdb"
+    code, out = ingest(ws, db)
+    assert code == 0, out
+    assert "loaded    acme/surveys.csv  surveys            6 rows, 2 with warnings" in out
+    assert (
+        "Warning: acme/surveys.csv: 2 row(s): survey without an answer (no csat score and no resolved "
+        "answer): loaded, counted in neither CSAT nor FCR (first: line 3)"
+    ) in out
+    (row,) = _kpis(db, "--vendor", "acme")
+    # csat over the answered csat only: s1 5, s3 3, s4 4 -> 2 of 3 are >= 4
+    assert row["csat_rate"] == 2 / 3
+    # fcr (survey) over the answered resolved question only: s1 yes, s3 no, s6 yes -> 2 of 3
+    assert row["fcr_rate"] == 2 / 3
+
+
+def _connect_workspace(root: Path, no_blocking: bool) -> Path:
+    write(root / "scorecard.toml", 'base_currency = "EUR"\n')
+    extra = "no_blocking = true  # cloud contact center without a trunk limit\n" if no_blocking else ""
+    write(
+        root / "north" / "vendor.toml",
+        f"""
+name = "Northstar"
+timezone = "UTC"
+currency = "EUR"
+
+[[exports]]
+table = "calls"
+format = "amazon_connect_ctr"
+files = "ctr/*.jsonl"
+{extra}""",
+    )
+    fixture = Path(__file__).parent / "fixtures" / "adapters" / "amazon_connect_ctr.jsonl"
+    (root / "north" / "ctr").mkdir(parents=True)
+    (root / "north" / "ctr" / "2026-08.jsonl").write_bytes(fixture.read_bytes())
+    return root
+
+
+def test_a_cdr_that_cannot_record_busy_signals_has_an_unknown_blockage(tmp_path: Path) -> None:
+    # Before: Amazon Connect records no blocked calls, so blockage was 0 % and scored full points.
+    db = tmp_path / "s.duckdb"
+    code, out = ingest(_connect_workspace(tmp_path / "ws", no_blocking=False), db)
+    assert code == 0, out
+    (row,) = _kpis(db)
+    assert (row["blockage_rate"], row["blocked"], row["attempts"]) == (None, None, None)
+    # what it records is known: c1 and c7 answered, c2 abandoned after 3 s (a short abandon), c3 in the IVR
+    assert (row["answered"], row["abandoned"], row["self_service"], row["abandon_rate"]) == (2, 1, 1, 0.0)
+    notes = CliRunner().invoke(app, ["kpis", "--db", str(db)])  # the table explains every empty KPI
+    assert (
+        "the calls export (amazon_connect_ctr, ctr/*.jsonl) of Northstar does not record blocked calls "
+        "(busy signals); if the line cannot be busy, declare no_blocking = true on the export"
+    ) in notes.output
+
+
+def test_no_blocking_declares_a_zero(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    code, out = ingest(_connect_workspace(tmp_path / "ws", no_blocking=True), db)
+    assert code == 0, out
+    (row,) = _kpis(db)
+    assert (row["blockage_rate"], row["blocked"]) == (0.0, 0)
+
+
+def test_an_interval_report_without_an_abandon_count_loads_with_abandonment_unknown(tmp_path: Path) -> None:
+    # Before: `abandoned` was required, so the user had to map it to 0 and the vendor ranked first
+    # on an invented 0 % abandonment.
+    ws = tmp_path / "ws"
+    write(ws / "scorecard.toml", 'base_currency = "EUR"\n')
+    write(
+        ws / "volga" / "vendor.toml",
+        """
+        name = "Volga"
+        timezone = "Europe/Moscow"
+        currency = "EUR"
+
+        [[exports]]
+        table = "intervals"
+        format = "mapped"
+        files = "daily.csv"
+        constants = { program = "main", interval_s = "1d" }
+        columns = { interval_start = "Day", answered = "Answered", answered_wait_s = "Wait total" }
+        """,
+    )
+    write(ws / "volga" / "daily.csv", "Day,Answered,Wait total\n2026-04-01,100,1500\n2026-04-02,80,1600\n")
+    db = tmp_path / "s.duckdb"
+    code, out = ingest(ws, db)
+    assert code == 0, out
+    (row,) = _kpis(db)
+    assert row["abandon_rate"] is None and row["abandoned"] is None
+    assert row["asa_s"] == (1500 + 1600) / (100 + 80)  # what the report does carry is computed
+    notes = CliRunner().invoke(app, ["kpis", "--db", str(db)]).output
+    assert "the intervals export (mapped, daily.csv) of Volga does not record abandoned" in notes

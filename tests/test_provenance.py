@@ -163,7 +163,7 @@ def test_date_span_covers_every_day_with_data(con: duckdb.DuckDBPyConnection) ->
 def test_ingest_log_newest_first_and_vendors(con: duckdb.DuckDBPyConnection) -> None:
     head = ("acme", "calls", "canonical")
     log = [
-        (1, "acme/calls/0414.csv", "aa", *head, 2, "2026-04-20 08:00:00", "loaded", None),
+        (1, "acme/calls/0414.csv", "aa", *head, 2, "2026-04-20 08:00:00", "loaded", None, "k", None),
         (
             2,
             "acme/calls/bad.csv",
@@ -173,9 +173,11 @@ def test_ingest_log_newest_first_and_vendors(con: duckdb.DuckDBPyConnection) -> 
             "2026-04-20 08:01:00",
             "rejected",
             "wait_s: not a number",
+            "k",
+            None,
         ),
     ]
-    con.executemany("insert into ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", log)
+    con.executemany("insert into ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", log)
     frame = ingest_log(con)
     assert frame.columns == [
         "loaded_at", "status", "vendor_id", "table", "format", "path", "rows", "message", "sha256",

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from kpi_fixtures import add_vendor, new_db, notes, one, ready
+from kpi_fixtures import add_vendor, new_db, notes, one, ready, register_file
 
 from scorecard.ingest.db import raw_columns
 
@@ -36,6 +36,7 @@ def _load_intervals(con: duckdb.DuckDBPyConnection, vendor_id: str, frame: pl.Da
     columns = raw_columns("intervals")
     full = frame.with_columns(
         pl.lit(vendor_id).alias("vendor_id"),
+        pl.lit("test").alias("export_key"),
         pl.lit(f"{vendor_id}.csv").alias("source_file"),
         pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias("source_row"),
         pl.col("interval_start").alias("interval_start_local"),
@@ -45,6 +46,7 @@ def _load_intervals(con: duckdb.DuckDBPyConnection, vendor_id: str, frame: pl.Da
     con.register("incoming_intervals", rows)
     con.execute("insert into raw_intervals by name select * from incoming_intervals").fetchall()
     con.unregister("incoming_intervals")
+    register_file(con, vendor_id, "intervals", f"{vendor_id}.csv", frame.height)
 
 
 def sf_intervals() -> pl.DataFrame:
@@ -131,7 +133,8 @@ def test_sf_under_a_5_s_short_abandon_definition(default_db: duckdb.DuckDBPyConn
     assert reasons["abandon_rate"] == "the interval report has no short-abandon split"
     assert reasons["service_level_answered_only"] == "the interval report has no service-level split"
     assert reasons["blockage_rate"] == (  # blocked / attempts, attempts = answered + abandoned + ...
-        "the source does not report blocked; the source does not report self_service"
+        "the intervals export (canonical, *.csv) of Sf does not record blocked (empty in every row); "
+        "the intervals export (canonical, *.csv) of Sf does not record self_service (empty in every row)"
     )
 
 

@@ -58,7 +58,7 @@ def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ])  # fmt: skip
     insert(con, "calls", "beta", [call("b1", "answered", 10, arrived_at="2026-04-07 09:00:00")])
     con.executemany(
-        "insert into reported_kpis values ('acme', 'reported.csv', ?, ?, ?, ?, ?, ?, ?)",
+        "insert into reported_kpis values ('acme', 'test', 'reported.csv', ?, ?, ?, ?, ?, ?, ?)",
         [list(r) for r in REPORTED],
     )
     con.close()  # no views: the library and the command apply their own

@@ -115,7 +115,8 @@ def build_review_db(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection
     insert(con, "calls", "gamma", _rows("gamma", "calls", gamma))
     for i, path in enumerate(FILES, start=1):
         con.execute(
-            "insert into ingest_log values (?, ?, ?, ?, ?, 'canonical', 1, '2026-07-01', 'loaded', '')",
+            "insert into ingest_log values "
+            "(?, ?, ?, ?, ?, 'canonical', 1, '2026-07-01', 'loaded', '', 'k', null)",
             [i, path, f"{i:064x}", path.split("/")[0], path.split("/")[1].removesuffix(".csv")],
         ).fetchall()
     apply_views(con)

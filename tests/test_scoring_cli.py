@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from kpi_fixtures import register_file
 from typer.testing import CliRunner
 
 from scorecard.cli import app
@@ -68,8 +69,9 @@ def db_path(tmp_path: Path) -> Path:
     for vendor, rows in calls.items():
         con.execute("insert into vendors values (?, ?, 'FR', 'UTC', 'EUR')", [vendor, vendor.upper()])
         for i, row in enumerate(rows, start=1):
-            full = {"vendor_id": vendor, "source_file": "calls.csv", "source_row": i, **_call(*row)}
-            con.execute(sql, [full.get(c) for c in names])
+            full = {"vendor_id": vendor, "export_key": "k", "source_file": "calls.csv", "source_row": i}
+            con.execute(sql, [(full | _call(*row)).get(c) for c in names])
+        register_file(con, vendor, "calls", "calls.csv", len(rows), export_key="k")
     apply_views(con)
     con.close()
     return path

@@ -1,16 +1,19 @@
 -- int_vendor_sources
 -- Grain: one row per vendor_id (every vendor of the workspace or with any loaded data).
 -- Definition: which sources a vendor sends. A component is 0 on a day without rows of a source the
---   vendor sends and NULL for a source it never sends (no surveys: csat NULL, not 0).
--- Depends on: stg_vendors, stg_calls, stg_intervals, stg_agent_time, stg_costs, int_survey_days,
---   int_quality_days
+--   vendor sends and NULL for a source it never sends (no surveys: csat NULL, not 0). A vendor
+--   sends revenue when a calls export of its records sales (stg_loaded_files.observed).
+-- Depends on: stg_vendors, stg_calls, stg_loaded_files, stg_intervals, stg_agent_time, stg_costs,
+--   int_survey_days, int_quality_days
 create or replace view int_vendor_sources as
 with tagged as (
     select vendor_id, 'workspace' as source from stg_vendors
     union all
-    select vendor_id, if(bool_or(revenue is not null), 'revenue', 'calls')
-    from stg_calls
-    group by vendor_id
+    select distinct vendor_id, 'calls' from stg_calls
+    union all
+    select distinct vendor_id, 'revenue'
+    from stg_loaded_files
+    where source_table = 'calls' and list_contains(observed, 'revenue')
     union all
     select distinct vendor_id, 'intervals' from stg_intervals
     union all

@@ -1,9 +1,10 @@
 -- kpi_null_reasons
 -- Grain: one row per vendor_id x period x program x component whose period sum is NULL.
--- Definition: why the component is unknown: the source is never sent, an interval report's
---   threshold differs from the workspace's or lacks a split, an FX rate is missing, or the
---   component has no program; the fallback names the component the source does not report.
--- Depends on: kpi_sums, kpi_interval_conditions, int_vendor_sources, kpi_fx_gaps
+-- Definition: why the component is unknown: no such source, an export does not record it (named
+--   by int_unrecorded_measures), an interval threshold differs or lacks a split, no FX rate, or
+--   no program.
+-- Depends on: kpi_sums, kpi_interval_conditions, int_vendor_sources, kpi_fx_gaps,
+--   int_unrecorded_measures
 create or replace macro kpi_null_reasons(
     grain, by_program := false, vendor_ids := null, start_date := null, end_date := null
 ) as table
@@ -34,6 +35,7 @@ final as (
             then 'agent time and costs are known per vendor, not per program'
         when u.component like 'agent_%' or u.component in ('in_adherence_s', 'scheduled_s') then
             if(f.has_agent_time, 'the source does not report ' || u.component, 'no agent time data')
+        when um.reason is not null then um.reason
         when u.component = 'cost_base' and not f.has_costs then 'no cost data'
         when u.component in ('cost_base', 'revenue_base') and x.missing is not null
             then 'no FX rate for ' || x.missing
@@ -65,10 +67,10 @@ final as (
     end as reason
     from sums as u
     left join int_vendor_sources as f on f.vendor_id = u.vendor_id
-    left join intervals as i
-        on i.vendor_id = u.vendor_id and i.period = u.period
-        and i.program is not distinct from u.program
-    left join fx as x
+    left join int_unrecorded_measures as um
+        on um.vendor_id = u.vendor_id and um.component = u.component
+    left join intervals as i on i.vendor_id = u.vendor_id and i.period = u.period
+        and i.program is not distinct from u.program    left join fx as x
         on x.vendor_id = u.vendor_id and x.period = u.period
         and x.program is not distinct from u.program
         and x.source = if(u.component = 'cost_base', 'costs', 'revenue')

@@ -26,6 +26,7 @@ final as (
         caller_key,
         agent_id,
         revenue,
+        export_key,
         source_file,
         source_row
     from source

@@ -10,6 +10,7 @@ import typer
 
 from scorecard.cli._app import app, user_errors
 from scorecard.ingest.run import IngestReport, ingest
+from scorecard.ingest.state import place
 
 
 def _progress(done: int, total: int, what: str) -> None:
@@ -18,16 +19,29 @@ def _progress(done: int, total: int, what: str) -> None:
 
 
 def render_report(report: IngestReport) -> str:
-    """A readable summary of an ingest: one line per file, then the problems in full."""
+    """A readable summary of an ingest: one line per file, then what changed, warnings and problems."""
     lines = []
-    width = max((len(f.path) for f in report.files), default=4)
-    for f in report.files:
+    shown = [*report.files, *report.removed]
+    width = max((len(f.path) for f in shown), default=4)
+    for f in shown:
         rows = "" if f.rows is None else f"{f.rows:>9,} rows"
-        lines.append(f"{f.status:<9} {f.path:<{width}}  {f.table:<10} {rows}")
-    summary = ", ".join(
-        f"{report.count(s)} {s}" for s in ("loaded", "replaced", "unchanged", "rejected") if report.count(s)
-    )
+        warned = f", {sum(w.rows for w in f.warnings):,} with warnings" if f.warnings else ""
+        lines.append(f"{f.status:<9} {f.path:<{width}}  {f.table:<10} {rows}{warned}")
+    statuses = ("loaded", "replaced", "reread", "unchanged", "held", "rejected")
+    summary = ", ".join(f"{report.count(s)} {s}" for s in statuses if report.count(s))
     lines.append(f"\n{len(report.files)} file(s): {summary or 'none found'}.")
+    if report.removed:
+        vendors = f", {len(report.removed_vendors)} vendor(s)" if report.removed_vendors else ""
+        lines.append(
+            f"Removed: {len(report.removed)} file(s){vendors} no longer in the workspace as loaded "
+            "(their rows left the database)."
+        )
+    if report.rebuilt:
+        lines.append("The database was built by another version of the tool and was reloaded whole.")
+    if report.settings_changed:
+        lines.append(
+            "The workspace settings, vendors or FX rates changed: every daily component was rebuilt."
+        )
     if not report.built:
         lines.append(
             f"Took {report.seconds:,.1f} s. The daily components were not built (--no-build): KPIs are "
@@ -38,6 +52,11 @@ def render_report(report: IngestReport) -> str:
             f"Took {report.seconds:,.1f} s; building the daily components that the KPIs read took "
             f"{report.build_seconds:,.1f} s of it, partly while files loaded."
         )
+    for f in report.files:
+        for w in f.warnings:
+            lines.append(f"\nWarning: {f.path}: {w.summary(place(f.path))}")
+        if f.status == "held":
+            lines.append(f"\nHeld back: {f.path}: {f.message}")
     for f in report.files:
         if f.status == "rejected":
             lines.append(f"\nRejected: {f.message}")
@@ -65,9 +84,24 @@ def ingest_command(
             "that builds.",
         ),
     ] = True,
+    accept_empty: Annotated[
+        bool,
+        typer.Option(
+            "--accept-empty",
+            help="Let a file with no rows replace the rows loaded from it before (a period that really had "
+            "no data). Without it such a file is held back with a warning.",
+        ),
+    ] = False,
 ) -> None:
-    """Load every export of WORKSPACE into the database; exit 1 if any file was rejected."""
-    report = ingest(workspace, db, progress=None if quiet else _progress, build=build)
+    """Load every export of WORKSPACE into the database; exit 1 if any file or vendor was rejected.
+
+    What is loaded is what the workspace says: changed files and changed vendor.toml settings are read
+    again, files and vendors no longer in the workspace leave the database. Rows that load with a
+    warning (a survey without an answer, rows left out by a filter) are counted per file.
+    """
+    report = ingest(
+        workspace, db, progress=None if quiet else _progress, build=build, accept_empty=accept_empty
+    )
     print(render_report(report))
     if not report.ok:
         raise typer.Exit(code=1)

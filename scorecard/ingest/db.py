@@ -16,9 +16,14 @@ from scorecard.errors import DatabaseError
 
 PROVENANCE = {
     "vendor_id": "VARCHAR NOT NULL",
+    "export_key": "VARCHAR NOT NULL",
     "source_file": "VARCHAR NOT NULL",
     "source_row": "BIGINT NOT NULL",
 }
+
+#: Bumped whenever a table's layout changes; an ingest into an older database rebuilds it from the
+#: workspace (the database holds nothing the workspace files do not), a reader asks for that ingest.
+SCHEMA_VERSION = 2
 
 #: Canonical columns of each raw table and their DuckDB types (timestamps are UTC).
 CANONICAL: dict[str, dict[str, str]] = {
@@ -118,8 +123,34 @@ _WORKSPACE_DDL = [
         format varchar not null,
         rows bigint,
         loaded_at timestamp not null,
-        status varchar not null,   -- loaded | replaced | unchanged | rejected
-        message varchar
+        status varchar not null,   -- loaded | replaced | unchanged | rejected | held | removed
+        message varchar,
+        export_key varchar,
+        warnings varchar           -- e.g. "3 survey_no_answer (first: line 7)"; NULL = none
+    )""",
+    """create table if not exists loaded_files (
+        vendor_id varchar not null,
+        export_key varchar not null,    -- the export entry and everything that changes how it is read
+        source_file varchar not null,
+        "table" varchar not null,
+        format varchar not null,
+        export_files varchar not null,  -- the export's `files` glob, for messages
+        sha256 varchar not null,
+        rows bigint not null,
+        observed varchar[] not null,    -- measures the export records: outcomes of calls, 'revenue'
+        loaded_at timestamp not null,
+        primary key (vendor_id, export_key, source_file)
+    )""",
+    """create table if not exists ingest_warnings (
+        file_id bigint not null,        -- the ingest_log row of the load
+        rule varchar not null,
+        rows bigint not null,
+        first_row bigint,
+        example varchar,
+        message varchar not null
+    )""",
+    """create table if not exists db_meta (
+        schema_version integer not null
     )""",
     """create table if not exists vendors (
         vendor_id varchar primary key,
@@ -146,6 +177,7 @@ _WORKSPACE_DDL = [
     )""",
     """create table if not exists reported_kpis (
         vendor_id varchar not null,
+        export_key varchar not null,
         source_file varchar not null,
         source_row bigint not null,
         program varchar,
@@ -158,13 +190,54 @@ _WORKSPACE_DDL = [
 ]
 
 
-def create_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every raw and workspace table that does not exist yet (idempotent)."""
+def create_tables(con: duckdb.DuckDBPyConnection) -> bool:
+    """Create every raw and workspace table that does not exist yet (idempotent).
+
+    A database built by another version of the table layout is emptied first (every table, view and
+    macro dropped) and True is returned: the ingest then reloads it whole from the workspace.
+    """
+    rebuilt = schema_version(con) not in (None, SCHEMA_VERSION)
+    if rebuilt:
+        _drop_everything(con)
     for table in TABLES:
         cols = ",\n    ".join(f'"{c}" {t}' for c, t in raw_columns(table).items())
         con.execute(f"create table if not exists raw_{table} (\n    {cols}\n)")
     for ddl in _WORKSPACE_DDL:
         con.execute(ddl)
+    if scalar(con, "select count(*) from db_meta") == 0:
+        con.execute("insert into db_meta values (?)", [SCHEMA_VERSION])
+    return rebuilt
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The layout version a database was built with; None for an empty database, 1 before versions."""
+    tables = {
+        r[0] for r in con.execute("select table_name from duckdb_tables() where not temporary").fetchall()
+    }
+    if "db_meta" in tables:
+        return scalar(con, "select max(schema_version) from db_meta")
+    return 1 if tables else None
+
+
+def check_schema(con: duckdb.DuckDBPyConnection, path: str | Path) -> None:
+    """Raise DatabaseError when a database to read was built by another version of the table layout."""
+    found = schema_version(con)
+    if found != SCHEMA_VERSION:
+        raise DatabaseError(
+            f"Database {path} was built by another version of Vendor Scorecard (table layout {found}, this "
+            f"version reads {SCHEMA_VERSION}); rebuild it with: scorecard ingest WORKSPACE --db {path}"
+        )
+
+
+def _drop_everything(con: duckdb.DuckDBPyConnection) -> None:
+    objects = con.execute(
+        "select 'view', view_name from duckdb_views() where not internal and not temporary "
+        "union all select 'table', table_name from duckdb_tables() where not temporary "
+        "union all select if(function_type = 'table_macro', 'macro table', 'macro'), function_name "
+        "from duckdb_functions() where function_type in ('macro', 'table_macro') and not internal"
+    ).fetchall()
+    for kind, name in objects:  # names come from the catalogue, not from a user
+        con.execute(f'drop {kind} if exists "{name}" cascade').fetchall()
 
 
 def connect(path: str | Path, read_only: bool = False, wait_s: float = 10.0) -> duckdb.DuckDBPyConnection:

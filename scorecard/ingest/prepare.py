@@ -1,23 +1,32 @@
-"""Preparing one export file for ingest without writing anything: hash, adapt, convert time, validate.
+"""Preparing one export file for ingest without writing anything: identify, hash, adapt, convert, validate.
 
 `prepare_file` runs in the ingest's worker thread while the previous file is written; the Data page's
-upload preview calls `read_file` directly.
+upload preview calls `read_export` directly. A load is identified by the vendor, the export entry and
+everything that changes how a file is read (`export_key`) together with the file's sha256, so that any
+change to vendor.toml re-reads exactly the files it affects.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from dataclasses import dataclass
+import inspect
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from scorecard.errors import ScorecardError
+from scorecard.errors import FileValidationError, RowWarning, ScorecardError, ValidationFailure
 from scorecard.ingest import db
-from scorecard.ingest.adapters import get_adapter
-from scorecard.ingest.schemas import validate
+from scorecard.ingest.adapters import get_adapter, lines, readers
+from scorecard.ingest.adapters.base import Adapter
+from scorecard.ingest.schemas import OUTCOMES, validate, warnings_of
 from scorecard.workspace.config import ExportConfig, VendorConfig, Workspace
+
+#: Modules whose code decides how every file is read: a change to any of them re-reads every file.
+_SHARED_READING = (readers, lines)
 
 
 def sha256(path: Path) -> str:
@@ -27,6 +36,38 @@ def sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+@functools.cache
+def adapter_version(fmt: str) -> str:
+    """A fingerprint of the code that reads a format: its adapter's module and the shared readers."""
+    adapter = type(get_adapter(fmt))
+    h = hashlib.sha256()
+    for module in (inspect.getmodule(adapter), *_SHARED_READING, inspect.getmodule(validate)):
+        h.update(inspect.getsource(module).encode())  # type: ignore[arg-type]
+    return h.hexdigest()[:16]
+
+
+def export_key(vendor: VendorConfig, export: ExportConfig) -> str:
+    """The identity of an export entry: its table, format, adapter version, every option that changes how
+    its files are read, and the vendor's time zone and currency (but not the `files` glob)."""
+    settings = {
+        "table": export.table,
+        "format": export.format,
+        "adapter": adapter_version(export.format),
+        "delimiter": export.delimiter,
+        "decimal": export.decimal,
+        "encoding": export.encoding,
+        "sheet": export.sheet,
+        "timestamp_format": export.timestamp_format,
+        "outcomes": export.outcomes,
+        "no_blocking": export.no_blocking,
+        "options": export.options,
+        "timezone": vendor.timezone,
+        "currency": vendor.currency,
+    }
+    text = json.dumps(settings, sort_keys=True, default=str, ensure_ascii=False)
+    return f"{export.table}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
 
 def to_utc_and_local(frame: pl.DataFrame, table: str, timezone: str) -> pl.DataFrame:
@@ -56,52 +97,147 @@ def _complete(frame: pl.DataFrame, table: str) -> pl.DataFrame:
     return frame.with_columns(missing).select(cols)
 
 
+@dataclass
+class FileRead:
+    """One file adapted and validated: raw-table rows (without provenance), reported KPIs, the rows that
+    load with a warning, and the measures the file records (see `AdapterOutput.observed`)."""
+
+    frame: pl.DataFrame
+    reported: pl.DataFrame | None = None
+    warnings: list[RowWarning] = field(default_factory=list)
+    observed: tuple[str, ...] = ()
+
+
+def observed_measures(adapter: Adapter, export: ExportConfig, out_observed: frozenset[str] | None,
+                      frame: pl.DataFrame) -> tuple[str, ...]:  # fmt: skip
+    """What a calls file records: the outcomes it can tell apart (the format's, narrowed by `outcomes`,
+    with `blocked` declared by `no_blocking`) and 'revenue' when sales are read."""
+    if export.table != "calls":
+        return ()
+    if out_observed is None:
+        out_observed = frozenset(OUTCOMES) | ({"revenue"} if frame["revenue"].is_not_null().any() else set())
+    outcomes = set(out_observed) & set(OUTCOMES)
+    if export.outcomes is not None:
+        extra = sorted(set(export.outcomes) - outcomes)
+        if extra:
+            raise ScorecardError(
+                f"{export.source}: outcomes = {list(export.outcomes)} names {', '.join(extra)}, which format "
+                f"'{export.format}' cannot record (it records: {', '.join(sorted(outcomes))}). "
+                + (
+                    "Use no_blocking = true to declare that the line cannot be busy."
+                    if "blocked" in extra
+                    else ""
+                )
+            )
+        outcomes = set(export.outcomes)
+    if export.no_blocking:
+        outcomes.add("blocked")
+    revenue = {"revenue"} & set(out_observed)
+    return tuple(sorted(outcomes | revenue))
+
+
+def _unrecorded_outcomes(
+    frame: pl.DataFrame, export: ExportConfig, observed: tuple[str, ...]
+) -> list[ValidationFailure]:
+    """Calls whose outcome the export says it does not record (or a blocked call on a line declared
+    `no_blocking`): the file contradicts its configuration."""
+    allowed = [o for o in observed if o in OUTCOMES and not (o == "blocked" and export.no_blocking)]
+    bad = frame.filter(pl.col("outcome").is_in(OUTCOMES) & ~pl.col("outcome").is_in(allowed)).head(50)
+    why = (
+        "this export declares no_blocking = true"
+        if export.no_blocking
+        else "not among the outcomes this export records"
+    )
+    return [
+        ValidationFailure(r["source_row"], "outcome", r["outcome"], f"{why} ({', '.join(allowed)})")
+        for r in bad.iter_rows(named=True)
+    ]
+
+
+def _declared_no_blocking(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[ValidationFailure]]:
+    """Interval rows of a line declared `no_blocking`: an empty blocked count is 0; a count above 0
+    contradicts the declaration."""
+    bad = frame.filter(pl.col("blocked").fill_null(0) > 0).head(50)
+    failures = [
+        ValidationFailure(r["source_row"], "blocked", r["blocked"], "this export declares no_blocking = true")
+        for r in bad.iter_rows(named=True)
+    ]
+    return frame.with_columns(pl.col("blocked").fill_null(0)), failures
+
+
+def read_export(path: Path, rel: str, export: ExportConfig, vendor: VendorConfig) -> FileRead:
+    """Adapt and validate one file; FileValidationError names every line that cannot be right."""
+    adapter = get_adapter(export.format, str(export.source))
+    try:
+        out = adapter.read(path, export, vendor)
+    except FileValidationError as exc:
+        exc.path = rel
+        raise
+    frame = to_utc_and_local(_complete(out.frame, export.table), export.table, vendor.timezone)
+    problems = list(out.problems)
+    observed = observed_measures(adapter, export, out.observed, frame)
+    if export.table == "calls":
+        problems += _unrecorded_outcomes(frame, export, observed)
+    if export.table == "intervals" and export.no_blocking:
+        frame, more = _declared_no_blocking(frame)
+        problems += more
+    ts = db.TIMESTAMP_COLUMNS.get(export.table)
+    local = frame.select(f"{ts}_local") if ts else None
+    body = frame.drop(f"{ts}_local") if ts else frame
+    valid = validate(export.table, body, rel, extra=problems)
+    warnings = [*out.warnings, *warnings_of(export.table, valid)]
+    if local is not None:
+        valid = valid.with_columns(local)
+    return FileRead(valid, out.reported, warnings, observed)
+
+
 def read_file(
     path: Path, rel: str, export: ExportConfig, vendor: VendorConfig
 ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """Adapt and validate one file; return raw-table rows (without provenance) and reported KPIs."""
-    adapter = get_adapter(export.format, str(export.source))
-    out = adapter.read(path, export, vendor)
-    frame = to_utc_and_local(_complete(out.frame, export.table), export.table, vendor.timezone)
-    ts = db.TIMESTAMP_COLUMNS.get(export.table)
-    local = frame.select(f"{ts}_local") if ts else None
-    body = frame.drop(f"{ts}_local") if ts else frame
-    valid = validate(export.table, body, rel, extra=out.problems)
-    if local is not None:
-        valid = valid.with_columns(local)
-    return valid, out.reported
+    read = read_export(path, rel, export, vendor)
+    return read.frame, read.reported
 
 
-def last_loaded_sha(con: duckdb.DuckDBPyConnection, rel: str) -> str | None:
-    """The sha256 of the file's content as last loaded (or found unchanged), None if never loaded."""
+def loaded_sha(con: duckdb.DuckDBPyConnection, vendor_id: str, key: str, rel: str) -> str | None:
+    """The sha256 of the file as loaded under this export identity, None if it is not loaded."""
     return db.scalar(
         con,
-        "select sha256 from ingest_log where path = ? and status in ('loaded', 'replaced', 'unchanged') "
-        "order by file_id desc limit 1",
-        [rel],
+        "select sha256 from loaded_files where vendor_id = ? and export_key = ? and source_file = ?",
+        [vendor_id, key, rel],
     )
 
 
 @dataclass
 class Prepared:
-    """A file hashed and, unless its content was loaded already, adapted and validated (nothing written)."""
+    """A file hashed and, unless this content is loaded under this export identity, adapted and
+    validated (nothing written)."""
 
-    digest: str
-    frame: pl.DataFrame | None = None
-    reported: pl.DataFrame | None = None
+    digest: str | None
+    read: FileRead | None = None
     error: ScorecardError | None = None
 
 
 def prepare_file(
     con: duckdb.DuckDBPyConnection, ws: Workspace, vendor: VendorConfig, export: ExportConfig, path: Path
 ) -> Prepared:
-    """Hash one file and adapt and validate it unless the log says this content is loaded; reads only."""
+    """Hash one file and adapt and validate it unless it is loaded as it is; reads only."""
     rel = path.relative_to(ws.root).as_posix()
-    digest = sha256(path)
-    if last_loaded_sha(con, rel) == digest:
+    try:
+        digest = sha256(path)
+    except OSError as exc:
+        return Prepared(
+            None,
+            error=ScorecardError(
+                f"{rel}: cannot be read ({exc.strerror or exc}); check the "
+                "file's permissions. What was loaded from it is kept."
+            ),
+        )
+    if loaded_sha(con, vendor.vendor_id, export_key(vendor, export), rel) == digest:
         return Prepared(digest)
     try:
-        frame, reported = read_file(path, rel, export, vendor)
+        return Prepared(digest, read_export(path, rel, export, vendor))
     except ScorecardError as exc:
         return Prepared(digest, error=exc)
-    return Prepared(digest, frame, reported)
+    except OSError as exc:
+        return Prepared(digest, error=ScorecardError(f"{rel}: cannot be read ({exc.strerror or exc})."))

@@ -1,52 +1,35 @@
-"""Ingest: workspace files -> adapters -> pandera validation -> DuckDB raw tables, atomically per file.
+"""Ingest: workspace files -> adapters -> pandera validation -> DuckDB raw tables, vendor by vendor.
 
-Rules (DESIGN.md "Ingest is idempotent and atomic per file"): the same file twice loads once; a changed
-file replaces its earlier rows in one transaction; a file that fails validation loads nothing and the
-reason names the file, rows, columns, values and rules; other files still load; nothing already loaded is
-lost. Every file, loaded or not, gets a row in `ingest_log`.
+Rules (docs/ingest.md): what is loaded is what the workspace says. A load is identified by the vendor,
+the export entry and everything that changes how the file is read (`prepare.export_key`) and the file's
+sha256: the same load twice is skipped, any change re-reads exactly what it affects, and files, exports
+and vendors no longer in the workspace leave the database. Each vendor's changes are one transaction, so
+a vendor is never half under old settings and half under new ones. A file that cannot be right loads
+nothing and names its lines, columns, values and rules; other files still load; nothing already loaded
+is lost. A vendor whose vendor.toml is invalid (or whose folder cannot be read) is skipped with its
+message and keeps what it loaded. Every file, loaded or not, gets a row in `ingest_log`.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from itertools import groupby
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
-from scorecard.errors import FileValidationError, ScorecardError, ValidationFailure
-from scorecard.ingest import db
-from scorecard.ingest.prepare import Prepared, last_loaded_sha, prepare_file, read_file, sha256
+from scorecard.errors import ScorecardError
+from scorecard.ingest import db, state
+from scorecard.ingest.prepare import Prepared, export_key, loaded_sha, prepare_file, read_export
+from scorecard.ingest.state import FileResult
 from scorecard.sql.build import Builder
 from scorecard.workspace.config import ExportConfig, VendorConfig, Workspace, load_workspace
 
 Progress = Callable[[int, int, str], None]
-
-#: Natural keys: the same key in two files of one vendor is an error naming both files.
-NATURAL_KEYS: dict[str, tuple[str, ...]] = {
-    "calls": ("call_id",),
-    "intervals": ("program", "interval_start"),
-    "agent_time": ("agent_id", "date"),
-    "surveys": ("survey_id",),
-    "quality": ("evaluation_id",),
-}
-
-
-@dataclass
-class FileResult:
-    """What happened to one file."""
-
-    path: str
-    vendor_id: str
-    table: str
-    format: str
-    status: str  # loaded | replaced | unchanged | rejected
-    rows: int | None
-    message: str = ""
 
 
 @dataclass
@@ -55,13 +38,17 @@ class IngestReport:
 
     files: list[FileResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    removed: list[FileResult] = field(default_factory=list)  #: loads no longer in the workspace
+    removed_vendors: list[str] = field(default_factory=list)
+    settings_changed: bool = False  #: scorecard.toml, vendor names or FX rates changed: all rebuilt
+    rebuilt: bool = False  #: the database was built by another table layout and was reloaded whole
     seconds: float = 0.0  #: the whole run, wall clock
     build_seconds: float = 0.0  #: of which building the materialised daily components
     built: bool = True  #: False: loaded with build=False, the materialised tables are out of date
 
     @property
     def ok(self) -> bool:
-        """True when every file loaded (or was unchanged) and the workspace is consistent."""
+        """True when every file loaded, was unchanged or held, and the workspace is consistent."""
         return not self.problems and all(f.status != "rejected" for f in self.files)
 
     def count(self, status: str) -> int:
@@ -69,184 +56,44 @@ class IngestReport:
         return sum(f.status == status for f in self.files)
 
 
-def _key_conflicts(
-    con: duckdb.DuckDBPyConnection, table: str, vendor_id: str, rel: str, frame: pl.DataFrame
-) -> None:
-    keys = NATURAL_KEYS.get(table)
-    if not keys:
-        return
-    others = f"select 1 from raw_{table} where vendor_id = ? and source_file <> ? limit 1"
-    if not con.execute(others, [vendor_id, rel]).fetchall():
-        return  # the vendor has no rows from other files: nothing to collide with
-    con.register("incoming_keys", frame.select(*keys, "source_row"))
-    try:
-        join = " and ".join(f'r."{k}" = i."{k}"' for k in keys)
-        total = db.scalar(
-            con,
-            f"select count(*) from raw_{table} r join incoming_keys i on {join} "
-            "where r.vendor_id = ? and r.source_file <> ?",
-            [vendor_id, rel],
-        )
-        rows = []
-        if total:
-            rows = con.execute(
-                f"select r.source_file, r.source_row, i.source_row, {', '.join(f'i.{k}' for k in keys)} "
-                f"from raw_{table} r join incoming_keys i on {join} "
-                "where r.vendor_id = ? and r.source_file <> ? order by i.source_row limit 21",
-                [vendor_id, rel],
-            ).fetchall()
-    finally:
-        con.unregister("incoming_keys")
-    if rows:
-        failures = [
-            ValidationFailure(
-                row,
-                ", ".join(keys),
-                key[0] if len(key) == 1 else tuple(str(k) for k in key),
-                f"already loaded for vendor '{vendor_id}' from {other} ({_place(other)} {other_row})",
+@dataclass(frozen=True)
+class Job:
+    """One file to load under one export entry."""
+
+    vendor: VendorConfig
+    export: ExportConfig
+    key: str
+    path: Path
+
+
+def plan(ws: Workspace, report: IngestReport) -> tuple[list[Job], frozenset[str]]:
+    """Every (vendor, export, file) of the workspace, and the vendors whose loads must be kept as they
+    are: an invalid vendor.toml, or a folder that cannot be read (its files cannot be listed)."""
+    held = {folder for folder, _ in ws.invalid}
+    for folder, message in ws.invalid:
+        report.problems.append(f"Vendor {folder} skipped (what it loaded is kept): {message}")
+    jobs: list[Job] = []
+    for vendor in ws.vendors:
+        unreadable = _unreadable_folders(vendor.folder)
+        if unreadable:
+            held.add(vendor.vendor_id)
+            names = ", ".join(p.relative_to(ws.root).as_posix() for p in unreadable)
+            report.problems.append(
+                f"Vendor {vendor.vendor_id}: cannot read the folder(s) {names}; the vendor is skipped and "
+                "keeps what it loaded. Check the folders' permissions."
             )
-            for other, other_row, row, *key in rows
-        ]
-        raise FileValidationError(
-            path=rel,
-            table=table,
-            failures=failures,
-            total=total,
-            hint="A natural key must appear in one file only; remove the duplicate rows from one file.",
-        )
+            continue
+        for export in vendor.exports:
+            key = export_key(vendor, export)
+            jobs += [Job(vendor, export, key, p) for p in vendor.files(export)]
+    return jobs, frozenset(held)
 
 
-def _place(path: str) -> str:
-    return "row" if path.lower().endswith((".xlsx", ".xlsm", ".xls")) else "line"
-
-
-def _write(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    vendor_id: str,
-    rel: str,
-    frame: pl.DataFrame,
-    reported: pl.DataFrame | None,
-) -> None:
-    """Replace the file's rows in one transaction (the caller commits or rolls back)."""
-    con.execute(f"delete from raw_{table} where vendor_id = ? and source_file = ?", [vendor_id, rel])
-    con.execute("delete from reported_kpis where vendor_id = ? and source_file = ?", [vendor_id, rel])
-    con.register("incoming", frame)  # scanned through the Arrow C stream, no copy
-    try:
-        con.execute(
-            f"insert into raw_{table} by name "
-            "select ?::varchar as vendor_id, ?::varchar as source_file, * from incoming",
-            [vendor_id, rel],
-        )
-        if reported is not None and reported.height:
-            con.register("incoming_reported", reported.to_arrow())
-            con.execute(
-                "insert into reported_kpis by name select ?::varchar as vendor_id, "
-                "?::varchar as source_file, * from incoming_reported",
-                [vendor_id, rel],
-            )
-            con.unregister("incoming_reported")
-    finally:
-        con.unregister("incoming")
-
-
-def _log(con: duckdb.DuckDBPyConnection, res: FileResult, digest: str) -> None:
-    con.execute(
-        'insert into ingest_log (file_id, path, sha256, vendor_id, "table", format, rows, loaded_at, '
-        "status, message) select coalesce(max(file_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ? from ingest_log",
-        [
-            res.path,
-            digest,
-            res.vendor_id,
-            res.table,
-            res.format,
-            res.rows,
-            datetime.now(UTC).replace(tzinfo=None),
-            res.status,
-            res.message,
-        ],
-    )
-
-
-def _workspace_rows(con: duckdb.DuckDBPyConnection) -> list[list[tuple]]:
-    return [
-        con.execute(f"select * from {t} order by all").fetchall() for t in ("vendors", "fx_rates", "settings")
-    ]
-
-
-def sync_workspace_tables(con: duckdb.DuckDBPyConnection, ws: Workspace) -> bool:
-    """Replace the vendors, fx_rates and settings tables from the workspace; True if anything changed."""
-    before = _workspace_rows(con)
-    con.execute("begin")
-    con.execute("delete from vendors")
-    for v in ws.vendors:
-        con.execute(
-            "insert into vendors values (?, ?, ?, ?, ?)",
-            [v.vendor_id, v.name, v.country, v.timezone, v.currency],
-        )
-    con.execute("delete from fx_rates")
-    con.register("incoming_fx", ws.fx_rates.to_arrow())
-    con.execute("insert into fx_rates by name select * from incoming_fx")
-    con.unregister("incoming_fx")
-    con.execute("delete from settings")
-    row = ws.settings_row()
-    con.execute(
-        f"insert into settings ({', '.join(row)}) values ({', '.join('?' for _ in row)})", list(row.values())
-    )
-    con.execute("commit")
-    return _workspace_rows(con) != before
-
-
-def ingest_file(
-    con: duckdb.DuckDBPyConnection,
-    ws: Workspace,
-    vendor: VendorConfig,
-    export: ExportConfig,
-    path: Path,
-    prepared: Prepared | None = None,
-    before_write: Callable[[], None] | None = None,
-) -> FileResult:
-    """Load one file atomically; never raises for a problem in the file itself.
-
-    `prepared` is the file already hashed, adapted and validated by `prepare_file` (in another thread,
-    while the previous file was written); the load decision is still taken here, against the log.
-    """
-    rel = path.relative_to(ws.root).as_posix()
-    digest = prepared.digest if prepared else sha256(path)
-    res = FileResult(rel, vendor.vendor_id, export.table, export.format, "rejected", None)
-    previous = last_loaded_sha(con, rel)
-    if previous == digest:
-        res.status, res.message = "unchanged", "same content as the last load; skipped"
-        res.rows = db.scalar(
-            con,
-            f"select count(*) from raw_{export.table} where vendor_id = ? and source_file = ?",
-            [vendor.vendor_id, rel],
-        )
-        return res
-    try:
-        if prepared and prepared.error:
-            raise prepared.error
-        if prepared and prepared.frame is not None:
-            frame, reported = prepared.frame, prepared.reported
-        else:
-            frame, reported = read_file(path, rel, export, vendor)
-        _key_conflicts(con, export.table, vendor.vendor_id, rel, frame)
-        if before_write:
-            before_write()
-        con.execute("begin")
-        try:
-            _write(con, export.table, vendor.vendor_id, rel, frame, reported)
-            res.status = "replaced" if previous else "loaded"
-            res.rows = frame.height
-            _log(con, res, digest)
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-    except ScorecardError as exc:
-        res.status, res.message = "rejected", str(exc)
-        _log(con, res, digest)
-    return res
+def _unreadable_folders(folder: Path) -> list[Path]:
+    errors: list[Path] = []
+    for _ in os.walk(folder, onerror=lambda e: errors.append(Path(e.filename))):
+        pass
+    return errors
 
 
 def ingest(
@@ -254,32 +101,36 @@ def ingest(
     db_path: str | Path,
     progress: Progress | None = None,
     build: bool = True,
+    accept_empty: bool = False,
 ) -> IngestReport:
-    """Load every export file of the workspace into the database at `db_path` and apply the views.
+    """Load every export file of the workspace into the database at `db_path` and build the daily
+    components (see the module docstring for the rules).
 
-    Files load one at a time, in order; while one is written, a worker thread hashes, adapts and
-    validates the next one (polars, pandera's polars checks and DuckDB release the GIL for their work).
-    After a vendor's last file, a third thread refreshes that vendor's rows of the per-vendor tables
-    while the next vendor's files load; the small daily marts are rebuilt at the end. `build=False`
-    loads the files only (for many batches in a row): KPI reads compute from the raw tables, slower,
-    until an ingest with `build=True` rebuilds the materialised tables whole.
+    Files load one at a time; while one is written a worker thread hashes, adapts and validates the
+    next one. After a vendor's transaction commits, a third thread refreshes its rows of the per-vendor
+    tables while the next vendor loads; the small daily marts are rebuilt at the end. `build=False` loads
+    only. `accept_empty=True` lets a file that would remove every row already loaded from it (a month
+    re-sent with only its header) replace them; otherwise it is held back with a warning.
     """
     start = time.perf_counter()
     ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
-    jobs = [(v, e, p) for v in ws.vendors for e in v.exports for p in v.files(e)]
     report = IngestReport()
+    jobs, held = plan(ws, report)
     con = db.connect(db_path)
     try:
-        db.create_tables(con)
+        report.rebuilt = db.create_tables(con)
         con.execute("set memory_limit = '900MB'").fetchall()  # the builds spill to disk rather than grow
-        reader = con.cursor()  # the worker's own connection to the same database (reads the log only)
+        reader = con.cursor()  # the worker's own connection to the same database (reads the state only)
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-prepare")
         try:
-            # the first file is prepared while the workspace tables and the views are set up
-            ahead = pool.submit(prepare_file, reader, ws, *jobs[0]) if jobs else None
-            builder = Builder(con, sync_workspace_tables(con, ws), build)
+            ahead = pool.submit(prepare_file, reader, ws, *_args(jobs[0])) if jobs else None
+            fresh = not con.execute("select 1 from settings limit 1").fetchall()
+            changed = state.sync_workspace_tables(con, ws, held)
+            report.settings_changed = changed and not fresh
+            builder = Builder(con, changed, build)
             try:
-                _load_files(con, ws, jobs, pool, reader, ahead, builder, report, progress)
+                _remove_vendors(con, ws, held, builder, report)
+                _Loader(con, ws, jobs, held, pool, reader, builder, report, progress, accept_empty).run(ahead)
                 builder.finish()
             finally:
                 builder.close()
@@ -294,35 +145,149 @@ def ingest(
     return report
 
 
-Job = tuple[VendorConfig, ExportConfig, Path]
+def _args(job: Job) -> tuple[VendorConfig, ExportConfig, Path]:
+    return job.vendor, job.export, job.path
 
 
-def _load_files(
+def _remove_vendors(
     con: duckdb.DuckDBPyConnection,
     ws: Workspace,
-    jobs: list[Job],
-    pool: ThreadPoolExecutor,
-    reader: duckdb.DuckDBPyConnection,
-    ahead: Future[Prepared] | None,
+    held: frozenset[str],
     builder: Builder,
     report: IngestReport,
-    progress: Progress | None,
 ) -> None:
-    """Load the files in order; `pool` prepares the next one meanwhile (`ahead` is the first)."""
-    changed = False  # any file of the current vendor loaded or replaced
-    for i, (vendor, export, path) in enumerate(jobs):
-        if progress:
-            progress(i, len(jobs), f"{vendor.vendor_id}: {path.name}")
-        prepared = ahead.result() if ahead else None
-        ahead = pool.submit(prepare_file, reader, ws, *jobs[i + 1]) if i + 1 < len(jobs) else None
-        result = ingest_file(con, ws, vendor, export, path, prepared, before_write=builder.invalidate)
-        report.files.append(result)
-        changed = changed or result.status in ("loaded", "replaced")
-        if i + 1 == len(jobs) or jobs[i + 1][0].vendor_id != vendor.vendor_id:
-            builder.vendor_done(vendor.vendor_id, changed)
-            changed = False
-    if progress:
-        progress(len(jobs), len(jobs), "building the daily components")
+    """Vendors no longer in the workspace leave the database, each in one transaction."""
+    present = {v.vendor_id for v in ws.vendors} | held
+    loads = [row for row in state.loads_of(con) if row[0] not in present]
+    for vendor_id, rows in groupby(loads, key=lambda r: r[0]):
+        builder.invalidate()
+        con.execute("begin")
+        for _, key, rel, table, fmt, n in rows:
+            state.remove(con, vendor_id, key, rel, table)
+            res = FileResult(rel, vendor_id, table, fmt, "removed", n, "the vendor is no longer in the "
+                             "workspace", export_key=key)  # fmt: skip
+            state.log(con, res, None)
+            report.removed.append(res)
+        con.execute("commit")
+        report.removed_vendors.append(vendor_id)
+        builder.vendor_done(vendor_id, changed=True)
+
+
+class _Loader:
+    """Loads the planned files vendor by vendor, one transaction per vendor."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        ws: Workspace,
+        jobs: list[Job],
+        held: frozenset[str],
+        pool: ThreadPoolExecutor,
+        reader: duckdb.DuckDBPyConnection,
+        builder: Builder,
+        report: IngestReport,
+        progress: Progress | None,
+        accept_empty: bool,
+    ) -> None:
+        self.con, self.ws, self.jobs, self.held, self.pool, self.reader = con, ws, jobs, held, pool, reader
+        self.builder, self.report, self.progress, self.accept_empty = builder, report, progress, accept_empty
+        self.reread: set[tuple[str, str]] = set()  #: (file, table) read again under new settings
+
+    def run(self, ahead: Future[Prepared] | None) -> None:
+        """Every vendor of the workspace in order (the held ones keep their loads untouched)."""
+        index = 0
+        for vendor in self.ws.vendors:
+            if vendor.vendor_id in self.held:
+                continue
+            self.con.execute("begin")
+            try:
+                changed = self._remove_stale(vendor.vendor_id)
+                for job in [j for j in self.jobs if j.vendor.vendor_id == vendor.vendor_id]:
+                    if self.progress:
+                        self.progress(index, len(self.jobs), f"{vendor.vendor_id}: {job.path.name}")
+                    prepared = ahead.result() if ahead else None
+                    nxt = self.jobs[index + 1] if index + 1 < len(self.jobs) else None
+                    ahead = self.pool.submit(prepare_file, self.reader, self.ws, *_args(nxt)) if nxt else None
+                    result = self._file(job, prepared)
+                    self.report.files.append(result)
+                    changed = changed or result.status in ("loaded", "replaced", "reread")
+                    index += 1
+                self.con.execute("commit")
+            except BaseException:
+                self.con.execute("rollback")
+                raise
+            self.builder.vendor_done(vendor.vendor_id, changed)
+        if self.progress:
+            self.progress(len(self.jobs), len(self.jobs), "building the daily components")
+
+    def _remove_stale(self, vendor_id: str) -> bool:
+        """Loads of the vendor that the workspace no longer has: a file gone, or an export entry whose
+        settings changed (its files are then read again under the new settings: status `reread`)."""
+        planned = {
+            (j.key, j.path.relative_to(self.ws.root).as_posix()): j.export.table
+            for j in self.jobs
+            if j.vendor.vendor_id == vendor_id
+        }
+        again = {(rel, table) for (_, rel), table in planned.items()}
+        stale = [r for r in state.loads_of(self.con) if r[0] == vendor_id and (r[1], r[2]) not in planned]
+        for _, key, rel, table, fmt, n in stale:
+            self.builder.invalidate()
+            state.remove(self.con, vendor_id, key, rel, table)
+            if (rel, table) in again:
+                self.reread.add((rel, table))
+                why = "superseded: the export's settings in vendor.toml changed; read again"
+            elif (self.ws.root / rel).exists():
+                why = "no export entry of vendor.toml reads this file into this table any more"
+            else:
+                why = "the file is no longer in the workspace"
+            res = FileResult(rel, vendor_id, table, fmt, "removed", n, why, export_key=key)
+            state.log(self.con, res, None)
+            if (rel, table) not in again:
+                self.report.removed.append(res)
+        return bool(stale)
+
+    def _file(self, job: Job, prepared: Prepared | None) -> FileResult:
+        """Load one file inside the vendor's transaction; never raises for a problem in the file itself."""
+        rel = job.path.relative_to(self.ws.root).as_posix()
+        vid = job.vendor.vendor_id
+        res = FileResult(rel, vid, job.export.table, job.export.format, "rejected", None, export_key=job.key)
+        prepared = prepared or prepare_file(self.reader, self.ws, *_args(job))
+        digest = prepared.digest
+        previous = loaded_sha(self.con, vid, job.key, rel)
+        if prepared.error is None and previous is not None and previous == digest:
+            res.status, res.message = "unchanged", "same content and settings as the last load; skipped"
+            res.rows = state.loaded_rows(self.con, vid, job.key, rel)
+            state.set_export_files(self.con, vid, job.key, rel, job.export.files)  # a new glob, same read
+            return res
+        try:
+            if prepared.error:
+                raise prepared.error
+            read = prepared.read or read_export(job.path, rel, job.export, job.vendor)
+            before = state.loaded_rows(self.con, vid, job.key, rel)
+            if read.frame.height == 0 and before and not self.accept_empty:
+                res.status, res.rows = "held", before
+                res.message = (
+                    f"the file has no rows; loading it would remove the {before:,} rows loaded from it "
+                    "before. They are kept. If the period really had no data, run the ingest with "
+                    "--accept-empty."
+                )
+                state.log(self.con, res, digest)
+                return res
+            state.key_conflicts(self.con, job.export.table, vid, job.key, rel, read.frame)
+            self.builder.invalidate()
+            res.warnings = read.warnings
+            state.write(
+                self.con, res, read.frame, read.reported, digest or "", job.export.files, read.observed
+            )
+            res.status = "replaced" if previous else "reread" if (rel, res.table) in self.reread else "loaded"
+            if res.status == "reread":
+                res.message = "read again: the export's settings in vendor.toml changed"
+            res.rows = read.frame.height
+            state.log(self.con, res, digest)
+        except ScorecardError as exc:
+            res.status, res.message = "rejected", str(exc)
+            state.log(self.con, res, digest)
+        return res
 
 
 def audit_fx(con: duckdb.DuckDBPyConnection) -> list[str]:

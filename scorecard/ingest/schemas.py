@@ -10,12 +10,13 @@ import functools
 import json
 import os
 import re
+from dataclasses import dataclass
 from functools import partial
 
 import pandera.polars as pa
 import polars as pl
 
-from scorecard.errors import FileValidationError, ValidationFailure
+from scorecard.errors import FileValidationError, RowWarning, ValidationFailure
 
 # Validate data, not only the schema, for polars frames too (pandera checks only the schema by default
 # for LazyFrames; we validate eager frames, and make the intent explicit).
@@ -70,15 +71,20 @@ class Calls(_Canonical):
         return data.lazyframe.select((pl.col("outcome") == "answered") | ~agent_only)
 
 
+def _le(part: str, whole: str) -> pl.Expr:
+    """`part` ≤ `whole` where both are known (an unknown side breaks nothing)."""
+    return (pl.col(part) <= pl.col(whole)).fill_null(True)
+
+
 class Intervals(_Canonical):
     """ACD interval report: one row per program x interval start (sums of seconds and counts)."""
 
     program: str = Id(description="Split, skill, call type or queue.")
     interval_start: pl.Datetime = pa.Field(nullable=False, description="Interval start (UTC).")
     interval_s: int = pa.Field(gt=0, description="Interval length in seconds.")
-    answered: int = pa.Field(ge=0, description="Calls answered.")
+    answered: int = Count(description="Calls answered; empty = not in the report (unknown, not 0).")
     answered_in_sl: int = Count(description="Answered with wait ≤ sl_threshold_s.")
-    abandoned: int = pa.Field(ge=0, description="Calls abandoned in queue.")
+    abandoned: int = Count(description="Calls abandoned in queue; empty = not in the report.")
     abandoned_in_sl: int = Count(description="Abandoned with wait ≤ sl_threshold_s.")
     short_abandoned: int = Count(description="Abandoned with wait < short_abandon_s.")
     blocked: int = Count(description="Calls refused (busy).")
@@ -98,22 +104,22 @@ class Intervals(_Canonical):
     @pa.dataframe_check(error="answered_in_sl: must not exceed answered")
     def answered_in_sl_le_answered(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """Calls answered within the threshold are a subset of calls answered."""
-        return data.lazyframe.select(pl.col("answered_in_sl").fill_null(0) <= pl.col("answered"))
+        return data.lazyframe.select(_le("answered_in_sl", "answered"))
 
     @pa.dataframe_check(error="abandoned_in_sl: must not exceed abandoned")
     def abandoned_in_sl_le_abandoned(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """Abandons within the threshold are a subset of abandons."""
-        return data.lazyframe.select(pl.col("abandoned_in_sl").fill_null(0) <= pl.col("abandoned"))
+        return data.lazyframe.select(_le("abandoned_in_sl", "abandoned"))
 
     @pa.dataframe_check(error="short_abandoned: must not exceed abandoned")
     def short_le_abandoned(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """Short abandons are a subset of abandons."""
-        return data.lazyframe.select(pl.col("short_abandoned").fill_null(0) <= pl.col("abandoned"))
+        return data.lazyframe.select(_le("short_abandoned", "abandoned"))
 
     @pa.dataframe_check(error="transferred: must not exceed answered")
     def transferred_le_answered(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """Only answered calls are transferred."""
-        return data.lazyframe.select(pl.col("transferred").fill_null(0) <= pl.col("answered"))
+        return data.lazyframe.select(_le("transferred", "answered"))
 
 
 class AgentTime(_Canonical):
@@ -150,11 +156,6 @@ class Surveys(_Canonical):
     csat: int = pa.Field(ge=1, le=5, nullable=True, description="Satisfaction 1–5.")
     resolved: bool = pa.Field(nullable=True, description="Caller says the issue was resolved.")
 
-    @pa.dataframe_check(error="csat, resolved: a survey needs a csat score or a resolved answer")
-    def answers_something(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """An empty survey cannot count for CSAT or FCR."""
-        return data.lazyframe.select(pl.col("csat").is_not_null() | pl.col("resolved").is_not_null())
-
 
 class Quality(_Canonical):
     """Quality-assurance evaluations."""
@@ -178,6 +179,41 @@ class Costs(_Canonical):
     def period_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """A billing period runs forwards."""
         return data.lazyframe.select(pl.col("period_end") >= pl.col("period_start"))
+
+
+@dataclass(frozen=True)
+class WarningRule:
+    """Rows that are incomplete but honest: they load, and the ingest counts them per file."""
+
+    rule: str
+    message: str
+    column: str  #: the value shown as the example
+    flags: pl.Expr  #: True for a row the rule counts
+
+
+#: Per table, the rows that load with a counted warning instead of rejecting their file.
+WARNINGS: dict[str, tuple[WarningRule, ...]] = {
+    "surveys": (
+        WarningRule(
+            "survey_no_answer",
+            "survey without an answer (no csat score and no resolved answer): loaded, counted in neither "
+            "CSAT nor FCR",
+            "survey_id",
+            pl.col("csat").is_null() & pl.col("resolved").is_null(),
+        ),
+    ),
+}
+
+
+def warnings_of(table: str, frame: pl.DataFrame) -> list[RowWarning]:
+    """Count the rows of a validated frame (with `source_row`) that each warning rule of `table` flags."""
+    found = []
+    for w in WARNINGS.get(table, ()):
+        hits = frame.filter(w.flags)
+        if hits.height:
+            first = hits.sort("source_row").row(0, named=True)
+            found.append(RowWarning(w.rule, w.message, hits.height, first["source_row"], first[w.column]))
+    return found
 
 
 SCHEMAS: dict[str, type[_Canonical]] = {

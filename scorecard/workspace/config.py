@@ -15,14 +15,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import polars as pl
 import pycountry
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from scorecard.errors import ConfigError
 from scorecard.metrics.catalogue import FCR_METHODS, SL_VARIANTS
 from scorecard.workspace.contract import parse_contract
 
 CANONICAL_TABLES = ("calls", "intervals", "agent_time", "surveys", "quality", "costs")
-READER_OPTIONS = ("delimiter", "decimal", "encoding", "sheet", "timestamp_format")
+READER_OPTIONS = ("delimiter", "decimal", "encoding", "sheet", "timestamp_format", "outcomes", "no_blocking")
 
 
 def _currency(code: str) -> str:
@@ -73,6 +73,18 @@ class ExportFile(_Strict):
     encoding: str = "utf-8"
     sheet: str | int | None = None
     timestamp_format: str | None = None
+    outcomes: list[Literal["answered", "abandoned", "blocked", "self_service"]] | None = None
+    no_blocking: bool = False
+
+    @model_validator(mode="after")
+    def _table_options(self) -> ExportFile:
+        if self.outcomes is not None and self.table != "calls":
+            raise ValueError("'outcomes' is a key of calls exports only")
+        if self.no_blocking and self.table not in ("calls", "intervals"):
+            raise ValueError("'no_blocking' is a key of calls and intervals exports only")
+        if self.outcomes is not None and (not self.outcomes or len(set(self.outcomes)) != len(self.outcomes)):
+            raise ValueError("'outcomes' must list each outcome the export records, once")
+        return self
 
 
 class VendorFile(_Strict):
@@ -102,6 +114,10 @@ class ExportConfig:
     encoding: str = "utf-8"
     sheet: str | int | None = None
     timestamp_format: str | None = None
+    #: calls: the outcomes the export records (None: what its format can record).
+    outcomes: tuple[str, ...] | None = None
+    #: calls and intervals: the line cannot be busy, so blocked calls are a declared 0, not unknown.
+    no_blocking: bool = False
     options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -137,12 +153,18 @@ class Workspace:
     preset: str
     vendors: tuple[VendorConfig, ...]
     fx_rates: pl.DataFrame
+    #: Vendor folders whose vendor.toml is invalid or unreadable: (folder name, the whole message).
+    #: They are left out of `vendors`; an ingest keeps what it loaded for them and exits non-zero.
+    invalid: tuple[tuple[str, str], ...] = ()
 
     def vendor(self, vendor_id: str) -> VendorConfig:
-        """The vendor with this id, or a ConfigError listing the known ones."""
+        """The vendor with this id, or a ConfigError (its configuration's, or listing the known ones)."""
         for v in self.vendors:
             if v.vendor_id == vendor_id:
                 return v
+        for folder, message in self.invalid:
+            if folder == vendor_id:
+                raise ConfigError(message)
         known = ", ".join(v.vendor_id for v in self.vendors) or "(none)"
         raise ConfigError(f"Unknown vendor {vendor_id!r} in workspace {self.root}; known: {known}.")
 
@@ -201,6 +223,8 @@ def load_vendor(folder: Path) -> VendorConfig:
     for i, exp in enumerate(parsed.exports):
         data = exp.model_dump()
         extra = dict(exp.model_extra or {})
+        if data.get("outcomes") is not None:
+            data["outcomes"] = tuple(data["outcomes"])
         exports.append(
             ExportConfig(**{k: data[k] for k in data if k not in extra}, source=path, options=extra)
         )
@@ -229,7 +253,9 @@ def _check_adapter_options(export: ExportConfig, where: str) -> None:
         )
     unknown = sorted(set(export.options) - set(adapter.options))
     if unknown:
-        allowed = ", ".join(sorted({*READER_OPTIONS, *adapter.options}))
+        common = {*READER_OPTIONS} - ({"outcomes"} if export.table != "calls" else set())
+        common -= {"no_blocking"} if export.table not in ("calls", "intervals") else set()
+        allowed = ", ".join(sorted({*common, *adapter.options}))
         raise ConfigError(
             f"{where}: unknown key '{unknown[0]}' for format '{export.format}'; allowed keys: "
             f"table, format, files, {allowed}."
@@ -286,12 +312,21 @@ def load_workspace(path: str | Path) -> Workspace:
     except ValidationError as exc:
         raise _explain(exc, toml_path) from None
     assert set(SL_VARIANTS) >= {ws.sl_variant} and set(FCR_METHODS) >= {ws.fcr_method}
-    vendors = tuple(
-        load_vendor(d) for d in sorted(root.iterdir()) if d.is_dir() and (d / "vendor.toml").exists()
-    )
+    vendors: list[VendorConfig] = []
+    invalid: list[tuple[str, str]] = []
+    for folder in sorted(root.iterdir()):
+        try:
+            if not (folder.is_dir() and (folder / "vendor.toml").exists()):
+                continue
+            vendors.append(load_vendor(folder))
+        except ConfigError as exc:  # one vendor's mistake never stops the others
+            invalid.append((folder.name, str(exc)))
+        except OSError as exc:
+            invalid.append((folder.name, f"Cannot read {folder / 'vendor.toml'}: {exc.strerror or exc}."))
     return Workspace(
         root=root,
-        vendors=vendors,
+        vendors=tuple(vendors),
+        invalid=tuple(invalid),
         fx_rates=load_fx_rates(root / "fx_rates.csv", ws.base_currency),
         **ws.model_dump(),
     )

@@ -195,4 +195,9 @@ class AmazonConnectCtr(Adapter):
             rd.hashed("CustomerEndpoint.Address").alias("caller_key"),
             pl.col("Agent.Username").alias("agent_id"),
         )
-        return AdapterOutput(rd.canonical_frame(frame, "calls"), problems=problems)
+        # Contact records hold only the contacts the instance accepted: a caller who got a busy signal
+        # left none, so blocked calls are not recorded (unknown, never 0; see `no_blocking`).
+        observed = {"answered", "abandoned", "self_service"} | ({"revenue"} if "revenue" in attrs else set())
+        return AdapterOutput(
+            rd.canonical_frame(frame, "calls"), problems=problems, observed=frozenset(observed)
+        )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import polars as pl
 
-from scorecard.errors import AdapterError, ConfigError, ValidationFailure
+from scorecard.errors import AdapterError, ConfigError, RowWarning, ValidationFailure
 
 if TYPE_CHECKING:
     from scorecard.workspace.config import ExportConfig, VendorConfig
@@ -22,6 +22,12 @@ class AdapterOutput:
     reported: pl.DataFrame | None = None
     #: Values the adapter could not parse (row, column, raw value, rule); reported with the schema's.
     problems: list[ValidationFailure] = field(default_factory=list)
+    #: Rows left out or read as unknown on purpose (a `drop` filter, say): they are counted, not errors.
+    warnings: list[RowWarning] = field(default_factory=list)
+    #: For `calls`: the measures this file records — the outcomes it can tell apart and 'revenue' when
+    #: sales are read. None: every outcome, and revenue when the file has any. A measure not recorded
+    #: is NULL in every KPI, never 0 (a CDR without busy signals has an unknown blockage).
+    observed: frozenset[str] | None = None
 
 
 class Adapter:

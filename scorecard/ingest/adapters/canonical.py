@@ -147,6 +147,18 @@ def read_clean_csv(path: Path, export: ExportConfig, table: str, timezone: str) 
     return frame.drop("_unparsed")
 
 
+def _observed(table: str, columns: list[str]) -> frozenset[str] | None:
+    """A canonical calls file records every outcome, and sales when it has a `revenue` column."""
+    if table != "calls":
+        return None
+    return frozenset({"answered", "abandoned", "blocked", "self_service"} | ({"revenue"} & set(columns)))
+
+
+def found_columns(path: Path, export: ExportConfig) -> list[str]:
+    """The header of a CSV read by the fast path."""
+    return pl.scan_csv(path, separator=export.delimiter or ",", infer_schema=False).collect_schema().names()
+
+
 @register
 class CanonicalAdapter(Adapter):
     """Files already in the canonical layout of DESIGN.md."""
@@ -157,7 +169,7 @@ class CanonicalAdapter(Adapter):
     def read(self, path: Path, export: ExportConfig, vendor: VendorConfig) -> AdapterOutput:
         clean = read_clean_csv(path, export, export.table, vendor.timezone)
         if clean is not None:
-            return AdapterOutput(frame=clean)
+            return AdapterOutput(frame=clean, observed=_observed(export.table, found_columns(path, export)))
         raw = readers.read_table(path, export)
         found = [c for c in raw.columns if c != readers.SOURCE_ROW]
         unknown = [c for c in found if c not in CANONICAL[export.table]]
@@ -169,4 +181,4 @@ class CanonicalAdapter(Adapter):
             )
         self.require_columns(path, found, required_columns(export.table))
         frame, problems = parse_columns(raw, export.table, export, vendor.timezone)
-        return AdapterOutput(frame=frame, problems=problems)
+        return AdapterOutput(frame=frame, problems=problems, observed=_observed(export.table, found))

@@ -168,4 +168,9 @@ class Five9CallLog(Adapter):
             pl.col("AGENT").alias("agent_id"),
             "revenue",
         )
-        return AdapterOutput(rd.canonical_frame(frame, "calls"), problems=problems)
+        # Busy signals are recorded only as the dispositions named in `blocked_dispositions`.
+        observed = {"answered", "abandoned", "self_service"} | ({"blocked"} if blocked else set())
+        observed |= {"revenue"} if revenue else set()
+        return AdapterOutput(
+            rd.canonical_frame(frame, "calls"), problems=problems, observed=frozenset(observed)
+        )

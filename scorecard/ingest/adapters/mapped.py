@@ -32,10 +32,11 @@ from typing import Any, NoReturn
 
 import polars as pl
 
-from scorecard.errors import ConfigError
+from scorecard.errors import ConfigError, RowWarning
 from scorecard.ingest.adapters import readers as rd
 from scorecard.ingest.adapters.base import Adapter, AdapterOutput, register
 from scorecard.ingest.db import CANONICAL, TIMESTAMP_COLUMNS
+from scorecard.ingest.schemas import OUTCOMES
 from scorecard.metrics.catalogue import KPI_COLUMNS
 from scorecard.workspace.config import ExportConfig, VendorConfig
 
@@ -180,6 +181,19 @@ class Spec:
         except ValueError:
             self.fail(key, f"= {text!r} is not a date YYYY-MM-DD")
 
+    def observed(self) -> frozenset[str] | None:
+        """For calls: the outcomes the mapping can produce (the targets of `values.outcome`, a constant,
+        or any of the four when the source writes them itself) and 'revenue' when revenue is mapped."""
+        if self.table != "calls":
+            return None
+        outcomes = set(OUTCOMES)
+        if "outcome" in self.constants:
+            outcomes = {self.constants["outcome"]}
+        elif "outcome" in self.values:
+            outcomes = set(self.values["outcome"].values()) & set(OUTCOMES)
+        mapped = {*self.columns, *self.sums, *self.constants, *self.defaults}
+        return frozenset(outcomes | ({"revenue"} & mapped))
+
     def sources(self) -> list[str]:
         """Every source column the mapping reads."""
         cols = [s for srcs in self.columns.values() for s in srcs]
@@ -213,10 +227,17 @@ class MappedAdapter(Adapter):
         spec = Spec(export)
         raw = rd.read_table(path, export)
         self.require_columns(path, [c for c in raw.columns if c != rd.SOURCE_ROW], spec.sources())
-        for col, vals in spec.drop.items():
-            raw = raw.filter(~_matches(col, vals))
-        for col, vals in spec.keep.items():
-            raw = raw.filter(_matches(col, vals))
+        warnings: list[RowWarning] = []
+        for key, rules, keep in (("drop", spec.drop, False), ("keep", spec.keep, True)):
+            for col, vals in rules.items():
+                out_rows = raw.filter(_matches(col, vals) != keep)
+                if out_rows.height:
+                    first = out_rows.row(0, named=True)
+                    shown = ", ".join(repr(v) for v in vals)
+                    what = f"{col} is one of {shown}" if not keep else f"{col} is not one of {shown}"
+                    rule, text = f"left_out_by_{key}", f"left out by `{key}` ({what})"
+                    warnings.append(RowWarning(rule, text, out_rows.height, first[rd.SOURCE_ROW], first[col]))
+                    raw = raw.filter(_matches(col, vals) == keep)
         tz = vendor.timezone
         parse = _parser(spec, tz)
         prepared = raw.with_columns(
@@ -237,12 +258,13 @@ class MappedAdapter(Adapter):
         parsed = prepared.select(rd.SOURCE_ROW, *(e.alias(n) for n, e in exprs.items()))
         problems = rd.parse_failures(raw, parsed, checks)
         out = rd.canonical_frame(_combine(parsed, spec, tz), export.table)
+        observed = spec.observed()
         if not spec.reported:
-            return AdapterOutput(out, problems=problems)
+            return AdapterOutput(out, problems=problems, warnings=warnings, observed=observed)
         with_kpis = out.hstack(parsed.select(f"__kpi_{k}" for k in spec.reported))
         kpis = {k: (pl.col(f"__kpi_{k}"), _definition(r)) for k, r in spec.reported.items()}
         reported = rd.reported_frame(with_kpis, tz, kpis, spec.ts_col or "interval_start")
-        return AdapterOutput(out, reported, problems)
+        return AdapterOutput(out, reported, problems, warnings, observed)
 
 
 def _parser(spec: Spec, tz: str) -> Callable[[str, str], pl.Expr]:

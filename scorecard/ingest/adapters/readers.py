@@ -187,7 +187,8 @@ def boolean(col: str) -> pl.Expr:
 
 
 def timestamp(col: str, timezone: str, fmt: str | None = None) -> pl.Expr:
-    """An instant (tz-aware UTC) from vendor-local `YYYY-MM-DD HH:MM:SS` (or `fmt`) or ISO 8601 with offset.
+    """An instant (tz-aware UTC) from vendor-local `YYYY-MM-DD HH:MM:SS` (or `fmt`) or ISO 8601 with offset;
+    a bare date `YYYY-MM-DD` is local midnight.
 
     Local times that do not exist (the spring-forward gap) become null and fail validation; ambiguous ones
     (the autumn repeat) take the earlier instant.
@@ -196,6 +197,7 @@ def timestamp(col: str, timezone: str, fmt: str | None = None) -> pl.Expr:
         naive = pl.col(col).str.strptime(pl.Datetime("us"), fmt, strict=False)
         return _local_to_utc(naive, timezone)
     s = pl.col(col).str.replace("T", " ", literal=True)
+    s = pl.when(s.str.contains(r"^\d{4}-\d\d-\d\d$")).then(s + " 00:00:00").otherwise(s)  # a date: midnight
     aware = s.str.replace(r"Z$", "+00:00").str.strptime(
         pl.Datetime("us", "UTC"), "%Y-%m-%d %H:%M:%S%.f%:z", strict=False
     )
