@@ -53,6 +53,10 @@ def test_sql_file_header_prefix_and_shape(f: QueryFile) -> None:
     assert f.name.startswith(LAYERS[f.layer]), f"{f.path} needs the prefix {LAYERS[f.layer]!r}"
     if f.layer == "kpi":
         assert not f.name.startswith(("stg_", "int_", "mart_", "assert_"))
+    if f.layer == "macros":  # scalar helpers only; table macros belong to the layer whose data they read
+        assert f.kind == "macro" and " as table" not in _body(f), f"{f.path} must be a scalar macro"
+    elif f.kind == "macro":
+        assert " as table" in _body(f), f"{f.path}: scalar helper macros live in queries/macros/"
     assert 10 <= len(lines) <= 80, f"{f.path} has {len(lines)} lines; keep SQL files to 10-80 lines"
     long = [i for i, line in enumerate(lines, start=1) if len(line) > 100]
     assert not long, f"{f.path}: lines {long} are longer than 100 characters"

@@ -36,7 +36,8 @@ def test_query_files_parse_headers() -> None:
     assert stg.grain == "one row per call (vendor_id x call_id)."
     table = files["kpi_table"]
     assert (table.layer, table.kind, table.depends_on) == ("kpi", "macro", ("kpi_values",))
-    assert files["stg_strict_sum"].depends_on == ()
+    strict = files["stg_strict_sum"]
+    assert (strict.layer, strict.kind, strict.depends_on) == ("macros", "macro", ())
     # A Depends-on header continued on a second comment line.
     assert files["int_vendor_sources"].depends_on[-2:] == ("int_survey_days", "int_quality_days")
 

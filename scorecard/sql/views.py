@@ -21,8 +21,10 @@ import polars as pl
 
 from scorecard.errors import DatabaseError, ScorecardError
 
-#: Query folders in layer order, and the file-name prefix each one requires ("" = any name).
+#: Query folders in layer order, and the file-name prefix each one requires ("" = any name). `macros/`
+#: holds the scalar helper macros every layer may use (strict sums, scope and period labels).
 LAYERS: dict[str, str] = {
+    "macros": "",
     "staging": "stg_",
     "intermediate": "int_",
     "marts": "mart_",
