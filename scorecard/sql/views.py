@@ -29,6 +29,7 @@ LAYERS: dict[str, str] = {
     "intermediate": "int_",
     "marts": "mart_",
     "kpi": "",
+    "review": "review_",
     "audits": "assert_",
 }
 
