@@ -65,10 +65,7 @@ def sides_for(direction: str) -> tuple[str, ...]:
 
 def base_kpi(kpi_id: str) -> str:
     """The headline KPI id of a variant column (`service_level_positive` -> `service_level`)."""
-    for head in ("service_level", "fcr_rate"):
-        if kpi_id.startswith(f"{head}_"):
-            return head
-    return kpi_id
+    return catalogue.headline_of(kpi_id)
 
 
 def parse_advice(data: dict[str, Any], source: str) -> dict[tuple[str, str], Advice]:
