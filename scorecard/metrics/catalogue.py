@@ -49,6 +49,8 @@ HEADLINES: dict[str, Headline] = dict(_CATALOGUE.headlines)
 KPI_COLUMNS: tuple[str, ...] = _CATALOGUE.columns
 #: The KPI columns without the variants (each headline stands for its variants).
 HEADLINE_COLUMNS: tuple[str, ...] = tuple(k for k in KPI_COLUMNS if k in HEADLINES or not KPIS[k].variant_of)
+#: What to investigate when a KPI misses, per KPI and side, as declared (scorecard.review.findings).
+ADVICE: dict[str, dict] = dict(_CATALOGUE.advice)
 SL_VARIANTS: tuple[str, ...] = HEADLINES["service_level"].variants
 FCR_METHODS: tuple[str, ...] = HEADLINES["fcr_rate"].variants
 

@@ -31,9 +31,9 @@ SOURCES: tuple[str, ...] = ("calls", "intervals", "surveys", "quality", "agent_t
 _COMPONENT_KEYS = frozenset({"sources", "volume", "sum_of"})
 _KPI_KEYS = frozenset(
     {"label", "unit", "direction", "family", "definition", "numerator", "denominator", "target", "floor"}
-    | {"min_events", "wilson", "variant_of"}
+    | {"min_events", "wilson", "variant_of", "advice"}
 )
-_HEADLINE_KEYS = frozenset({"label", "variants"})
+_HEADLINE_KEYS = frozenset({"label", "variants", "advice"})
 _TERM = re.compile(r"\s*([+-])?\s*(?:(\d+(?:\.\d+)?)\s*\*\s*)?([a-z_][a-z0-9_]*)\s*")
 
 
@@ -83,6 +83,9 @@ class Catalogue:
     kpis: dict[str, Kpi]
     headlines: dict[str, Headline]
     columns: tuple[str, ...]
+    #: What to investigate per KPI and side (`{kpi: {side: {summary, causes, checks}}}`), as declared;
+    #: scorecard.review.findings checks and reads it.
+    advice: dict[str, dict[str, Any]]
     sha256: str
 
 
@@ -194,8 +197,8 @@ def parse(data: dict[str, Any], sha256: str = "") -> Catalogue:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", kpi_id) or kpi_id in components:
             raise _fail(f"kpis.{kpi_id}", "a KPI id is lowercase snake_case and not a component name")
         if "variants" in spec:
-            if set(spec) != _HEADLINE_KEYS:
-                raise _fail(f"kpis.{kpi_id}", "a headline KPI has exactly the keys label and variants")
+            if not {"label", "variants"} <= set(spec) <= _HEADLINE_KEYS:
+                raise _fail(f"kpis.{kpi_id}", "a headline KPI has the keys label, variants and advice")
             headlines[kpi_id] = (str(spec["label"]), str(spec["variants"]))
         else:
             kpis[kpi_id] = _kpi(kpi_id, spec, components)
@@ -212,7 +215,8 @@ def parse(data: dict[str, Any], sha256: str = "") -> Catalogue:
         if not found[h]:
             raise _fail(f"kpis.{h}", "a headline KPI needs at least one variant")
         heads[h] = Headline(h, label, setting, tuple(found[h]))
-    return Catalogue(components, kpis, heads, tuple(data["kpis"]), sha256)
+    advice = {k: spec["advice"] for k, spec in data["kpis"].items() if "advice" in spec}
+    return Catalogue(components, kpis, heads, tuple(data["kpis"]), advice, sha256)
 
 
 @cache
