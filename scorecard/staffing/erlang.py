@@ -137,7 +137,9 @@ def agents_needed(
 ) -> int:
     """The fewest agents whose service level meets `target_sl` (Erlang A when a patience is given)."""
     if not 0 < target_sl < 1:
-        raise ScorecardError(f"Invalid target service level {target_sl!r}; expected a fraction between 0 and 1.")
+        raise ScorecardError(
+            f"Invalid target service level {target_sl!r}; expected a fraction between 0 and 1."
+        )
     load = offered_load(calls, interval_s, aht_s)
     n = max(1, math.floor(load) + 1 if patience_s is None else 1)
     while True:
