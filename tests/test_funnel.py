@@ -55,3 +55,25 @@ def test_no_spread_to_measure() -> None:
     assert funnel(pl.DataFrame({"vendor_id": ["a", "b"], "successes": [0, 0], "events": [10, 20]})) is None
     even = funnel(pl.DataFrame({"vendor_id": ["a", "b"], "successes": [10, 20], "events": [100, 200]}))
     assert even is not None and even.tau2 == 0.0 and even.phi == 0.0  # both exactly at the pooled 10 %
+
+
+def test_noise_table_from_daily_components() -> None:
+    from scorecard.scoring.funnel import noise_table
+
+    # Two days per vendor; abandon_rate = (abandoned − short) / (queued − short).
+    days = pl.DataFrame(
+        {
+            "vendor_id": ["a", "a", "b", "b", "c"],
+            "queued": [50, 50, 100, 100, 100],
+            "abandoned": [5, 5, 30, 30, 20],
+            "short_abandoned": [0, 0, 0, 0, 0],
+            "answered_in_sl": [40, 40, None, 80, 70],
+        }
+    )
+    table = noise_table(days, ["abandon_rate", "service_level", "aht_s"])
+    # aht_s is not a rate of events; service_level lacks b (a NULL day) and keeps a and c.
+    assert sorted(set(table["kpi"])) == ["abandon_rate", "service_level"]
+    ab = table.filter(pl.col("kpi") == "abandon_rate")
+    assert ab["rate"].to_list() == [0.1, 0.3, 0.2]  # 10 / 100, 60 / 200, 20 / 100
+    assert ab["pooled"].to_list() == [0.225] * 3  # (10 + 60 + 20) / (100 + 200 + 100)
+    assert table.filter(pl.col("kpi") == "service_level")["vendor_id"].to_list() == ["a", "c"]

@@ -67,3 +67,41 @@ def funnel(frame: pl.DataFrame) -> Funnel | None:
         within_noise=pl.Series(np.abs(adjusted) < Z95),
     )
     return Funnel(pooled, phi, tau2, vendors)
+
+
+def noise_table(
+    components: pl.DataFrame, kpi_ids: list[str], sl_variant: str = "negative", fcr_method: str = "survey"
+) -> pl.DataFrame:
+    """For each rate KPI with independent events (catalogue `wilson`), each vendor's rate, events, 95 %
+    limits around the pooled rate and whether it is within the noise, from the daily components of the
+    period (`scorecard.metrics.kpis.daily_components`). A vendor with an unknown component is left out."""
+    from scorecard.metrics import catalogue
+
+    rows = []
+    for kpi_id in kpi_ids:
+        k = catalogue.kpi(kpi_id, sl_variant, fcr_method)
+        if not k.wilson:
+            continue
+        used = list(dict.fromkeys([*k.numerator, *k.denominator]))
+        sums = components.group_by("vendor_id").agg(
+            *(pl.col(c).sum() for c in used), *(pl.col(c).null_count().alias(f"{c}__nulls") for c in used)
+        )
+        known = sums.filter(pl.all_horizontal(pl.col(f"{c}__nulls") == 0 for c in used))
+        frame = known.select(
+            "vendor_id",
+            successes=pl.sum_horizontal(pl.col(c) * w for c, w in k.numerator.items()),
+            events=pl.sum_horizontal(pl.col(c) * w for c, w in k.denominator.items()),
+        )
+        result = funnel(frame)
+        if result is None:
+            continue
+        rows.append(
+            result.vendors.with_columns(
+                kpi=pl.lit(kpi_id), pooled=pl.lit(result.pooled), tau2=pl.lit(result.tau2)
+            )
+        )
+    if not rows:
+        return pl.DataFrame(
+            schema={"vendor_id": pl.String, "kpi": pl.String, "rate": pl.Float64, "within_noise": pl.Boolean}
+        )
+    return pl.concat(rows, how="diagonal_relaxed").sort("kpi", "vendor_id")
