@@ -7,13 +7,21 @@ import pytest
 
 from scorecard.scoring.funnel import funnel
 
+FOUR = pl.DataFrame(
+    {"vendor_id": ["a", "b", "c", "d"], "successes": [10, 30, 20, 5], "events": [100, 200, 100, 100]}
+)
+
+
+def test_few_vendors_get_binomial_limits() -> None:
+    f = funnel(FOUR)  # 4 vendors < MIN_VENDORS: τ² would absorb the differences being judged
+    assert f is not None and (f.tau2, f.adjusted) == (0.0, False)
+    flags = dict(zip(f.vendors["vendor_id"], f.vendors["within_noise"], strict=True))
+    # z (below): c 2.08 and d −2.38 lie outside ±1.96.
+    assert flags == {"a": True, "b": True, "c": False, "d": False}
+
 
 def test_overdispersed_vendors_are_all_within_the_noise() -> None:
-    f = funnel(
-        pl.DataFrame(
-            {"vendor_id": ["a", "b", "c", "d"], "successes": [10, 30, 20, 5], "events": [100, 200, 100, 100]}
-        )
-    )
+    f = funnel(FOUR, min_vendors=4)
     assert f is not None
     assert f.pooled == 0.13  # 65 / 500
     # s² = 0.13 × 0.87 / n: 0.001131 (n = 100), 0.0005655 (n = 200); z = (p − 0.13) / s:

@@ -7,6 +7,10 @@ winsorised at their 10th and 90th percentiles; when I φ > I − 1 (I vendors) t
 τ² = (I φ − (I − 1)) / (Σ w − Σ w² / Σ w) with w = 1 / s², else 0. Control limits at volume n:
 p0 ± z sqrt(p0 (1 − p0) / n + τ²), z = 1.96 (95 %) and 3.09 (99.8 %). A vendor inside the 95 % limits
 differs from the pool by no more than noise would.
+
+With few vendors (fewer than MIN_VENDORS) τ² cannot be told apart from the very differences being judged
+(with three bidders it absorbs them all and every vendor looks like noise), so the limits stay binomial
+(τ² = 0) and `Funnel.adjusted` says so.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import numpy as np
 import polars as pl
 
 Z95, Z998 = 1.959964, 3.090232
+#: Vendors needed before the between-vendor variance is estimated (below it, binomial limits).
+MIN_VENDORS = 10
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,8 @@ class Funnel:
     phi: float
     tau2: float
     vendors: pl.DataFrame
+    #: True when the limits include the between-vendor variance (enough vendors to estimate it).
+    adjusted: bool = True
 
     def limits(self, events: np.ndarray | float, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper control limits at these volumes (clipped to [0, 1])."""
@@ -35,9 +43,10 @@ class Funnel:
         return np.clip(self.pooled - half, 0, 1), np.clip(self.pooled + half, 0, 1)
 
 
-def funnel(frame: pl.DataFrame) -> Funnel | None:
+def funnel(frame: pl.DataFrame, min_vendors: int = MIN_VENDORS) -> Funnel | None:
     """`frame`: vendor_id, successes, events (one row per vendor). None with fewer than two vendors with
-    events, or a pooled rate of 0 or 1 (no spread to measure)."""
+    events, or a pooled rate of 0 or 1 (no spread to measure). The overdispersion adjustment needs
+    `min_vendors` vendors."""
     rows = frame.filter(pl.col("events") > 0, pl.col("successes").is_not_null())
     if rows.height < 2:
         return None
@@ -51,9 +60,10 @@ def funnel(frame: pl.DataFrame) -> Funnel | None:
     phi = float(np.mean(np.clip(z, low, high) ** 2))
     count = len(z)
     w = 1 / s2
-    tau2 = max(0.0, (count * phi - (count - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+    enough = count >= min_vendors
+    tau2 = max(0.0, (count * phi - (count - 1)) / (w.sum() - (w**2).sum() / w.sum())) if enough else 0.0
     adjusted = (y / n - pooled) / np.sqrt(s2 + tau2)
-    result = Funnel(pooled, phi, tau2, pl.DataFrame())
+    result = Funnel(pooled, phi, tau2, pl.DataFrame(), enough)
     lo95, hi95 = result.limits(n, Z95)
     lo998, hi998 = result.limits(n, Z998)
     vendors = rows.select("vendor_id", "successes", "events").with_columns(
@@ -66,7 +76,7 @@ def funnel(frame: pl.DataFrame) -> Funnel | None:
         high_998=pl.Series(hi998),
         within_noise=pl.Series(np.abs(adjusted) < Z95),
     )
-    return Funnel(pooled, phi, tau2, vendors)
+    return Funnel(pooled, phi, tau2, vendors, enough)
 
 
 def noise_table(
