@@ -84,9 +84,10 @@ def test_compare_shows_every_kpi_with_target_and_status(app, built):
             x = vendor[kpi_id]
             # targets of KPIs the preset scores come from the preset; they equal the catalogue's here
             mark = " °" if (kpi_id, vendor["vendor_id"]) in within else ""
-            assert row[NAMES[vendor["vendor_id"]]] == fmt.with_status(
-                fmt.value(kpi_id, x), fmt.status(x, k.target, k.floor)
-            ) + mark
+            assert (
+                row[NAMES[vendor["vendor_id"]]]
+                == fmt.with_status(fmt.value(kpi_id, x), fmt.status(x, k.target, k.floor)) + mark
+            )
     assert rows["Service level (negative)"]["Target"] == "≥ 80.0%"
     assert [rows["Service level (negative)"][n] for n in NAMES.values()] == ["✓ 86.3%", "✗ 47.0%", "≈ 75.5%"]
     assert [rows["Cost per handled call"][n] for n in NAMES.values()] == ["€21.83", "€12.28", "€17.26"]
