@@ -8,6 +8,8 @@ import streamlit as st
 from app_pages import _common as c
 from scorecard.metrics import catalogue
 from scorecard.present import format as fmt
+from scorecard.present.funnel_chart import funnel_chart
+from scorecard.scoring import funnel
 
 TINTS = {"met": "#cfe3f1", "near": "#fbe6bf", "missed": "#f5d2c2"}  # light Okabe–Ito blue, orange, vermillion
 
@@ -37,7 +39,11 @@ def _bounds(kpi_id: str):
     return k.target, k.floor, "catalogue"
 
 
-HEADLINE = [k for k in catalogue.KPI_COLUMNS if not k.startswith(("service_level_", "fcr_rate_"))]
+HEADLINE = list(catalogue.HEADLINE_COLUMNS)
+components = ctx.data("daily_components", list(view.vendors), per.start, per.end)
+noise = funnel.noise_table(components, HEADLINE, view.sl, ctx.settings["fcr_method"])
+NOISE_MARK = " °"
+within = {(r["kpi"], r["vendor_id"]) for r in noise.filter("within_noise").iter_rows(named=True)}
 rows, states = [], []
 for kpi_id in HEADLINE:
     k = ctx.kpi(kpi_id)
@@ -51,7 +57,8 @@ for kpi_id in HEADLINE:
     for v in vendors:
         x = values[v][kpi_id]
         state = fmt.status(x, tgt, floor)
-        row[ctx.names.get(v, v)] = fmt.with_status(fmt.value(kpi_id, x, ctx.currency), state)
+        mark = NOISE_MARK if (kpi_id, v) in within else ""
+        row[ctx.names.get(v, v)] = fmt.with_status(fmt.value(kpi_id, x, ctx.currency), state) + mark
         state_row[ctx.names.get(v, v)] = state
     row["Definition"] = k.definition
     rows.append(row)
@@ -70,11 +77,27 @@ def _tint(col):
 st.subheader(f"KPIs against targets — {per.label}")
 st.caption(
     "✓ met · ≈ near (missed by less than a quarter of the way from target to floor) · ✗ missed · — not "
-    "computable (reasons below). Targets come from the preset where it scores the KPI, else the catalogue."
+    "computable (reasons below). Targets come from the preset where it scores the KPI, else the catalogue. "
+    "° within the noise: this vendor's rate differs from the pooled rate of the vendors shown by no more "
+    "than chance gives at its volume (95 % funnel limits; overdispersion-adjusted as Spiegelhalter 2005 "
+    f"from {funnel.MIN_VENDORS} vendors on, binomial below)."
 )
 st.dataframe(
     table.style.apply(_tint, axis=0), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 2
 )
+if noise.height:
+    with st.expander("Noise or difference: funnel plots of the rate KPIs"):
+        shown = st.selectbox(
+            "Rate KPI", sorted(set(noise["kpi"])), format_func=lambda k: ctx.kpi(k).label, key="_funnel_kpi"
+        )
+        st.altair_chart(funnel_chart(noise.filter(pl.col("kpi") == shown), ctx.names), width="stretch")
+        st.caption(
+            "Each vendor's rate against its volume (events in the denominator); the lines are the 95 % and "
+            "99.8 % control limits around the pooled rate, widened by the between-vendor variance "
+            "(Spiegelhalter 2005, additive random effects) when at least "
+            f"{funnel.MIN_VENDORS} vendors let it be estimated, binomial otherwise. Inside the 95 % funnel "
+            "= within the noise."
+        )
 if notes.height:
     with st.expander(f"Why {notes.height} value(s) are missing"):
         st.dataframe(

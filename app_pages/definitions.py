@@ -6,8 +6,8 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _common as c
-from scorecard.metrics import catalogue
 from scorecard.present import format as fmt
+from scorecard.present.reference import reference_rows
 
 ctx = c.ctx()
 c.header(
@@ -50,31 +50,12 @@ st.dataframe(
 )
 
 
-def _terms(terms: dict[str, float]) -> str:
-    return " ".join(f"{'−' if w < 0 else '+'} {c_}" for c_, w in terms.items()).removeprefix("+ ")
-
-
 st.subheader("KPIs")
 st.caption(
     "Every KPI is Σ numerator / Σ denominator over the period's days (never an average of daily ratios). "
     "Service level and FCR follow the variant and method above; their alternatives are listed too."
 )
-rows = []
-for kpi_id in catalogue.KPI_COLUMNS:
-    k = ctx.kpi(kpi_id)
-    rows.append(
-        {
-            "Id": kpi_id,
-            "KPI": k.label,
-            "Definition": k.definition,
-            "Numerator": _terms(k.numerator),
-            "Denominator": _terms(k.denominator),
-            "Unit": fmt.unit_label(kpi_id, ctx.currency),
-            "Better": k.direction,
-            "Seed target": fmt.target(kpi_id, k.target, k.direction, ctx.currency),
-            "Floor (0 points)": fmt.bound(kpi_id, k.floor, ctx.currency),
-        }
-    )
+rows = reference_rows(view.sl, s["fcr_method"], ctx.currency)
 st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 2)
 
 chosen = c.preset(ctx.paths.workspace, view.preset)

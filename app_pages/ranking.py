@@ -11,6 +11,7 @@ from app_pages import _common as c
 from scorecard.errors import ScorecardError
 from scorecard.present import charts, share
 from scorecard.present import format as fmt
+from scorecard.scoring import funnel
 
 ctx = c.ctx()
 c.header(ctx, "Ranking", "Which vendor scores best under the agreed weights — and how robust that is.")
@@ -154,12 +155,28 @@ def _weight_ranges() -> None:
 
 
 def _confidence() -> None:
-    st.caption("Score intervals from resampling days; Wilson intervals for rates with few events.")
+    st.caption(
+        "Score intervals from resampling days; Wilson intervals for rates with few events; against the "
+        "pooled rate: ° within the noise when inside the 95 % funnel limits at the vendor's volume "
+        "(Compare shows the funnel plots)."
+    )
     if stab.bootstrap is not None:
         st.altair_chart(charts.score_intervals(stab.bootstrap, names), width="stretch")
     if stab.wilson is None or not stab.wilson.height:
         return
-    wil = stab.wilson.select(
+    per = ctx.period()
+    days = ctx.data("daily_components", list(ctx.view.vendors), per.start, per.end)
+    noise = funnel.noise_table(days, sorted(set(stab.wilson["kpi"])), ctx.view.sl, ctx.settings["fcr_method"])
+    marks = noise.select(
+        "vendor_id",
+        "kpi",
+        pl.when("within_noise")
+        .then(pl.lit("° within the noise"))
+        .otherwise(pl.lit("differs"))
+        .alias("noise"),
+    )
+    wilson = stab.wilson.join(marks, on=["vendor_id", "kpi"], how="left")
+    wil = wilson.select(
         pl.col("vendor_id").replace_strict(names, default=pl.col("vendor_id")).alias("Vendor"),
         pl.col("kpi").map_elements(lambda k: ctx.kpi(k).label, pl.String).alias("KPI"),
         pl.struct("kpi", "value")
@@ -177,6 +194,7 @@ def _confidence() -> None:
         .alias("90% Wilson"),
         pl.col("events").alias("Events"),
         pl.col("few_events").alias("Too few events"),
+        pl.col("noise").fill_null(fmt.MISSING).alias("Against the pooled rate"),
     )
     st.dataframe(
         wil,

@@ -1,10 +1,12 @@
 """The baseline: a straightforward pandas implementation of the call-derived KPIs (DESIGN.md definitions).
 
 One row per vendor x local quarter, computed from the call records of `raw_calls` with the thresholds of
-`settings` and the monthly FX rates of `fx_rates`: flag columns per call, a groupby sum, then one
-division per KPI. KPIs that need other tables (surveys, QA, agent time, costs) are null, as they are in
-the SQL views for a workspace that has only call records. It is meant to be what an analyst would write,
-not a tuned implementation: it is the reference the SQL KPIs are checked against and timed against.
+`settings` and the monthly FX rates of `fx_rates`: one column per daily component per call, a groupby
+sum, then each KPI's formula from the catalogue (`scorecard/metrics/catalogue.toml`, the same
+declaration the SQL derives from). Components that need other tables (surveys, QA, agent time, costs) are
+unknown, so their KPIs are null, as they are in the SQL views for a workspace that has only call
+records. It is meant to be what an analyst would write, not a tuned implementation: it is the reference
+the SQL KPIs are checked against and timed against.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from scorecard.metrics import catalogue
 from scorecard.metrics.catalogue import KPI_COLUMNS, VOLUME_COLUMNS
 
 CALL_COLUMNS = (
@@ -90,10 +93,10 @@ def compute(calls: pd.DataFrame, settings: dict, vendors: pd.DataFrame, fx: pd.D
             "hold_s": df["hold_s"].where(answered, 0.0),
             "acw_s": df["acw_s"].where(answered, 0.0),
             "transferred": answered & df["transferred"].fillna(False).astype(bool),
-            "disposition_resolved": answered & df["resolved"].fillna(False).astype(bool),
-            "disposition_n": answered & df["resolved"].notna(),
-            "repeat_resolved": answered & has_key & no_repeat,
-            "repeat_n": answered & has_key,
+            "fcr_disposition_resolved": answered & df["resolved"].fillna(False).astype(bool),
+            "fcr_disposition_n": answered & df["resolved"].notna(),
+            "fcr_repeat_resolved": answered & has_key & no_repeat,
+            "fcr_repeat_n": answered & has_key,
             "sales": answered & (revenue > 0),
             "revenue_base": np.where(revenue == 0, 0.0, revenue * rate),
             "revenue_without_rate": (revenue != 0) & rate.isna(),
@@ -101,42 +104,33 @@ def compute(calls: pd.DataFrame, settings: dict, vendors: pd.DataFrame, fx: pd.D
     )
     g = flags.groupby(["vendor_id", "period"], sort=True).sum()
     reported = reports.groupby([df["vendor_id"], period]).any()
-    # Revenue per call needs every revenue of the period in the base currency: a missing FX rate -> null.
-    converted = reported & (g["revenue_without_rate"] == 0)
-    out = pd.DataFrame(index=g.index)
-    queued = g["answered"] + g["abandoned"]
-    out["attempts"] = queued + g["self_service"] + g["blocked"]
-    out["offered"] = queued + g["self_service"]
-    out["queued"] = queued
-    for c in ("answered", "abandoned", "short_abandoned", "blocked", "self_service"):
-        out[c] = g[c]
-    out["handled"] = g["answered"] + g["self_service"]
-    ans, short_n = g["answered"], g["short_abandoned"]
-    kpi = {
-        "blockage_rate": _ratio(g["blocked"], out["attempts"]),
-        "abandon_rate": _ratio(g["abandoned"] - short_n, queued - short_n),
-        "service_level_negative": _ratio(g["answered_in_sl"], queued - short_n),
-        "service_level_answered_only": _ratio(g["answered_in_sl"], ans),
-        "service_level_ignore_early_abandons": _ratio(g["answered_in_sl"], queued - g["abandoned_in_sl"]),
-        "service_level_positive": _ratio(g["answered_in_sl"] + g["abandoned_in_sl"], queued),
-        "asa_s": _ratio(g["answered_wait_s"], ans),
-        "aht_s": _ratio(g["talk_s"] + g["hold_s"] + g["acw_s"], ans),
-        "avg_talk_s": _ratio(g["talk_s"], ans),
-        "avg_hold_s": _ratio(g["hold_s"], ans),
-        "avg_acw_s": _ratio(g["acw_s"], ans),
-        "avg_abandon_wait_s": _ratio(g["long_abandon_wait_s"], g["abandoned"] - short_n),
-        "transfer_rate": _ratio(g["transferred"], ans),
-        "fcr_rate_disposition": _ratio(g["disposition_resolved"], g["disposition_n"]),
-        "fcr_rate_repeat": _ratio(g["repeat_resolved"], g["repeat_n"]),
-        "revenue_per_call": _ratio(g["revenue_base"], out["handled"]).where(converted),
-        "conversion_rate": _ratio(g["sales"], ans).where(reported),
-    }
-    kpi["service_level"] = kpi[f"service_level_{settings['sl_variant']}"]
-    kpi["fcr_rate"] = kpi.get(f"fcr_rate_{settings['fcr_method']}", pd.Series(np.nan, index=g.index))
+    # Revenue needs every revenue of the period in the base currency: a missing FX rate -> unknown.
+    g["revenue_base"] = g["revenue_base"].where(reported & (g["revenue_without_rate"] == 0))
+    g["sales"] = g["sales"].where(reported)
+    g["queued"] = g["answered"] + g["abandoned"]
+    g["offered"] = g["queued"] + g["self_service"]
+    g["attempts"] = g["offered"] + g["blocked"]
+    g["handled"] = g["answered"] + g["self_service"]
+    # Components that need other tables (surveys, QA, agent time, costs) are unknown: their KPIs are null.
+    for c in catalogue.COMPONENT_COLUMNS:
+        if c not in g:
+            g[c] = np.nan
+    out = g[list(VOLUME_COLUMNS)].astype("int64")
     for col in KPI_COLUMNS:
-        out[col] = kpi.get(col, pd.Series(np.nan, index=g.index)).astype("float64")
-    out[list(VOLUME_COLUMNS)] = out[list(VOLUME_COLUMNS)].astype("int64")
+        k = catalogue.kpi(col, settings["sl_variant"], settings["fcr_method"])
+        out[col] = _ratio(_combination(g, k.numerator), _combination(g, k.denominator))
     return out.reset_index()[["vendor_id", "period", *VOLUME_COLUMNS, *KPI_COLUMNS]]
+
+
+def _combination(sums: pd.DataFrame, terms: dict[str, float]) -> pd.Series:
+    """Σ coefficient × component in the catalogue's order (NaN where a component is unknown)."""
+    total = None
+    for component, coefficient in terms.items():
+        term = sums[component].astype("float64")
+        term = term if coefficient == 1 else (-term if coefficient == -1 else coefficient * term)
+        total = term if total is None else total + term
+    assert total is not None
+    return total
 
 
 def kpis_from_db(db_path: str | Path) -> pd.DataFrame:

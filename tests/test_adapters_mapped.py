@@ -357,8 +357,8 @@ def test_values_that_do_not_parse_are_reported(tmp_path: Path):
             "'averages.talk_s' must name the count column (e.g. \"answered\") of a mapped column",
         ),
         (
-            {"reported": {"answer_rate": "Answer Rate"}},
-            "'reported.answer_rate' is not a KPI id; expected one of: blockage_rate, abandon_rate, ",
+            {"reported": {"answer_speed": "Answer Speed"}},
+            "'reported.answer_speed' is not a KPI id; expected one of: blockage_rate, abandon_rate, ",
         ),
         (
             {"reported": {"asa_s": {"column": "ASA", "unit": "percent"}}},

@@ -15,6 +15,7 @@ from scorecard.ingest import run as load
 from scorecard.metrics import catalogue, kpis
 from scorecard.metrics.intervals import interval_service
 from scorecard.present import format as fmt
+from scorecard.scoring import funnel
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "app_ws"
@@ -72,14 +73,20 @@ def test_compare_shows_every_kpi_with_target_and_status(app, built):
     table, *_ = frames(app)
     expected = library(built[1], kpis.kpis, "all").sort("vendor_id")
     rows = {r["KPI"]: r for r in table.iter_rows(named=True)}
+    # ° marks a rate within the noise of the funnel plot (3 vendors: binomial 95 % limits)
+    noise = funnel.noise_table(library(built[1], kpis.daily_components), list(catalogue.HEADLINE_COLUMNS))
+    within = {(r["kpi"], r["vendor_id"]) for r in noise.filter("within_noise").iter_rows(named=True)}
+    assert ("abandon_rate", "west") in within and ("abandon_rate", "north") not in within  # z −0.03, −3.33
     for kpi_id in ("service_level", "abandon_rate", "asa_s", "aht_s", "csat_rate", "cost_per_call"):
         k = catalogue.kpi(kpi_id)
         row = rows[k.label]
         for vendor in expected.iter_rows(named=True):
             x = vendor[kpi_id]
             # targets of KPIs the preset scores come from the preset; they equal the catalogue's here
-            assert row[NAMES[vendor["vendor_id"]]] == fmt.with_status(
-                fmt.value(kpi_id, x), fmt.status(x, k.target, k.floor)
+            mark = " °" if (kpi_id, vendor["vendor_id"]) in within else ""
+            assert (
+                row[NAMES[vendor["vendor_id"]]]
+                == fmt.with_status(fmt.value(kpi_id, x), fmt.status(x, k.target, k.floor)) + mark
             )
     assert rows["Service level (negative)"]["Target"] == "≥ 80.0%"
     assert [rows["Service level (negative)"][n] for n in NAMES.values()] == ["✓ 86.3%", "✗ 47.0%", "≈ 75.5%"]

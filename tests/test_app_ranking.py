@@ -174,3 +174,18 @@ def test_only_the_open_panel_is_drawn_and_each_panel_opens(app):
     ranges = pl.from_pandas(app.dataframe[1].value)
     assert ranges.columns[:3] == ["KPI", "Weight", "Winner unchanged for weights"]
     assert ranges.height == len(weights)
+
+
+def test_confidence_panel_marks_rates_within_the_noise(app):
+    # The Wilson table says, per vendor and rate KPI, whether the rate is within the 95 % funnel limits
+    # around the pooled rate (3 vendors: binomial limits). From the fixture's service level (negative):
+    # north 379 / 439, south 198 / 421, west 336 / 445 around the pooled 913 / 1305 = 0.69962, every
+    # z is beyond ±1.96 (north (0.86333 − 0.69962) / sqrt(0.69962 × 0.30038 / 439) = 7.48): all differ.
+    app.session_state["_ranking_panel"] = "Confidence"
+    app.run()
+    assert not app.exception
+    table = pl.from_pandas(app.dataframe[-1].value)
+    assert table.columns[-1] == "Against the pooled rate"
+    sl = table.filter(pl.col("KPI") == "Service level (negative)")
+    assert sl["Against the pooled rate"].to_list() == ["differs"] * 3
+    assert set(table["Against the pooled rate"]) <= {"° within the noise", "differs", "—"}

@@ -14,7 +14,7 @@ from scorecard.ingest.db import TABLES, create_tables
 from scorecard.metrics import catalogue
 from scorecard.metrics.catalogue import KPI_COLUMNS, KPIS, VOLUME_COLUMNS
 from scorecard.metrics.kpis import daily_components, kpis
-from scorecard.sql.views import LAYERS, QueryFile, queries_dir, query_files
+from scorecard.sql.views import CATALOGUE_TABLES, LAYERS, QueryFile, queries_dir, query_files
 
 DESIGN = Path(__file__).parents[2] / "shared" / "DESIGN.md"
 FILES = query_files()
@@ -25,15 +25,17 @@ LAYER_RANK = {layer: i for i, layer in enumerate(LAYERS)}
 def _tables() -> set[str]:
     con = new_db()
     create_tables(con)
-    return {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    return {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()} | set(
+        CATALOGUE_TABLES
+    )
 
 
 TABLE_NAMES = _tables()
 
 
 def _body(f: QueryFile) -> str:
-    """The SQL without comments and string literals."""
-    text = re.sub(r"--[^\n]*", "", f.sql)
+    """The SQL of the file without comments and string literals."""
+    text = re.sub(r"--[^\n]*", "", f.text)
     return re.sub(r"'[^']*'", "''", text)
 
 
@@ -45,7 +47,7 @@ def test_every_folder_holds_only_query_files() -> None:
 
 @pytest.mark.parametrize("f", FILES, ids=lambda f: f.name)
 def test_sql_file_header_prefix_and_shape(f: QueryFile) -> None:
-    lines = f.sql.splitlines()
+    lines = f.text.splitlines()
     assert lines[0] == f"-- {f.path.stem}"
     assert lines[1].startswith("-- Grain: ")
     assert f.grain and f.definition
@@ -53,6 +55,10 @@ def test_sql_file_header_prefix_and_shape(f: QueryFile) -> None:
     assert f.name.startswith(LAYERS[f.layer]), f"{f.path} needs the prefix {LAYERS[f.layer]!r}"
     if f.layer == "kpi":
         assert not f.name.startswith(("stg_", "int_", "mart_", "assert_"))
+    if f.layer == "macros":  # scalar helpers only; table macros belong to the layer whose data they read
+        assert f.kind == "macro" and " as table" not in _body(f), f"{f.path} must be a scalar macro"
+    elif f.kind == "macro":
+        assert " as table" in _body(f), f"{f.path}: scalar helper macros live in queries/macros/"
     assert 10 <= len(lines) <= 80, f"{f.path} has {len(lines)} lines; keep SQL files to 10-80 lines"
     long = [i for i, line in enumerate(lines, start=1) if len(line) > 100]
     assert not long, f"{f.path}: lines {long} are longer than 100 characters"
@@ -95,7 +101,7 @@ def test_every_catalogue_kpi_has_a_definition_and_an_output_column() -> None:
     assert set(KPIS) <= set(KPI_COLUMNS)
 
 
-def test_formula_terms_view_matches_the_catalogue() -> None:
+def test_formula_terms_table_is_the_catalogue() -> None:
     con = ready(new_db())
     rows = con.sql("select kpi, part, component, coefficient from kpi_formula_terms").fetchall()
     from_sql: dict[str, dict[str, dict[str, float]]] = {}
@@ -103,6 +109,21 @@ def test_formula_terms_view_matches_the_catalogue() -> None:
         from_sql.setdefault(kpi_id, {"numerator": {}, "denominator": {}})[part][component] = coefficient
     expected = {k.id: {"numerator": k.numerator, "denominator": k.denominator} for k in KPIS.values()}
     assert from_sql == expected
+    order = con.sql("select name from kpi_columns order by position").fetchall()
+    assert [r[0] for r in order] == [*VOLUME_COLUMNS, *KPI_COLUMNS]
+
+
+def test_no_sql_file_names_a_kpi() -> None:
+    """KPI formulas live in catalogue.toml only: no query file names a KPI id in a string or computes a
+    column named after one (the catalogue tables carry the ids and terms)."""
+    ids = set(KPI_COLUMNS)
+    for f in FILES:
+        code = f.text.split("\n-- Depends on:", 1)[1]
+        named = set(re.findall(r"'(\w+)'", code)) | set(re.findall(r"\bas (\w+)\b", code))
+        assert not named & ids, f"{f.path} names KPI ids {sorted(named & ids)}"
+    expanded = {f.name for f in FILES if f.sql != f.text}
+    assert expanded == {"kpi_values", "kpi_interval_service"}
+    assert not any("/*" in f.sql for f in FILES), "a catalogue comment was left unexpanded"
 
 
 @pytest.mark.skipif(not DESIGN.exists(), reason="DESIGN.md not found next to the repository")

@@ -36,7 +36,8 @@ def test_query_files_parse_headers() -> None:
     assert stg.grain == "one row per call (vendor_id x call_id)."
     table = files["kpi_table"]
     assert (table.layer, table.kind, table.depends_on) == ("kpi", "macro", ("kpi_values",))
-    assert files["stg_strict_sum"].depends_on == ()
+    strict = files["stg_strict_sum"]
+    assert (strict.layer, strict.kind, strict.depends_on) == ("macros", "macro", ())
     # A Depends-on header continued on a second comment line.
     assert files["int_vendor_sources"].depends_on[-2:] == ("int_survey_days", "int_quality_days")
 
@@ -92,7 +93,8 @@ def test_database_without_the_tables_is_explained() -> None:
     with pytest.raises(DatabaseError) as err:
         apply_views(con)
     assert str(err.value) == (
-        "The database lacks the tables fx_rates, loaded_files, raw_agent_time, raw_calls, raw_costs, "
+        "The database lacks the tables fx_rates, ingest_log, loaded_files, raw_agent_time, raw_calls, "
+        "raw_costs, "
         "raw_intervals, raw_quality, raw_surveys, reported_kpis, settings, vendors that the KPI views read; "
         "build it with `scorecard ingest WORKSPACE --db PATH`."
     )

@@ -1,11 +1,13 @@
 -- kpi_interval_service
 -- Grain: one row per vendor_id x interval_start_local (30-minute vendor-local intervals) in the
 --   scope asked.
--- Definition: service level per interval, sl_numerator / sl_denominator under the variant_name
---   asked (NULL = the workspace's sl_variant; an unknown name gives NULL) with the formulas of
---   kpi_values, over the components of int_interval_attainment: NULL when a component is unknown,
---   sl_denominator 0 when no call counts. Scope: vendor_ids (a list, NULL = all) and
---   [start_date, end_date] (inclusive local dates, NULL = open end), bound as parameters.
+-- Definition: service level per interval (interval_service_level), sl_numerator /
+--   sl_denominator under the variant_name asked (NULL = the workspace's sl_variant; an unknown
+--   name gives NULL) with the variant's terms from scorecard/metrics/catalogue.toml (views.py puts
+--   them in place of the catalogue comment), over the components of int_interval_attainment: NULL
+--   when a component is unknown, sl_denominator 0 when no call counts. Scope: vendor_ids (a list,
+--   NULL = all) and [start_date, end_date] (inclusive local dates, NULL = open end), bound as
+--   parameters.
 -- Depends on: int_interval_attainment, stg_settings, kpi_in_scope
 create or replace macro kpi_interval_service(
     variant_name := null, vendor_ids := null, start_date := null, end_date := null
@@ -22,24 +24,14 @@ with scoped as (
 parts as (
     select
         *,
-        case
-            when sl_variant = 'positive' then answered_in_sl + abandoned_in_sl
-            when sl_variant in ('negative', 'answered_only', 'ignore_early_abandons')
-                then answered_in_sl
-        end as sl_numerator,
-        case sl_variant
-            when 'negative' then answered + abandoned - short_abandoned
-            when 'answered_only' then answered
-            when 'ignore_early_abandons' then answered + abandoned - abandoned_in_sl
-            when 'positive' then answered + abandoned
-        end as sl_denominator
+        /* catalogue: service_level parts by sl_variant */
     from scoped
 ),
 
 final as (
     select
         *,
-        sl_numerator / nullif(sl_denominator, 0) as service_level
+        sl_numerator / nullif(sl_denominator, 0) as interval_service_level
     from parts
 )
 

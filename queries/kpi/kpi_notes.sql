@@ -4,7 +4,8 @@
 --   (kpi_null_reasons; a derived volume such as attempts through its base counts), e.g. 'not
 --   comparable: interval report threshold 60 s vs workspace 20 s', 'no surveys sent'; or, all
 --   components known, a zero denominator.
--- Depends on: kpi_values, kpi_formula_terms, kpi_null_reasons, stg_settings
+-- Depends on: kpi_values, kpi_columns, kpi_formula_terms, kpi_component_bases, kpi_null_reasons,
+--   stg_settings
 create or replace macro kpi_notes(
     grain, by_program := false, vendor_ids := null, start_date := null, end_date := null
 ) as table
@@ -13,38 +14,35 @@ with period_kpis as (
         start_date := start_date, end_date := end_date)
 ),
 
-kpis as (
+outputs as (
     from period_kpis
-    unpivot include nulls (value for kpi in (columns(* exclude (
-        vendor_id, period, program, attempts, offered, queued, answered, abandoned, short_abandoned,
-        blocked, self_service, handled
-    ))))
+    unpivot include nulls (value for kpi in (columns(* exclude (vendor_id, period, program))))
+),
+
+choices as (
+    from (select columns(*)::varchar from stg_settings)
+    unpivot (choice for setting in (columns(*)))
+),
+
+kpis as (
+    select o.*, coalesce(k.name || '_' || c.choice, o.kpi) as formula
+    from outputs as o
+    join kpi_columns as k on k.name = o.kpi and k.kind = 'kpi'
+    left join choices as c on c.setting = k.variant_setting
+    where o.value is null
 ),
 
 missing as (
     select k.vendor_id, k.period, k.program, k.kpi, t.part, t.component, t.coefficient
     from kpis as k
-    cross join stg_settings as s
-    join kpi_formula_terms as t on t.kpi = case k.kpi
-        when 'service_level' then 'service_level_' || s.sl_variant
-        when 'fcr_rate' then 'fcr_rate_' || s.fcr_method
-        else k.kpi
-    end
-    where k.value is null
-),
-
-derived (component, base) as (
-    values ('attempts', 'answered'), ('attempts', 'abandoned'), ('attempts', 'self_service'),
-        ('attempts', 'blocked'), ('offered', 'answered'), ('offered', 'abandoned'),
-        ('offered', 'self_service'), ('queued', 'answered'), ('queued', 'abandoned'),
-        ('handled', 'answered'), ('handled', 'self_service')
+    join kpi_formula_terms as t on t.kpi = k.formula
 ),
 
 reasons as (
     select m.vendor_id, m.period, m.program, m.kpi,
         string_agg(distinct r.reason, '; ' order by r.reason) as reason
     from missing as m
-    left join derived as d on d.component = m.component
+    left join kpi_component_bases as d on d.component = m.component
     join kpi_null_reasons(grain, by_program := by_program, vendor_ids := vendor_ids,
         start_date := start_date, end_date := end_date) as r
         on r.vendor_id = m.vendor_id and r.period = m.period

@@ -38,7 +38,7 @@ def interval_service(
     ensure_views(con)
     return con.sql(
         "select vendor_id, interval_start_local as interval_start, sl_numerator as numerator, "
-        "sl_denominator as denominator, service_level "
+        "sl_denominator as denominator, interval_service_level as service_level "
         "from kpi_interval_service(variant_name := $variant, vendor_ids := $vendors, "
         "start_date := $start, end_date := $end) order by vendor_id, interval_start",
         params={**scope_params(vendors, start, end), "variant": sl_variant},

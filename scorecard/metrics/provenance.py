@@ -18,37 +18,10 @@ from scorecard.metrics import catalogue
 from scorecard.sql.views import ensure_views
 
 #: The source tables of DESIGN.md's data flow, in the order provenance lists them.
-SOURCES: tuple[str, ...] = ("calls", "intervals", "surveys", "quality", "agent_time", "costs")
+SOURCES: tuple[str, ...] = catalogue.SOURCES
 
-_AGENT_TIME = (
-    "agent_handle_s",
-    "agent_available_s",
-    "in_adherence_s",
-    "scheduled_s",
-    "agent_days_present",
-    "agent_days_scheduled",
-)
-
-#: Which source tables feed each daily component (DESIGN.md data flow); call components come from
-#: call records or interval reports.
-SOURCE_OF: dict[str, tuple[str, ...]] = {
-    **{c: ("calls", "intervals") for c in catalogue.COMPONENT_COLUMNS},
-    **{c: ("surveys",) for c in ("csat_satisfied", "csat_n", "fcr_survey_resolved", "fcr_survey_n")},
-    **{c: ("quality",) for c in ("qa_score_sum", "qa_n")},
-    **{c: ("agent_time",) for c in _AGENT_TIME},
-    "cost_base": ("costs",),
-    **{
-        c: ("calls",)
-        for c in (
-            "fcr_disposition_resolved",
-            "fcr_disposition_n",
-            "fcr_repeat_resolved",
-            "fcr_repeat_n",
-            "sales",
-            "revenue_base",
-        )
-    },
-}
+#: Which source tables feed each daily component (declared in `catalogue.toml`).
+SOURCE_OF: dict[str, tuple[str, ...]] = catalogue.SOURCE_OF
 
 
 def scope_params(vendors: Sequence[str] | None, start: date | None, end: date | None) -> dict[str, Any]:

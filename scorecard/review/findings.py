@@ -1,9 +1,10 @@
 """Findings of a quarterly review: each KPI out of its band, with the likely causes and what to check.
 
-The advice lives in `findings.toml` (one `[<kpi>.<side>]` table per KPI and side, `low` or `high`), so it
-can be read and edited without touching code. A band is `[target_low, target_high]` with either end open:
-a "higher is better" KPI with target 0.80 has the band [0.80, ∞), a "lower is better" one with target
-0.05 has (−∞, 0.05], a two-sided KPI has both ends.
+The advice is declared with each KPI in the catalogue (`scorecard/metrics/catalogue.toml`, one
+`[kpis.<kpi>.advice.<side>]` table per KPI and side, `low` or `high`), so it can be read and edited
+without touching code; another file of `[<kpi>.<side>]` tables can replace it. A band is
+`[target_low, target_high]` with either end open: a "higher is better" KPI with target 0.80 has the
+band [0.80, ∞), a "lower is better" one with target 0.05 has (−∞, 0.05], a two-sided KPI has both ends.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -65,10 +65,7 @@ def sides_for(direction: str) -> tuple[str, ...]:
 
 def base_kpi(kpi_id: str) -> str:
     """The headline KPI id of a variant column (`service_level_positive` -> `service_level`)."""
-    for head in ("service_level", "fcr_rate"):
-        if kpi_id.startswith(f"{head}_"):
-            return head
-    return kpi_id
+    return catalogue.headline_of(kpi_id)
 
 
 def parse_advice(data: dict[str, Any], source: str) -> dict[tuple[str, str], Advice]:
@@ -98,10 +95,11 @@ def parse_advice(data: dict[str, Any], source: str) -> dict[tuple[str, str], Adv
 
 @cache
 def load_advice(path: str | None = None) -> dict[tuple[str, str], Advice]:
-    """The findings catalogue: the built-in `scorecard/findings.toml`, or another file."""
-    file = Path(path) if path else Path(str(resources.files("scorecard.review").joinpath("findings.toml")))
-    with file.open("rb") as fh:
-        return parse_advice(tomllib.load(fh), str(file))
+    """The findings catalogue: the advice declared in the KPI catalogue, or a file of `[<kpi>.<side>]`."""
+    if path is None:
+        return parse_advice(catalogue.ADVICE, str(catalogue.DECLARATION.name))
+    with Path(path).open("rb") as fh:
+        return parse_advice(tomllib.load(fh), str(path))
 
 
 def side_of(value: float | None, target_low: float | None, target_high: float | None) -> str | None:

@@ -19,7 +19,6 @@ import duckdb
 import polars as pl
 
 from scorecard.errors import ScorecardError
-from scorecard.ingest import db
 from scorecard.metrics import catalogue
 from scorecard.metrics.intervals import interval_service
 from scorecard.metrics.kpis import Period, daily_components, kpi_notes, kpis, parse_period, workspace_settings
@@ -27,7 +26,7 @@ from scorecard.review.findings import Finding, base_kpi, findings, side_of
 from scorecard.scoring.confidence import DEFAULT_LEVEL, wilson_interval
 from scorecard.scoring.points import contributions, ranking
 from scorecard.scoring.presets import Preset, load_preset
-from scorecard.sql.views import apply_views
+from scorecard.sql.views import ensure_views
 from scorecard.workspace.contract import Contract, Credits, Term, assess, month_range
 
 
@@ -139,20 +138,7 @@ def kpi_comparison(
 def monthly_money(con: duckdb.DuckDBPyConnection, vendor_id: str) -> pl.DataFrame:
     """Per local month, in the vendor currency: invoices, adjustments, credit notes, and the FX rate."""
     return con.sql(
-        """
-        select
-            s.local_month as month,
-            round(sum(s.amount_per_day) filter (where c.kind = 'invoice'), 6) as invoice,
-            round(coalesce(sum(s.amount_per_day) filter (where c.kind = 'adjustment'), 0), 6) as adjustments,
-            round(coalesce(sum(s.amount_per_day) filter (where c.kind = 'credit'), 0), 6) as credits_recorded,
-            max(s.rate_to_base) as rate_to_base
-        from int_cost_spread as s
-        join stg_costs as c using (vendor_id, source_file, source_row)
-        where s.vendor_id = $vendor
-        group by s.local_month
-        order by s.local_month
-        """,
-        params={"vendor": vendor_id},
+        "select * from review_monthly_money($vendor) order by month", params={"vendor": vendor_id}
     ).pl()
 
 
@@ -212,8 +198,7 @@ def sample_confidence(
         rows.append((kpi_id, k.label, None if not n else hits / n, hits, n, low, high, k.min_events, method))
     qa = catalogue.kpi("qa_score")
     n, mean, sd = con.execute(
-        "select count(score), avg(score), stddev_samp(score) from stg_quality "
-        "where vendor_id = ? and local_date between ? and ?",
+        "select n, mean_score, sd_score from review_qa_sample(?, ?, ?)",
         [vendor_id, quarter.start, quarter.end],
     ).fetchall()[0]
     half = NormalDist().inv_cdf(0.5 + level / 2) * sd / math.sqrt(n) if n > 1 and sd is not None else None
@@ -229,21 +214,8 @@ def sample_confidence(
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection) -> tuple[str, pl.DataFrame]:
-    """sha256 over `path<TAB>sha256` lines of every source file with rows in the raw tables (sorted)."""
-    used = " union ".join(f"select distinct vendor_id, source_file from raw_{t}" for t in db.TABLES)
-    sources = con.sql(
-        f"""
-        with used as ({used}),
-        latest as (
-            select path, sha256, "table", loaded_at,
-                row_number() over (partition by path order by file_id desc) as rn
-            from ingest_log where status in ('loaded', 'replaced', 'unchanged')
-        )
-        select u.vendor_id, u.source_file as path, l."table", l.sha256, l.loaded_at
-        from used as u left join latest as l on l.path = u.source_file and l.rn = 1
-        order by path, u.vendor_id
-        """
-    ).pl()
+    """sha256 over `path<TAB>sha256` lines of every source file with rows loaded (`review_sources`)."""
+    sources = con.sql("select * from review_sources order by path, vendor_id").pl()
     text = "".join(
         f"{r['path']}\t{r['sha256'] or 'not in ingest_log'}\n" for r in sources.iter_rows(named=True)
     )
@@ -268,8 +240,7 @@ def quarterly_review(
         raise ScorecardError(f"Unknown vendor {vendor_id!r} in the database; known: {known or '(none)'}.")
     (name, currency), contract = found[0], contract or Contract()
     settings = workspace_settings(con)
-    if not db.scalar(con, "select count(*) from duckdb_views() where view_name = 'int_interval_attainment'"):
-        apply_views(con, temporary=True)  # a database whose views predate this one
+    ensure_views(con)  # a database whose views predate this version gets temporary ones
     preset = preset or load_preset("quarterly_review")
     before = parse_period(previous_quarter(period.label))
     quarters = kpis(con, grain="quarter", start=before.start, end=period.end)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,13 +21,17 @@ import duckdb
 import polars as pl
 
 from scorecard.errors import DatabaseError, ScorecardError
+from scorecard.metrics import catalogue
 
-#: Query folders in layer order, and the file-name prefix each one requires ("" = any name).
+#: Query folders in layer order, and the file-name prefix each one requires ("" = any name). `macros/`
+#: holds the scalar helper macros every layer may use (strict sums, scope and period labels).
 LAYERS: dict[str, str] = {
+    "macros": "",
     "staging": "stg_",
     "intermediate": "int_",
     "marts": "mart_",
     "kpi": "",
+    "review": "review_",
     "audits": "assert_",
 }
 
@@ -35,14 +40,30 @@ LAYERS: dict[str, str] = {
 #: loading its files, instead of rebuilding the table at the end.
 PER_VENDOR_TABLES: frozenset[str] = frozenset({"int_call_days"})
 
+#: Tables written from the KPI catalogue's declaration (`catalogue.tables()`) before the query files,
+#: which may depend on them like on the tables of `scorecard.ingest.db`.
+CATALOGUE_TABLES: tuple[str, ...] = tuple(catalogue.tables())
+
 _HEADER_FIELDS = ("Grain", "Definition", "Depends on")
 _CREATE = re.compile(r"^create or replace (view|macro|table) (\w+)\b", re.MULTILINE)
 _CREATE_AS = re.compile(r"^create or replace (?:view|table) \w+ as\s", re.MULTILINE)
 
 
+#: The comments a query file puts where select items derived from the KPI catalogue go (`kpi_values`,
+#: `kpi_interval_service`): each file stays plain SQL, and the formulas stay in their one
+#: declaration, `catalogue.toml`.
+CATALOGUE_MARKERS: dict[str, Callable[[], str]] = {
+    "/* catalogue: volumes and KPIs */": catalogue.sql_select_list,
+    "/* catalogue: service_level parts by sl_variant */": lambda: catalogue.sql_variant_parts(
+        "service_level", "sl_variant", "sl"
+    ),
+}
+
+
 @dataclass(frozen=True)
 class QueryFile:
-    """One parsed query file: its object, layer, header fields and SQL text."""
+    """One parsed query file: its object, layer, header fields and SQL text (`sql` with the
+    catalogue's select items in place of CATALOGUE_MARKERS; `text` as the file holds it)."""
 
     name: str
     layer: str
@@ -52,6 +73,7 @@ class QueryFile:
     definition: str
     depends_on: tuple[str, ...]
     sql: str
+    text: str = ""
 
 
 def queries_dir() -> Path:
@@ -91,6 +113,13 @@ def _parse_header(path: Path, text: str) -> dict[str, str]:
     return fields
 
 
+def _expand(text: str) -> str:
+    for marker, items in CATALOGUE_MARKERS.items():
+        if marker in text:
+            text = text.replace(marker, items())
+    return text
+
+
 def parse_query_file(path: Path, layer: str) -> QueryFile:
     """Parse one query file; raise ScorecardError naming the file when its header or statement is off."""
     text = path.read_text(encoding="utf-8")
@@ -117,7 +146,8 @@ def parse_query_file(path: Path, layer: str) -> QueryFile:
         grain=fields["Grain"],
         definition=fields["Definition"],
         depends_on=deps,
-        sql=text,
+        sql=_expand(text),
+        text=text,
     )
 
 
@@ -169,7 +199,7 @@ def _is_read_only(con: duckdb.DuckDBPyConnection) -> bool:
 
 def _check_tables(con: duckdb.DuckDBPyConnection, files: list[QueryFile]) -> None:
     """Raise DatabaseError naming the tables the files read that the database lacks."""
-    objects = {f.name for f in files}
+    objects = {f.name for f in files} | set(CATALOGUE_TABLES)
     needed = {d for f in files for d in f.depends_on if d not in objects}
     found = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
     missing = sorted(needed - found)
@@ -208,10 +238,22 @@ def _statement(
     return _CREATE.sub(r"create or replace temp view \2", f.sql, count=1)
 
 
+def write_catalogue_tables(con: duckdb.DuckDBPyConnection, temp: bool) -> None:
+    """(Re)create the tables of the KPI catalogue (temporary ones on a temporary application)."""
+    kind = "temp table" if temp else "table"
+    for name, frame in catalogue.tables().items():
+        con.register("_catalogue_rows", frame)
+        try:  # the name is one of CATALOGUE_TABLES, never user input
+            con.execute(f"create or replace {kind} {name} as select * from _catalogue_rows").fetchall()
+        finally:
+            con.unregister("_catalogue_rows")
+
+
 @functools.cache
 def queries_fingerprint() -> str:
-    """sha256 of every query file's name and SQL: a materialised table built from other SQL is stale."""
-    h = hashlib.sha256()
+    """sha256 of every query file's name and SQL and of the KPI catalogue: a materialised table built
+    from other SQL or another catalogue is stale."""
+    h = hashlib.sha256(catalogue.fingerprint().encode())
     for f in sorted(query_files(), key=lambda q: q.name):
         h.update(f"{f.name}\n{f.sql}\n".encode())
     return h.hexdigest()
@@ -246,6 +288,7 @@ def apply_views(
     files = dependency_order(query_files())
     _check_tables(con, files)
     stale = temp and marts_stale(con)
+    write_catalogue_tables(con, temp)
     names: list[str] = []
     for f in files:
         sql = _statement(con, f, temp, refresh_tables, keep, stale)
@@ -326,7 +369,7 @@ def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
         "select table_name, false from duckdb_tables() union all "
         "select function_name, false from duckdb_functions() where function_type in ('macro', 'table_macro')"
     ).fetchall()
-    if not _object_names() <= {name for name, _ in rows}:
+    if not (_object_names() | set(CATALOGUE_TABLES)) <= {name for name, _ in rows}:
         apply_views(con, temporary=True)
         return
     shadowed = any(temporary and name in _table_names() for name, temporary in rows)
