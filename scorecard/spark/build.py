@@ -21,7 +21,6 @@ from typing import Any
 from scorecard.errors import DatabaseError
 from scorecard.ingest import db as scdb
 from scorecard.spark import load, step
-from scorecard.spark.translate import translate
 from scorecard.sql import views
 
 Progress = Callable[[str], None]
@@ -107,7 +106,7 @@ def build_spark(
             load.check_same_workspace(load.workspace_digest(load.workspace_tables(con)),
                                       load.workspace_digest(workspace), db)  # fmt: skip
             load.check_same_calls(load.database_call_stats(con), stats, source, db)
-            load.replace_call_days(con, rows, translate())
+            load.replace_call_days(con, rows, step.translation())
             _count(con, report)
         finally:
             con.close()
@@ -157,7 +156,7 @@ def load_job(db_path: str | Path, out: str | Path) -> BuildReport:
     if not manifests or not (out / ROWS).is_dir():
         raise DatabaseError(f"{out} is not the output of a Spark job (no {MANIFEST}/ and {ROWS}/ inside).")
     manifest = json.loads(manifests[0].read_text(encoding="utf-8"))
-    translation = translate()
+    translation = step.translation()
     if manifest["queries_sha256"] != views.queries_fingerprint():
         raise DatabaseError(
             f"{out} was computed by other SQL than this version's queries/; run the job again with the "

@@ -8,15 +8,17 @@ writes the build marker, so readers use the tables instead of shadowing them wit
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
 
 from scorecard.errors import DatabaseError
 from scorecard.spark.step import CallStats
-from scorecard.spark.translate import Translation
 from scorecard.sql import views
+
+if TYPE_CHECKING:
+    from scorecard.spark.translate import Translation
 
 WORKSPACE_TABLES = ("vendors", "settings", "fx_rates")
 

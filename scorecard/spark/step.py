@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from scorecard.ingest import db as scdb
 from scorecard.spark import source as src
-from scorecard.spark.translate import Translation, translate
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from pyspark.sql import DataFrame, SparkSession
+
+    from scorecard.spark.translate import Translation
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,13 @@ def _iso(value: Any) -> str | None:
     return None if value is None else value.isoformat(sep=" ")
 
 
+def translation() -> Translation:
+    """The Spark SQL of `int_call_days` derived from the installed queries/ (imports sqlglot)."""
+    from scorecard.spark.translate import translate
+
+    return translate()
+
+
 def call_days(spark: SparkSession, tables: dict[str, DataFrame]) -> DataFrame:
     """The rows of `int_call_days` computed on Spark (decimal sums exact; final casts left to DuckDB)."""
-    return register(spark, translate(), tables)
+    return register(spark, translation(), tables)
