@@ -85,13 +85,16 @@ def read_raw(
 ) -> DataFrame:
     """`raw_<table>` from `<source>/<table>`: read, provenance added, validated, local time derived,
     columns in the raw table's order. Raises SourceValidationError when rows break the rules."""
+    from pyspark import StorageLevel
+
     path = table_path(source, table)
     if not exists(spark, path):
         return empty_table(spark, table)
     frame = _read(spark, path, fmt)
     if "month" in frame.columns and "month" not in scdb.raw_columns(table):
         frame = frame.drop("month")  # the partition column of `scorecard export-parquet`
-    frame = validate_table(with_provenance(frame), table, path)
+    # Read the files once: validation runs one Spark job per rule, and the step reads the table again.
+    frame = validate_table(with_provenance(frame).persist(StorageLevel.MEMORY_AND_DISK), table, path)
     _check_vendors(frame, table, vendors, path)
     frame = with_local_time(frame, table, vendors)
     return frame.select(*[f"`{c}`" for c in scdb.raw_columns(table)])
