@@ -36,6 +36,8 @@ from benchmarks import generate  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 STAGE_NAMES = ("ingest", "kpis", "ranking", "app")
+#: Stages run only when asked for (`--stages spark`): the Spark step needs Java and the `spark` extra.
+OPTIONAL_STAGES = ("spark",)
 #: The issue's targets: the size each applies to and its limits.
 TARGETS: dict[str, dict[str, Any]] = {
     "ingest": {"size": "5m", "max_ratio": 1.5, "max_peak_rss_mb": 1536},
@@ -95,6 +97,25 @@ def bench_ingest(workspace: Path, db: Path, repeat: int) -> dict[str, Any]:
     result["load_only"] = _ratio({"ours": _best(load_only), "reference": reference})
     result["reingest_unchanged"] = run_stage("scorecard_reingest", workspace=str(workspace), db=str(db))
     return _ratio(result)
+
+
+def bench_spark(db: Path, repeat: int) -> dict[str, Any]:
+    """The call-level step on Spark (local mode, JVM start apart) vs DuckDB's own build of the daily
+    components, on copies of the same database; the canonical Parquet is exported first."""
+    source = db.parent / "canonical"
+    export = run_stage("export_parquet", db=str(db), out=str(source))
+    ref, ours = [], []
+    for _ in range(repeat):
+        ref.append(run_stage("duckdb_build", db=str(db)))
+        ours.append(
+            run_stage("spark_build", db=str(db), source=str(source), events=str(db.parent / "spark-events"))
+        )
+    result = _ratio({"ours": _best(ours), "reference": _best(ref), "reference_name": "DuckDB build"})
+    result["export"] = export
+    best, reference = result["ours"], result["reference"]
+    if "seconds_without_jvm_start" in best and "seconds" in reference:
+        result["ratio_without_jvm_start"] = best["seconds_without_jvm_start"] / reference["seconds"]
+    return result
 
 
 def bench_kpis(db: Path, repeat: int) -> dict[str, Any]:
@@ -175,6 +196,8 @@ def run(
         result["stages"]["app"] = {
             "ours": run_stage("app_rerun", workspace=str(workspace), db=str(db), repeat=5)
         }
+    if "spark" in stages:
+        result["stages"]["spark"] = bench_spark(db, repeat)
     result["verdicts"] = verdicts(result)
     return result
 
@@ -245,7 +268,7 @@ def table(result: dict[str, Any]) -> str:
         "| stage | ours | reference | ratio | peak RSS ours | peak RSS reference | target |",
         "|---|---|---|---|---|---|---|",
     ]
-    for stage in STAGE_NAMES:
+    for stage in STAGE_NAMES + OPTIONAL_STAGES:
         res = result["stages"].get(stage)
         if res is None:
             continue
@@ -265,6 +288,13 @@ def table(result: dict[str, Any]) -> str:
             f"| {stage} | {_fmt_s(ours.get('seconds'))} | {_fmt_s(ref.get('seconds'))}{ref_name} | {ratio} "
             f"| {ours['peak_rss_mb']:.0f} MB | {rss_ref} | {verdict} |"
         )
+        if stage == "spark" and "phases" in ours:
+            phases = ", ".join(f"{k} {_fmt_s(v)}" for k, v in ours["phases"].items())
+            lines.append(
+                f"| spark, without JVM start | {_fmt_s(ours['seconds_without_jvm_start'])} "
+                f"| {_fmt_s(ref.get('seconds'))}{ref_name} | {res['ratio_without_jvm_start']:.2f}× "
+                f"| JVM {ours['jvm_peak_rss_mb']:.0f} MB | | {phases} |"
+            )
         if stage == "ingest" and "ratio" in res.get("load_only", {}):
             part = res["load_only"]
             lines.append(
@@ -288,9 +318,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA, help="where generated workspaces and databases go")
     args = parser.parse_args(argv)
     stages = tuple(s.strip() for s in args.stages.split(",") if s.strip())
-    unknown = sorted(set(stages) - set(STAGE_NAMES))
+    unknown = sorted(set(stages) - set(STAGE_NAMES) - set(OPTIONAL_STAGES))
     if unknown:
-        parser.error(f"unknown stage(s) {', '.join(unknown)}; choose from {', '.join(STAGE_NAMES)}")
+        names = ", ".join(STAGE_NAMES + OPTIONAL_STAGES)
+        parser.error(f"unknown stage(s) {', '.join(unknown)}; choose from {names}")
     result = run(args.size, stages, args.repeat, args.data)
     print(table(result))
     out = args.json or ROOT / "benchmarks" / "results" / f"{args.size}.json"

@@ -163,6 +163,17 @@ def app_rerun(workspace: str, db: str, repeat: int = 5) -> dict[str, Any]:
     return run(str(ROOT / "app.py"), workspace, db, repeat)
 
 
+def _spark(name: str) -> Callable[..., dict[str, Any]]:
+    def run(**args: Any) -> dict[str, Any]:
+        if missing := _missing("pyspark", "sqlglot"):
+            return _unavailable(f"{missing} (the spark extra)")
+        from benchmarks import spark_stage
+
+        return getattr(spark_stage, name)(**args)
+
+    return run
+
+
 STAGES: dict[str, Callable[..., dict[str, Any]]] = {
     "duckdb_load": duckdb_load,
     "scorecard_ingest": scorecard_ingest,
@@ -171,6 +182,9 @@ STAGES: dict[str, Callable[..., dict[str, Any]]] = {
     "pandas_kpis": pandas_kpis,
     "ranking": ranking,
     "app_rerun": app_rerun,
+    "duckdb_build": _spark("duckdb_build"),
+    "export_parquet": _spark("export_parquet"),
+    "spark_build": _spark("spark_build"),
 }
 
 if __name__ == "__main__":

@@ -56,3 +56,14 @@ def workspace(tmp_path: Path) -> Path:
         """,
     )
     return root
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark session for the whole run (the `spark` tests; Java 17+ must be installed:
+    `./dev test` installs Debian's openjdk-17-jre-headless when `java` is missing)."""
+    from scorecard.spark.session import spark_session
+
+    session, _ = spark_session("local[2]", {"spark.sql.shuffle.partitions": "4"})
+    yield session
+    session.stop()

@@ -1,4 +1,5 @@
-"""Command-line interface: `scorecard ingest | kpis | rank | review | demo | definitions | erlang`.
+"""Command-line interface: `scorecard ingest | kpis | rank | review | demo | definitions | erlang |
+export-parquet | build`.
 
 Each sub-command lives in its own module and registers itself on the shared Typer app.
 """
@@ -9,7 +10,7 @@ import importlib
 
 from scorecard.cli._app import app
 
-_COMMAND_MODULES = ("ingest", "kpis", "rank", "review", "demo", "definitions", "erlang")
+_COMMAND_MODULES = ("ingest", "kpis", "rank", "review", "demo", "definitions", "erlang", "parquet", "build")
 
 for _name in _COMMAND_MODULES:
     importlib.import_module(f"scorecard.cli.{_name}")

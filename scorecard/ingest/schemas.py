@@ -330,3 +330,32 @@ def validate(table: str, frame: pl.DataFrame, path: str, extra: list[ValidationF
         failures.sort(key=lambda f: (f.row if f.row is not None else -1, f.column))
         raise FileValidationError(path=path, table=table, failures=failures, total=len(failures))
     return body.with_columns(source_rows)
+
+
+#: The row rules above (each model's `@pa.dataframe_check`) as SQL predicates, true when a row passes,
+#: for engines that validate without polars (the Spark path reads them; its column rules are the
+#: models' own pandera checks). tests/test_spark_rules.py keeps each predicate equal to its check.
+ROW_RULES: dict[str, dict[str, str]] = {
+    "calls": {
+        "no_wait_unless_queued": "outcome in ('answered', 'abandoned') or coalesce(wait_s, 0) = 0",
+        "no_handling_unless_answered": (
+            "outcome = 'answered' or coalesce(talk_s, 0) + coalesce(hold_s, 0) + coalesce(acw_s, 0) = 0"
+        ),
+        "agent_outcomes_need_answer": (
+            "outcome = 'answered' or not (coalesce(transferred, false) or coalesce(revenue, 0) > 0)"
+        ),
+    },
+    "intervals": {
+        "answered_in_sl_le_answered": "coalesce(answered_in_sl, 0) <= answered",
+        "abandoned_in_sl_le_abandoned": "coalesce(abandoned_in_sl, 0) <= abandoned",
+        "short_le_abandoned": "coalesce(short_abandoned, 0) <= abandoned",
+        "transferred_le_answered": "coalesce(transferred, 0) <= answered",
+    },
+    "agent_time": {
+        "adherence_le_scheduled": "in_adherence_s <= scheduled_s",
+        "busy_le_staffed": "handle_s + available_s <= staffed_s + 1e-6",
+    },
+    "surveys": {"answers_something": "csat is not null or resolved is not null"},
+    "quality": {},
+    "costs": {"period_ordered": "period_end >= period_start"},
+}
