@@ -13,13 +13,15 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import polars as pl
 import streamlit as st
 
+from scorecard.access.scope import Scope
+from scorecard.access.scope import local as local_scope
 from scorecard.ingest import db
 from scorecard.ingest import run as load
 from scorecard.metrics import catalogue, intervals, kpis, provenance, reported
@@ -168,6 +170,8 @@ class Context:
     pages: dict[str, Any]
     #: The view's service-level variant when this run started (safe to read outside the script thread).
     sl: str = "negative"
+    #: Who is looking: every read is scoped by it.
+    scope: Scope = field(default_factory=local_scope)
 
     @property
     def view(self) -> share.View:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -11,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _common as c
+from scorecard.access import uploads
 from scorecard.errors import FileValidationError, ScorecardError
 from scorecard.ingest import prepare
 from scorecard.metrics import provenance
@@ -55,6 +54,7 @@ st.caption(
 )
 ws = config.load_workspace(p.workspace)
 mode = st.radio("For", ["An existing vendor", "A new vendor"], horizontal=True, key="_data_mode")
+draft = None
 if mode == "An existing vendor":
     vendor = ws.vendor(
         st.selectbox("Vendor", [v.vendor_id for v in ws.vendors], format_func=lambda v: ctx.names.get(v, v))
@@ -62,7 +62,6 @@ if mode == "An existing vendor":
     export = st.selectbox(
         "Export", vendor.exports, format_func=lambda e: f"{e.table} — {e.format} — {e.files}"
     )
-    staging_root, new_toml = vendor.folder / ".staging", None
 else:
     cols = st.columns(3)
     vid = cols[0].text_input("Vendor id (folder name)", placeholder="acme")
@@ -75,53 +74,28 @@ else:
     if not (vid and name and tz):
         st.info("Give the new vendor an id, a name and a time zone, then choose a file.")
         st.stop()
-    if (p.workspace / vid).exists():
-        st.error(
-            f"A folder {vid}/ already exists in the workspace; choose 'An existing vendor' or another id."
-        )
-        st.stop()
-    new_toml = (
-        f'name = "{name}"\n' + (f'country = "{country}"\n' if country else "") + f'timezone = "{tz}"\n'
-        f'currency = "{currency}"\n\n[[exports]]\ntable = "{table}"\nformat = "canonical"\n'
-        f'files = "{table}/*"\n'
-    )
-    try:
-        staging_root = p.workspace / ".staging" / vid
-        staging_root.mkdir(parents=True, exist_ok=True)
-        (staging_root / "vendor.toml").write_text(new_toml, encoding="utf-8")
-        vendor = config.load_vendor(staging_root)
+    try:  # validated in memory: nothing is written before Load
+        draft = uploads.new_vendor(p.workspace, vid, name, country, tz, currency, table)
     except ScorecardError as exc:
-        st.error(str(exc).replace(str(staging_root / "vendor.toml"), f"{vid}/vendor.toml"))
+        st.error(str(exc))
         st.stop()
-    finally:
-        shutil.rmtree(p.workspace / ".staging", ignore_errors=True)
-    vendor = config.VendorConfig(**{**vendor.__dict__, "vendor_id": vid, "folder": p.workspace / vid})
-    export = vendor.exports[0]
+    vendor, export = draft.vendor, draft.vendor.exports[0]
 
 done = st.session_state.pop("_load_result", None)
 if done is not None:
     (st.success if done[0] else st.error)(done[1])
-uploads = st.session_state.setdefault("_uploads", 0)
-uploaded = st.file_uploader("Export file", type=["csv", "txt", "tsv", "xlsx"], key=f"_upload_{uploads}")
+upload_round = st.session_state.setdefault("_uploads", 0)
+uploaded = st.file_uploader("Export file", type=["csv", "txt", "tsv", "xlsx"], key=f"_upload_{upload_round}")
 if uploaded is None:
     st.stop()
-pattern = export.files
-target = vendor.folder / (
-    Path(pattern).parent / uploaded.name if any(ch in pattern for ch in "*?[") else pattern
-)
-rel = target.relative_to(p.workspace).as_posix()
-if not fnmatch.fnmatch(target.relative_to(vendor.folder).as_posix(), pattern):
-    st.error(
-        f"{uploaded.name} would not match the export's files pattern '{pattern}' "
-        f"in {vendor.vendor_id}/vendor.toml; "
-        "rename the file or pick another export."
-    )
+try:
+    target, rel = uploads.target(p.workspace, vendor, export, uploaded.name)
+except ScorecardError as exc:
+    st.error(str(exc))
     st.stop()
 
-staging = vendor.folder / ".staging" if vendor.folder.exists() else p.workspace / ".staging"
-staging.mkdir(parents=True, exist_ok=True)
-with tempfile.NamedTemporaryFile(dir=staging, suffix=Path(uploaded.name).suffix, delete=False) as fh:
-    fh.write(uploaded.getvalue())
+with tempfile.NamedTemporaryFile(suffix=Path(uploaded.name).suffix, delete=False) as fh:
+    fh.write(uploaded.getvalue())  # the system's temporary folder: nothing inside the workspace yet
 try:
     frame, reported = prepare.read_file(Path(fh.name), rel, export, vendor)
 except FileValidationError as exc:
@@ -146,7 +120,6 @@ except ScorecardError as exc:
     st.stop()
 finally:
     Path(fh.name).unlink(missing_ok=True)
-    shutil.rmtree(staging, ignore_errors=True) if not any(staging.iterdir()) else None
 
 st.success(
     f"{rel}: {frame.height} valid row(s) for table '{export.table}'"
@@ -158,11 +131,11 @@ if target.exists():
 st.caption("First rows as they will be stored (timestamps in UTC, plus the vendor-local `_local` column):")
 st.dataframe(frame.head(20), hide_index=True, width="stretch")
 if st.button("Load into the workspace", type="primary", icon=":material/upload:"):
-    if new_toml is not None:
-        vendor.folder.mkdir(parents=True, exist_ok=True)
-        (vendor.folder / "vendor.toml").write_text(new_toml, encoding="utf-8")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(uploaded.getvalue())
+    try:
+        uploads.save(ctx.scope, p.workspace, vendor, export, uploaded.name, uploaded.getvalue(), draft)
+    except ScorecardError as exc:
+        st.error(str(exc))
+        st.stop()
     report = c.run_ingest(p, f"Loading {rel}")
     mine = [f for f in report.files if f.path == rel]
     ok = bool(mine) and mine[0].status != "rejected"
@@ -172,5 +145,5 @@ if st.button("Load into the workspace", type="primary", icon=":material/upload:"
         else (mine[0].message if mine else f"{rel} was not picked up by the export's files pattern.")
     )
     st.session_state["_load_result"] = (ok, message)
-    st.session_state["_uploads"] = uploads + 1  # a fresh, empty uploader
+    st.session_state["_uploads"] = upload_round + 1  # a fresh, empty uploader
     st.rerun()
