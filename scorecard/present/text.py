@@ -1,0 +1,50 @@
+"""Data values as inert text: Markdown-escaped for the app, formula-safe for every CSV the tool writes.
+
+Vendor names, program names and file names come from exports and vendor.toml files that outsiders write.
+`plain` makes such a value read literally wherever Markdown is rendered (no link, image, colour, emoji or
+math directive). `formula_safe` / `write_csv` prefix a `'` to text cells a spreadsheet would evaluate
+(OWASP "CSV injection"), as the XLSX export stores them as quoted strings.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+import polars as pl
+
+#: Characters that start a formula in Excel, LibreOffice or Google Sheets (also their full-width forms).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_PUNCTUATION = frozenset(string.punctuation)
+
+
+def plain(value: Any) -> str:
+    """`value` as text that Markdown (CommonMark, GFM and Streamlit's directives) renders literally."""
+    text = str(value)
+    out = []
+    for ch in text:
+        if ch in _PUNCTUATION:
+            out.append("\\" + ch)
+        elif ch in "\r\n":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def formula_safe(value: str) -> str:
+    """A text cell a spreadsheet will show as text: formula-leading text gets a `'` prefix."""
+    return "'" + value if value.lstrip(" ").startswith(FORMULA_STARTS) else value
+
+
+def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with every text column made formula-safe (numbers, dates and booleans unchanged)."""
+    text = [c for c, t in frame.schema.items() if t == pl.String]
+    return frame.with_columns(
+        pl.col(c).map_elements(formula_safe, return_dtype=pl.String, skip_nulls=True) for c in text
+    )
+
+
+def write_csv(frame: pl.DataFrame) -> str:
+    """The frame as CSV text with every text cell formula-safe."""
+    return neutralise(frame).write_csv()
