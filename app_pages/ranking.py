@@ -11,6 +11,7 @@ from app_pages import _common as c
 from scorecard.errors import ScorecardError
 from scorecard.present import charts, share
 from scorecard.present import format as fmt
+from scorecard.present.text import plain
 
 ctx = c.ctx()
 c.header(ctx, "Ranking", "Which vendor scores best under the agreed weights — and how robust that is.")
@@ -49,6 +50,7 @@ def _bounds(rule) -> str:
 
 
 chosen = c.preset(ctx.paths.workspace, ctx.view.preset)
+fixed = ctx.scope.locked or ctx.scope.read_only  # a vendor's view or a signed link: scoring cannot change
 left, right = st.columns([1, 2.6], gap="large")
 with left:
     st.selectbox(
@@ -58,7 +60,8 @@ with left:
         key=c.bind("preset"),
         on_change=_on_preset,
         format_func=lambda n: c.preset(ctx.paths.workspace, n).name,
-        help=chosen.description or None,
+        help=plain(chosen.description) or None,
+        disabled=fixed,
     )
     st.radio(
         "Method",
@@ -70,8 +73,13 @@ with left:
         horizontal=True,
         help="fixed: points against fixed targets and floors (adding a bidder never reorders the others); "
         "relative: points between the best and the worst vendor compared.",
+        disabled=fixed,
     )
-    st.markdown("**Weights** — change one and the ranking updates at once")
+    st.markdown(
+        "**Weights** — fixed in this view"
+        if fixed
+        else "**Weights** — change one and the ranking updates at once"
+    )
     rules = {r.kpi: r for r in chosen.rules}
     for kpi_id, weight in ctx.view.weights:
         k = ctx.kpi(kpi_id)
@@ -85,14 +93,16 @@ with left:
             on_change=_on_weight,
             args=(kpi_id,),
             help=f"{k.definition}. Scored with {_bounds(rules[kpi_id])}.",
+            disabled=fixed,
         )
-    st.button("Reset to the preset's weights", on_click=_reset, icon=":material/restart_alt:")
+    if not fixed:
+        st.button("Reset to the preset's weights", on_click=_reset, icon=":material/restart_alt:")
 
 try:
     result, stab = c.ranked(ctx)
 except ScorecardError as exc:
     with right:
-        st.error(str(exc))
+        st.error(plain(str(exc), lines=True))
     st.stop()
 
 names = ctx.names
@@ -112,9 +122,10 @@ def _flags(vendor: str, coverage: float) -> str:
 
 def _contributions() -> None:
     st.caption("Each KPI's share of the score: weight × points / Σ weight. Hover for values and definitions.")
+    shown = [v for v in order if v in set(stab.contributions["vendor_id"])]
     st.altair_chart(
         charts.contributions(
-            stab.contributions, order, names, ctx.view.sl, ctx.settings["fcr_method"], ctx.currency
+            stab.contributions, shown, names, ctx.view.sl, ctx.settings["fcr_method"], ctx.currency
         ),
         width="stretch",
     )
@@ -128,6 +139,9 @@ def _rank_probabilities() -> None:
 
 
 def _weight_ranges() -> None:
+    if stab.weight_ranges.is_empty():
+        st.caption("Not shown in a vendor's view: the thresholds would tell its peers' KPI points apart.")
+        return
     st.caption("How far each weight can move (the others unchanged) before the winner changes; tick = now.")
     st.altair_chart(
         charts.weight_ranges(stab.weight_ranges, ctx.view.sl, ctx.settings["fcr_method"]), width="stretch"
@@ -214,9 +228,9 @@ with right:
         ties = result.table.filter(pl.col("rank") == 1).height
         lead = "shares first place" if ties > 1 else "ranks first"
         st.success(
-            f"**{names.get(top['vendor_id'], top['vendor_id'])}** {lead} "
+            f"**{plain(names.get(top['vendor_id'], top['vendor_id']))}** {lead} "
             f"with {fmt.points(top['score'])} points "
-            f"({chosen.name}, {result.method} method); first in "
+            f"({plain(chosen.name)}, {result.method} method); first in "
             f"{fmt.percent(first.get(top['vendor_id']), 0)} of weight perturbations.",
             icon=":material/emoji_events:",
         )

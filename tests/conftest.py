@@ -56,3 +56,10 @@ def workspace(tmp_path: Path) -> Path:
         """,
     )
     return root
+
+
+def unmarked(markdown: str) -> str:
+    """Markdown source as the reader sees it: backslash escapes (scorecard.present.text.plain) removed."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", markdown.replace("  \n", "\n").replace("\u00a0", " "))

@@ -30,7 +30,7 @@ class Scope:
     #: A vendor's view: its own vendor id. Peers appear only as anonymised aggregates.
     own: str | None = None
     pages: tuple[str, ...] = PAGES
-    #: A fixed preset (vendor views and links): weights, method and preset cannot be changed.
+    #: A fixed preset (vendor views and vendor links): scored with its own method and weights only.
     preset: str | None = None
     #: The link id of a signed link's session.
     link: str | None = None
@@ -48,8 +48,13 @@ class Scope:
 
     @property
     def locked(self) -> bool:
-        """Preset, method and weights are fixed (a vendor's view or a link)."""
-        return self.preset is not None or self.role == "link"
+        """Scores use `preset` with its own method and weights only (a vendor's view or a vendor's link)."""
+        return self.preset is not None
+
+    @property
+    def read_only(self) -> bool:
+        """The whole view is fixed (a signed link): no widget changes it."""
+        return self.role == "link"
 
     @property
     def can_ingest(self) -> bool:

@@ -1,4 +1,4 @@
-"""Command-line interface: `scorecard ingest | kpis | rank | review | demo`.
+"""Command-line interface: `scorecard ingest | kpis | rank | review | demo | share | app`.
 
 Each sub-command lives in its own module and registers itself on the shared Typer app.
 """
@@ -9,7 +9,7 @@ import importlib
 
 from scorecard.cli._app import app
 
-_COMMAND_MODULES = ("ingest", "kpis", "rank", "review", "demo")
+_COMMAND_MODULES = ("ingest", "kpis", "rank", "review", "demo", "share")
 
 for _name in _COMMAND_MODULES:
     importlib.import_module(f"scorecard.cli.{_name}")

@@ -18,18 +18,16 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "�
 _PUNCTUATION = frozenset(string.punctuation)
 
 
-def plain(value: Any) -> str:
-    """`value` as text that Markdown (CommonMark, GFM and Streamlit's directives) renders literally."""
-    text = str(value)
-    out = []
-    for ch in text:
-        if ch in _PUNCTUATION:
-            out.append("\\" + ch)
-        elif ch in "\r\n":
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+def plain(value: Any, lines: bool = False) -> str:
+    """`value` as text that Markdown (CommonMark, GFM and Streamlit's directives) renders literally.
+
+    Line breaks become spaces, or hard line breaks with `lines=True` (multi-line error messages).
+    """
+    rows = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    escaped = ["".join("\\" + ch if ch in _PUNCTUATION else ch for ch in row) for row in rows]
+    if not lines:
+        return " ".join(escaped)
+    return "  \n".join(row.replace("  ", "\u00a0\u00a0") for row in escaped)
 
 
 def formula_safe(value: str) -> str:
