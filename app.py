@@ -111,10 +111,15 @@ def _pages(scope: Scope) -> dict[str, Any]:
 
 
 def _audit_view(ctx: c.Context) -> None:
-    """One 'view' event per page, period and vendors shown in a session (not in local mode)."""
+    """One 'view' event per page, period and vendors shown in a session (not in local mode; not for pages
+    without vendor data)."""
     v, scope = ctx.view, ctx.scope
     key = (v.page, v.period, v.vendors, v.vendor)
-    if scope.mode == "local" or st.session_state.get("_audited") == key:
+    if (
+        scope.mode == "local"
+        or v.page in ("access", "definitions")
+        or st.session_state.get("_audited") == key
+    ):
         return
     shown = (v.vendor,) if v.page in ("vendor", "review") else v.vendors
     detail = "peers anonymised" if scope.anonymised else ""
@@ -135,7 +140,7 @@ def main() -> None:
     if "_checked" not in st.session_state or not p.db.exists():
         try:
             if c.needs_ingest(p):
-                c.run_ingest(p, f"Building the database from {p.workspace.name}/")
+                c.run_ingest(p, f"Building the database from {p.workspace.name}/", scope)
         except ScorecardError as exc:
             st.error(plain(str(exc), lines=True))
             st.stop()

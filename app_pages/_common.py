@@ -82,22 +82,26 @@ def needs_ingest(p: Paths) -> bool:
     return False
 
 
-def run_ingest(p: Paths, label: str) -> load.IngestReport:
-    """Ingest the workspace with a progress bar inside a status box; returns the report."""
+def run_ingest(p: Paths, label: str, scope: Scope) -> load.IngestReport:
+    """Ingest the workspace with a progress bar inside a status box; returns the report.
+
+    The progress and the counts name only the scope's vendors' files (a vendor's upload re-reads all).
+    """
     with st.status(label, expanded=True) as box:
         bar = st.progress(0.0, text="Reading the workspace…")
 
         def progress(done: int, total: int, message: str) -> None:
-            bar.progress(done / total if total else 1.0, text=f"{done}/{total} files — {message}")
+            text = reads.ingest_progress(scope, message)
+            bar.progress(done / total if total else 1.0, text=f"{done}/{total} files — {text}")
 
         with _db_lock():
             report = load.ingest(p.workspace, p.db, progress=progress)
-        state = "complete" if report.ok else "error"
+        loaded, rejected = reads.ingest_summary(scope, report)
+        state = "complete" if not rejected else "error"
         box.update(
-            label=f"{label} — {report.count('loaded') + report.count('replaced')} file(s) loaded, "
-            f"{report.count('rejected')} rejected",
+            label=f"{label} — {loaded} file(s) loaded, {rejected} rejected",
             state=state,
-            expanded=not report.ok,
+            expanded=bool(rejected),
         )
     st.cache_data.clear()
     return report

@@ -99,8 +99,10 @@ def _signed_in(p: Paths, cfg: access_config.Access) -> Scope:
         st.error(plain(f"Your account {who} has no access to this workspace. Ask its admin to add you."))
         st.button("Sign out", on_click=st.logout, icon=":material/logout:")
         st.stop()
-    if st.session_state.get("_signed_in") != scope.user:
-        record(p, scope, "sign-in", vendors=scope.vendors or (), detail=scope.role)
+    if st.session_state.get("_signed_in") != scope.user:  # once per ID token, not per tab or reload
+        detail = f"{scope.role}; token issued {claims.get('iat', '?')}"
+        if not store(p.workspace).has(scope.user, "sign-in", detail):
+            record(p, scope, "sign-in", vendors=scope.vendors or (), detail=detail)
         st.session_state["_signed_in"] = scope.user
     return scope
 

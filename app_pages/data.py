@@ -44,7 +44,7 @@ if scope.can_ingest:
         "`scorecard ingest` from a terminal works while the app runs."
     )
     if st.button("Re-read the workspace", icon=":material/sync:"):
-        c.run_ingest(p, "Re-reading the workspace")
+        c.run_ingest(p, "Re-reading the workspace", scope)
         session.record(p, scope, "ingest", detail="re-read")
         log = ctx.data("ingest_log")
 st.dataframe(
@@ -195,15 +195,15 @@ if st.button("Load into the workspace", type="primary", icon=":material/upload:"
     except ScorecardError as exc:
         st.error(plain(str(exc), lines=True))
         st.stop()
-    report = c.run_ingest(p, f"Loading {plain(rel)}")
-    mine = [f for f in report.files if f.path == rel]
-    ok = bool(mine) and mine[0].status != "rejected"
+    report = c.run_ingest(p, f"Loading {plain(rel)}", scope)
+    this = [f for f in report.files if f.path == rel]
+    ok = bool(this) and this[0].status != "rejected"
     message = (
-        f"{rel}: {mine[0].status}, {mine[0].rows} row(s). Every page now includes it."
+        f"{rel}: {this[0].status}, {this[0].rows} row(s). Every page now includes it."
         if ok
-        else (mine[0].message if mine else f"{rel} was not picked up by the export's files pattern.")
+        else (this[0].message if this else f"{rel} was not picked up by the export's files pattern.")
     )
-    _submitted(mine[0].status if mine else "not picked up", mine[0].rows if mine else None, message)
+    _submitted(this[0].status if this else "not picked up", this[0].rows if this else None, message)
     st.session_state["_load_result"] = (ok, message)
     st.session_state["_uploads"] = upload_round + 1  # a fresh, empty uploader
     st.rerun()

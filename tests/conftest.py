@@ -62,4 +62,5 @@ def unmarked(markdown: str) -> str:
     """Markdown source as the reader sees it: backslash escapes (scorecard.present.text.plain) removed."""
     import re
 
-    return re.sub(r"\\(.)", r"\1", markdown.replace("  \n", "\n").replace("\u00a0", " "))
+    text = markdown.replace("  \n", "\n").replace("\u00a0", " ").replace("\u2060", "")
+    return re.sub(r"\\(.)", r"\1", text)

@@ -98,6 +98,11 @@ class Store:
                 (_now(), scope.user, scope.role, scope.mode, event, page, ",".join(vendors), detail),
             )
 
+    def has(self, user: str, event: str, detail: str) -> bool:
+        """Whether this exact event was recorded already (a sign-in is one ID token, however many tabs)."""
+        sql = "select 1 from events where user = ? and event = ? and detail = ? limit 1"
+        return bool(self._rows(sql, [user, event, detail]))
+
     def events(self, limit: int = 1000, event: str | None = None) -> pl.DataFrame:
         """The latest events, newest first."""
         sql = "select at, user, role, mode, event, page, vendors, detail from events"

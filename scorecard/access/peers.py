@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -137,6 +138,12 @@ def review(
     return _scoped_review(result, scope)
 
 
+def _short(source: str, vendor_id: str) -> str:
+    """`/srv/ws/north/vendor.toml` -> `north/vendor.toml`."""
+    path = Path(source)
+    return f"{vendor_id}/{path.name}" if source else source
+
+
 def _scoped_review(result, scope: Scope):
     """A review as a restricted scope may see it: vendors outside the scope as "Peer A" in the ranking,
     no other vendor's files; in a vendor's view also no peer money and no median of fewer than 2 peers."""
@@ -149,8 +156,13 @@ def _scoped_review(result, scope: Scope):
         table = table.with_columns(
             pl.when(withheld).then(None).otherwise(pl.col("peer_median")).alias("peer_median")
         )
+    # Where the server keeps its files is not for a vendor or a link holder: file names only.
+    preset = dataclasses.replace(result.preset, source=Path(result.preset.source).name)
+    terms = dataclasses.replace(result.contract, source=_short(result.contract.source, result.vendor_id))
     return dataclasses.replace(
         result,
+        preset=preset,
+        contract=terms,
         kpis=table,
         ranking=result.ranking.with_columns(
             pl.col("vendor_id").replace_strict(labels, return_dtype=pl.String)

@@ -146,3 +146,17 @@ def reported_vs_recomputed(
     """Vendor-reported KPIs next to ours, for the scope's vendors."""
     frame = reported.reported_vs_recomputed(con, _vendors(scope, vendors), start, end)
     return _only(frame, scope)
+
+
+def ingest_progress(scope: Scope, message: str) -> str:
+    """An ingest progress message as the scope may see it ("vendor: file" of another vendor is hidden)."""
+    vendor, sep, _ = message.partition(": ")
+    if scope.vendors is None or not sep or vendor in scope.vendors:
+        return message
+    return "another vendor's file"
+
+
+def ingest_summary(scope: Scope, report: Any) -> tuple[int, int]:
+    """Files (loaded or replaced, rejected) of an ingest report that belong to the scope's vendors."""
+    files = [f for f in report.files if scope.allows(f.vendor_id)]
+    return sum(f.status in ("loaded", "replaced") for f in files), sum(f.status == "rejected" for f in files)

@@ -2,12 +2,13 @@
 
 Vendor names, program names and file names come from exports and vendor.toml files that outsiders write.
 `plain` makes such a value read literally wherever Markdown is rendered (no link, image, colour, emoji or
-math directive). `formula_safe` / `write_csv` prefix a `'` to text cells a spreadsheet would evaluate
-(OWASP "CSV injection"), as the XLSX export stores them as quoted strings.
+math directive, and no bare address turned into a link). `formula_safe` / `write_csv` prefix a `'` to
+text cells a spreadsheet would evaluate (OWASP "CSV injection"), as the XLSX export stores them quoted.
 """
 
 from __future__ import annotations
 
+import re
 import string
 from typing import Any
 
@@ -16,6 +17,11 @@ import polars as pl
 #: Characters that start a formula in Excel, LibreOffice or Google Sheets (also their full-width forms).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 _PUNCTUATION = frozenset(string.punctuation)
+#: Where GFM's autolink literals start (www., http:, https:, mailto:, xmpp:, and e-mail addresses): a word
+#: joiner (U+2060, invisible) placed there keeps a bare address from becoming a link. Escapes do not help:
+#: the autolinks are found after parsing.
+_AUTOLINK = re.compile(r"(?i)www(?=\.)|(?:https?|mailto|xmpp)(?=:)|(?<=[-.+\w])(?=@)")
+JOINER = "\u2060"
 
 
 def plain(value: Any, lines: bool = False) -> str:
@@ -23,7 +29,8 @@ def plain(value: Any, lines: bool = False) -> str:
 
     Line breaks become spaces, or hard line breaks with `lines=True` (multi-line error messages).
     """
-    rows = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = _AUTOLINK.sub(lambda m: m.group(0) + JOINER, str(value))
+    rows = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     escaped = ["".join("\\" + ch if ch in _PUNCTUATION else ch for ch in row) for row in rows]
     if not lines:
         return " ".join(escaped)
