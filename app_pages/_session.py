@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from app_pages._common import Paths
 from scorecard.access import audit, launch, links
@@ -107,6 +108,14 @@ def _signed_in(p: Paths, cfg: access_config.Access) -> Scope:
     return scope
 
 
+def _auth_configured() -> bool:
+    """Whether .streamlit/secrets.toml has an [auth] section (no secrets file at all: no)."""
+    try:
+        return "auth" in st.secrets
+    except StreamlitSecretNotFoundError:
+        return False
+
+
 def gate(p: Paths) -> Scope:
     """The session's scope, or a page that shows only why not (and stops)."""
     try:
@@ -124,13 +133,13 @@ def gate(p: Paths) -> Scope:
             st.session_state["_exposed"] = rule.warning
             return local("open")
         return local("local")
-    if "auth" not in st.secrets:
+    if not _auth_configured():
         _stop(
             f"Access is configured in {cfg.source.name} but sign-in is not: add an [auth] section "
             "(redirect_uri, cookie_secret, client_id, client_secret, server_metadata_url) to "
             ".streamlit/secrets.toml. See the README, 'Deploy for a team'."
         )
-    if not st.user.is_logged_in:
+    if not st.user.get("is_logged_in", False):
         _sign_in(cfg)
     return _signed_in(p, cfg)
 
