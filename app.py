@@ -14,6 +14,7 @@ import dataclasses
 import importlib.util
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # `app_pages` is importable under `streamlit run` and AppTest alike
@@ -22,9 +23,12 @@ if str(ROOT) not in sys.path:  # `app_pages` is importable under `streamlit run`
 import streamlit as st  # noqa: E402
 
 from app_pages import _common as c  # noqa: E402
+from app_pages import _session as session  # noqa: E402
+from scorecard.access.scope import Scope  # noqa: E402
 from scorecard.errors import ScorecardError  # noqa: E402
 from scorecard.metrics.catalogue import SL_VARIANTS  # noqa: E402
 from scorecard.present import share  # noqa: E402
+from scorecard.present.text import plain  # noqa: E402
 
 #: view.page -> (page file, title, icon), in navigation order.
 PAGES: dict[str, tuple[str, str, str]] = {
@@ -34,6 +38,7 @@ PAGES: dict[str, tuple[str, str, str]] = {
     "vendor": ("app_pages/vendor.py", "Vendor", ":material/storefront:"),
     "data": ("app_pages/data.py", "Data", ":material/upload_file:"),
     "definitions": ("app_pages/definitions.py", "Definitions", ":material/menu_book:"),
+    "access": ("app_pages/access.py", "Access", ":material/admin_panel_settings:"),
 }
 # The quarterly review page joins the navigation (after Vendor) once its library module exists.
 if importlib.util.find_spec("scorecard.review.quarter") and (ROOT / "app_pages" / "review.py").exists():
@@ -45,9 +50,12 @@ if importlib.util.find_spec("scorecard.review.quarter") and (ROOT / "app_pages" 
 
 
 def _sidebar(ctx: c.Context) -> None:
-    """Period, vendors, service-level variant, and the link that reproduces this view."""
-    opts = ctx.options
+    """Who is looking; period, vendors, service-level variant; the link that reproduces this view."""
+    opts, scope = ctx.options, ctx.scope
     with st.sidebar:
+        session.who_block(scope)
+        if scope.read_only:
+            return
         st.selectbox(
             "Period",
             opts.periods,
@@ -65,6 +73,7 @@ def _sidebar(ctx: c.Context) -> None:
             on_change=c.sync,
             args=("vendors",),
             format_func=lambda v: ctx.names.get(v, v),
+            help="Peers appear only anonymised in your view." if scope.anonymised else None,
         )
         st.selectbox(
             "Service-level variant",
@@ -81,38 +90,76 @@ def _sidebar(ctx: c.Context) -> None:
         st.markdown("**Share this view**")
         base = st.context.url or "http://localhost:8501/"
         st.code(share.url(base, ctx.view), language=None, wrap_lines=False)
-        st.caption("Copy the link (icon at the right of the box): it opens exactly this page and settings.")
+        st.caption(
+            "Copy the link (icon at the right of the box): it opens exactly this page and settings"
+            + (" for anyone who can sign in and see them." if scope.mode == "signed-in" else ".")
+        )
+        if scope.can_share:
+            session.link_maker(ctx.paths, ctx, base)
+
+
+def _pages(scope: Scope) -> dict[str, Any]:
+    """The pages this scope may open; a link's one page is served at the app's root."""
+    allowed = [k for k in PAGES if k in scope.pages]
+    return {
+        key: st.Page(
+            PAGES[key][0], title=PAGES[key][1], icon=PAGES[key][2], url_path=key,
+            default=key == allowed[0],
+        )
+        for key in allowed
+    }  # fmt: skip
+
+
+def _audit_view(ctx: c.Context) -> None:
+    """One 'view' event per page, period and vendors shown in a session (not in local mode; not for pages
+    without vendor data)."""
+    v, scope = ctx.view, ctx.scope
+    key = (v.page, v.period, v.vendors, v.vendor)
+    if (
+        scope.mode == "local"
+        or v.page in ("access", "definitions")
+        or st.session_state.get("_audited") == key
+    ):
+        return
+    shown = (v.vendor,) if v.page in ("vendor", "review") else v.vendors
+    detail = "peers anonymised" if scope.anonymised else ""
+    session.record(
+        ctx.paths, scope, "view", page=v.page, vendors=shown, detail=f"{v.period} {detail}".strip()
+    )
+    st.session_state["_audited"] = key
 
 
 def main() -> None:
-    """Build or refresh the database, restore the view from the URL, and run the chosen page."""
+    """Decide who is looking, build or refresh the database, restore the view, and run the chosen page."""
     st.set_page_config(page_title="Vendor Scorecard", page_icon=":material/leaderboard:", layout="wide")
     p = c.paths()
     if not p.workspace.is_dir():
         st.error(f"Workspace folder {p.workspace} does not exist. Start the app with --workspace FOLDER.")
         st.stop()
+    scope = session.gate(p)
     if "_checked" not in st.session_state or not p.db.exists():
         try:
             if c.needs_ingest(p):
-                c.run_ingest(p, f"Building the database from {p.workspace.name}/")
+                c.run_ingest(p, f"Building the database from {p.workspace.name}/", scope)
         except ScorecardError as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc), lines=True))
             st.stop()
         st.session_state["_checked"] = True
-    pages = {
-        key: st.Page(file, title=title, icon=icon, url_path=key, default=key == "ranking")
-        for key, (file, title, icon) in PAGES.items()
-    }
+    pages = _pages(scope)
     try:
-        ctx = c.context(p, pages)
+        ctx = c.context(p, pages, scope)
     except ScorecardError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc), lines=True))
         st.stop()
-    nav = st.navigation(list(pages.values()))
+    nav = st.navigation(list(pages.values()), position="sidebar" if len(pages) > 1 else "hidden")
     current = next(k for k, pg in pages.items() if pg.title == nav.title)
-    if "view" not in st.session_state:
+    if scope.read_only:  # a signed link: its view, re-read from the token on every run
+        view = share.decode(session.links_params(), ctx.options)
+        st.session_state["view"] = dataclasses.replace(view, page=current)
+        st.session_state.setdefault("_notices", list(view.notices))
+    elif "view" not in st.session_state:
         view = share.decode(st.query_params.to_dict(), ctx.options)
-        if current != "ranking" and view.page != current:  # a page's own address wins over a stale key
+        if current != pages_default(pages) and view.page != current:  # a page's own address wins
             view = dataclasses.replace(view, page=current)
         st.session_state["view"] = view
         st.session_state["_notices"] = list(view.notices)
@@ -129,13 +176,27 @@ def main() -> None:
     st.session_state["_stamp"] = c.stamp(p.db)
     ctx = dataclasses.replace(ctx, sl=ctx.view.sl)
     st.session_state["_ctx"] = ctx
-    st.query_params.from_dict(share.encode(ctx.view))
+    _query(ctx)
     _sidebar(ctx)
+    _audit_view(ctx)
     for notice in st.session_state.pop("_notices", []):
-        st.warning(notice, icon=":material/link_off:")
+        st.warning(plain(notice), icon=":material/link_off:")
     nav.run()
     # Again at the end: the browser may apply a page switch's address after the first update.
-    st.query_params.from_dict(share.encode(ctx.view))
+    _query(ctx)
+
+
+def pages_default(pages: dict[str, Any]) -> str:
+    """The page served at the app's root."""
+    return next(iter(pages))
+
+
+def _query(ctx: c.Context) -> None:
+    """The address bar: the view's parameters, or for a signed link only its token."""
+    if ctx.scope.read_only:
+        st.query_params.from_dict({"share": st.query_params.get("share", "")})
+    else:
+        st.query_params.from_dict(share.encode(ctx.view))
 
 
 main()

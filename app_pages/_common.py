@@ -13,16 +13,19 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import polars as pl
 import streamlit as st
 
+from scorecard.access import peers, reads
+from scorecard.access.scope import Scope
+from scorecard.access.scope import local as local_scope
 from scorecard.ingest import db
 from scorecard.ingest import run as load
-from scorecard.metrics import catalogue, intervals, kpis, provenance, reported
+from scorecard.metrics import catalogue, kpis
 from scorecard.present import share
 from scorecard.scoring import points as scoring
 from scorecard.scoring import presets, sensitivity
@@ -37,17 +40,21 @@ class Paths:
 
     workspace: Path
     db: Path
+    #: --no-auth: serve on a non-loopback address without access configured (everyone sees everything).
+    no_auth: bool = False
 
 
 def paths(argv: list[str] | None = None) -> Paths:
-    """`--workspace` / `--db` after `streamlit run app.py --`, else SCORECARD_WORKSPACE / SCORECARD_DB."""
+    """`--workspace` / `--db` / `--no-auth` after `streamlit run app.py --`, else SCORECARD_WORKSPACE /
+    SCORECARD_DB."""
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--workspace")
     parser.add_argument("--db")
+    parser.add_argument("--no-auth", action="store_true")
     args, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     workspace = Path(args.workspace or os.environ.get("SCORECARD_WORKSPACE") or ROOT / "vendors")
     database = Path(args.db or os.environ.get("SCORECARD_DB") or workspace / ".scorecard.duckdb")
-    return Paths(workspace.resolve(), database.resolve())
+    return Paths(workspace.resolve(), database.resolve(), args.no_auth)
 
 
 @st.cache_resource
@@ -75,22 +82,26 @@ def needs_ingest(p: Paths) -> bool:
     return False
 
 
-def run_ingest(p: Paths, label: str) -> load.IngestReport:
-    """Ingest the workspace with a progress bar inside a status box; returns the report."""
+def run_ingest(p: Paths, label: str, scope: Scope) -> load.IngestReport:
+    """Ingest the workspace with a progress bar inside a status box; returns the report.
+
+    The progress and the counts name only the scope's vendors' files (a vendor's upload re-reads all).
+    """
     with st.status(label, expanded=True) as box:
         bar = st.progress(0.0, text="Reading the workspace…")
 
         def progress(done: int, total: int, message: str) -> None:
-            bar.progress(done / total if total else 1.0, text=f"{done}/{total} files — {message}")
+            text = reads.ingest_progress(scope, message)
+            bar.progress(done / total if total else 1.0, text=f"{done}/{total} files — {text}")
 
         with _db_lock():
             report = load.ingest(p.workspace, p.db, progress=progress)
-        state = "complete" if report.ok else "error"
+        loaded, rejected = reads.ingest_summary(scope, report)
+        state = "complete" if not rejected else "error"
         box.update(
-            label=f"{label} — {report.count('loaded') + report.count('replaced')} file(s) loaded, "
-            f"{report.count('rejected')} rejected",
+            label=f"{label} — {loaded} file(s) loaded, {rejected} rejected",
             state=state,
-            expanded=not report.ok,
+            expanded=bool(rejected),
         )
     st.cache_data.clear()
     return report
@@ -106,36 +117,34 @@ def read(p: Paths, fn: Callable[..., T], *args: Any) -> T:
             con.close()
 
 
-#: The reads pages may request by name (library functions of a connection).
+#: The reads pages may request by name: scoped library reads, each `fn(con, scope, *args)`.
 READS: dict[str, Callable[..., Any]] = {
-    "kpis": kpis.kpis,
-    "kpi_notes": kpis.kpi_notes,
-    "daily_components": kpis.daily_components,
-    "workspace_settings": kpis.workspace_settings,
-    "vendors": provenance.vendors,
-    "ingest_log": provenance.ingest_log,
-    "source_files": provenance.source_files,
-    "provenance": provenance.provenance,
-    "daily_rows": provenance.daily_rows,
-    "interval_service": intervals.interval_service,
-    "reported_vs_recomputed": reported.reported_vs_recomputed,
+    "kpis": reads.kpi_frame,
+    "kpi_notes": reads.kpi_notes,
+    "daily_components": reads.daily_components,
+    "settings": reads.settings,
+    "vendors": reads.vendors,
+    "date_span": reads.date_span,
+    "ingest_log": reads.ingest_log,
+    "source_files": reads.source_files,
+    "provenance": reads.provenance_files,
+    "daily_rows": reads.daily_rows,
+    "interval_service": reads.interval_service,
+    "reported_vs_recomputed": reads.reported_vs_recomputed,
+    "peer_medians": peers.peer_medians,
+    "ranked": peers.ranked,
 }
 
 
 @st.cache_data(show_spinner=False)
-def cached(p: Paths, version: float, fn_name: str, *args: Any) -> Any:
-    """A read of the database (a library function named in `READS`) cached until the database changes."""
-    return read(p, READS[fn_name], *args)
-
-
-def get(p: Paths, fn_name: str, *args: Any) -> Any:
-    """Shortcut: a cached read keyed by the current database stamp."""
-    return cached(p, stamp(p.db), fn_name, *args)
+def cached(p: Paths, version: float, fn_name: str, scope: Scope, *args: Any) -> Any:
+    """A scoped read (a function named in `READS`) cached until the database changes."""
+    return read(p, READS[fn_name], scope, *args)
 
 
 @st.cache_data(show_spinner=False)
-def _period_labels(p: Paths, version: float) -> tuple[str, ...]:
-    first, last = read(p, provenance.date_span)
+def _period_labels(p: Paths, version: float, scope: Scope) -> tuple[str, ...]:
+    first, last = cached(p, version, "date_span", scope)
     if first is None:
         return ("all",)
     days = pl.date_range(first, last, "1d", eager=True)
@@ -168,6 +177,8 @@ class Context:
     pages: dict[str, Any]
     #: The view's service-level variant when this run started (safe to read outside the script thread).
     sl: str = "negative"
+    #: Who is looking: every read is scoped by it.
+    scope: Scope = field(default_factory=local_scope)
 
     @property
     def view(self) -> share.View:
@@ -175,8 +186,8 @@ class Context:
         return st.session_state["view"]
 
     def data(self, fn_name: str, *args: Any) -> Any:
-        """A cached read of the database."""
-        return get(self.paths, fn_name, *args)
+        """A cached read of the database, scoped to who is looking."""
+        return cached(self.paths, stamp(self.paths.db), fn_name, self.scope, *args)
 
     def period(self) -> kpis.Period:
         """The view's period with its local-date range."""
@@ -195,36 +206,34 @@ def ctx() -> Context:
     return st.session_state["_ctx"]
 
 
-def context(p: Paths, pages: dict[str, Any]) -> Context:
-    """Read the workspace's settings, vendors, periods and presets (cached by database stamp)."""
+def context(p: Paths, pages: dict[str, Any], scope: Scope) -> Context:
+    """Read the settings, vendors, periods and presets this scope may see (cached by database stamp)."""
     version = stamp(p.db)
-    settings = {**cached(p, version, "workspace_settings"), **read_scoring_settings(p, version)}
-    vendors = cached(p, version, "vendors")
+    settings = cached(p, version, "settings", scope)
+    vendors = cached(p, version, "vendors", scope)
+    names = [scope.preset] if scope.locked else list(presets.preset_files(p.workspace))
     choices = {}
-    for name in presets.preset_files(p.workspace):
+    for name in names:
         try:
             pr = preset(p.workspace, name)
         except presets.PresetError:
+            if scope.locked:
+                raise
             continue
         choices[name] = share.PresetChoice(pr.method, tuple(zip(pr.kpi_ids, pr.weights, strict=True)))
     default = settings.get("preset") if settings.get("preset") in choices else next(iter(choices))
     options = share.Options(
         pages=tuple(pages),
-        periods=_period_labels(p, version),
+        periods=_period_labels(p, version, scope),
         vendors=tuple(vendors["vendor_id"].to_list()),
         presets=choices,
         kpis=tuple(k for k in catalogue.KPI_COLUMNS if not k.startswith(("service_level_", "fcr_rate_"))),
         default_preset=default,
         default_sl=settings["sl_variant"],
+        locked=scope.locked,
     )
-    names = dict(zip(vendors["vendor_id"].to_list(), vendors["name"].to_list(), strict=True))
-    return Context(p, settings, vendors, options, names, settings["base_currency"], pages)
-
-
-@st.cache_data(show_spinner=False)
-def read_scoring_settings(p: Paths, version: float) -> dict[str, Any]:
-    """The default preset recorded with the workspace settings."""
-    return read(p, scoring.scoring_settings)
+    names_of = dict(zip(vendors["vendor_id"].to_list(), vendors["name"].to_list(), strict=True))
+    return Context(p, settings, vendors, options, names_of, settings["base_currency"], pages, scope=scope)
 
 
 def set_view(**changes: Any) -> None:
@@ -254,24 +263,27 @@ def sync(field: str, key: str | None = None) -> None:
 
 
 def ranked(ctx: Context) -> tuple[scoring.Ranking, sensitivity.Stability]:
-    """The view's ranking and its stability report (cached by database stamp and view)."""
-    v = ctx.view
-    return _ranked(ctx.paths, stamp(ctx.paths.db), v.period, v.vendors, v.preset, v.method, v.weights, v.sl)
+    """The view's ranking and its stability report (cached by database stamp, scope and view)."""
+    v, p, version = ctx.view, ctx.paths, stamp(ctx.paths.db)
+    chosen = preset(p.workspace, v.preset)
+    fcr = ctx.settings["fcr_method"]
+    if ctx.scope.anonymised:  # peers are read and anonymised inside the library, in one call
+        args = (v.period, None, v.preset, chosen, v.weights, v.method, v.sl, fcr)
+        return cached(p, version, "ranked", ctx.scope, *args)
+    return _ranked(p, version, ctx.scope, v.period, v.vendors, v.preset, v.method, v.weights, v.sl, fcr)
 
 
 @st.cache_data(show_spinner="Scoring…")
 def _ranked(
-    p: Paths, version: float, period: str, vendors: tuple, name: str, method: str, weights: tuple, sl: str
-) -> tuple[scoring.Ranking, sensitivity.Stability]:
+    p: Paths, version: float, scope: Scope, period: str, vendors: tuple, name: str, method: str,
+    weights: tuple, sl: str, fcr: str,
+) -> tuple[scoring.Ranking, sensitivity.Stability]:  # fmt: skip
     # The database reads are cached by stamp and period only, so a weight change reruns just the scoring.
     per = kpis.parse_period(period)
-    frame = cached(p, version, "kpis", per.grain, list(vendors), False, per.start, per.end)
-    frame = share.apply_variant(frame.filter(pl.col("period") == per.label), sl)
-    chosen = share.apply_weights(preset(p.workspace, name), weights)
-    fcr = cached(p, version, "workspace_settings")["fcr_method"]
-    result = scoring.ranking(frame, chosen, method=method, sl_variant=sl, fcr_method=fcr)
-    components = cached(p, version, "daily_components", list(vendors), per.start, per.end)
-    return result, sensitivity.stability(result, components)
+    frame = cached(p, version, "kpis", scope, per.grain, list(vendors), False, per.start, per.end)
+    frame = frame.filter(pl.col("period") == per.label)
+    components = cached(p, version, "daily_components", scope, list(vendors), per.start, per.end)
+    return peers.score(scope, frame, components, name, preset(p.workspace, name), weights, method, sl, fcr)
 
 
 def header(ctx: Context, title: str, intro: str) -> None:
@@ -288,20 +300,20 @@ def header(ctx: Context, title: str, intro: str) -> None:
 
 @st.cache_data(show_spinner="Building the review…")
 def review_of(
-    p: Paths, version: float, vendor: str, quarter: str, name: str, method: str, weights: tuple
+    p: Paths, version: float, scope: Scope, vendor: str, quarter: str, name: str, method: str, weights: tuple
 ) -> tuple[Any, str, bytes]:
     """The quarterly review of a vendor (under the view's preset and weights), as HTML and XLSX too."""
     import io
 
-    from scorecard.review import quarter as review
     from scorecard.review.report.html import render_html
     from scorecard.review.report.xlsx import build_workbook
     from scorecard.workspace import config, contract
 
     folder = config.load_workspace(p.workspace).vendor(vendor)
     terms = contract.parse_contract(folder.contract, str(folder.folder / "vendor.toml"))
-    chosen = dataclasses.replace(share.apply_weights(preset(p.workspace, name), weights), method=method)
-    result = read(p, review.quarterly_review, vendor, quarter, terms, chosen)
+    result = read(
+        p, peers.review, scope, vendor, quarter, terms, name, preset(p.workspace, name), weights, method
+    )
     buffer = io.BytesIO()
     build_workbook(result).save(buffer)
     return result, render_html(result), buffer.getvalue()

@@ -29,6 +29,13 @@ notes = ctx.data("kpi_notes", per.grain, list(view.vendors), False, per.start, p
 rules = {r.kpi: r for r in c.preset(ctx.paths.workspace, view.preset).rules}
 vendors = frame["vendor_id"].to_list()
 values = {r["vendor_id"]: r for r in frame.iter_rows(named=True)}
+medians: dict[str, float | None] = {}
+if ctx.scope.anonymised:  # a vendor's view: peers only as a median of at least two, never their money
+    peer = ctx.data("peer_medians", per.grain, per.start, per.end, view.sl).filter(
+        pl.col("period") == per.label
+    )
+    medians = dict(zip(peer["kpi"], peer["peer_median"], strict=True))
+MONEY = {k for k in catalogue.KPI_COLUMNS if catalogue.kpi(k).unit == "currency"}
 
 
 def _bounds(kpi_id: str):
@@ -60,6 +67,10 @@ for kpi_id in HEADLINE:
         mark = NOISE_MARK if (kpi_id, v) in within else ""
         row[ctx.names.get(v, v)] = fmt.with_status(fmt.value(kpi_id, x, ctx.currency), state) + mark
         state_row[ctx.names.get(v, v)] = state
+    if ctx.scope.anonymised:
+        row["Peer median"] = (
+            "not shared" if kpi_id in MONEY else fmt.value(kpi_id, medians.get(kpi_id), ctx.currency)
+        )
     row["Definition"] = k.definition
     rows.append(row)
     states.append(state_row)
@@ -81,6 +92,12 @@ st.caption(
     "° within the noise: this vendor's rate differs from the pooled rate of the vendors shown by no more "
     "than chance gives at its volume (95 % funnel limits; overdispersion-adjusted as Spiegelhalter 2005 "
     f"from {funnel.MIN_VENDORS} vendors on, binomial below)."
+    + (
+        " Peer median: the median of the other vendors' values (at least two of them), anonymised; their "
+        "money is not shared."
+        if ctx.scope.anonymised
+        else ""
+    )
 )
 st.dataframe(
     table.style.apply(_tint, axis=0), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 2

@@ -1,28 +1,35 @@
-"""Data: the workspace and its ingest log; add an export, validated before anything is committed."""
+"""Data: the workspace and its ingest log, submissions against deadlines, and new exports — validated
+before anything is written. Admins add files for any vendor (or a new vendor); a vendor user for its own
+vendor only; analysts read."""
 
 from __future__ import annotations
 
-import fnmatch
-import shutil
+import hashlib
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
 from app_pages import _common as c
+from app_pages import _session as session
+from scorecard.access import deadlines, uploads
 from scorecard.errors import FileValidationError, ScorecardError
 from scorecard.ingest import prepare
-from scorecard.metrics import provenance
+from scorecard.present.text import plain
 from scorecard.workspace import config
 
 ctx = c.ctx()
+scope = ctx.scope
 c.header(
     ctx, "Data", "Where the numbers come from: the workspace, every file loaded or rejected, and new exports."
 )
 p = ctx.paths
+ws = config.load_workspace(p.workspace)
+mine = [v for v in ws.vendors if scope.allows(v.vendor_id)]
 
-st.subheader("Workspace")
+st.subheader("Workspace" if scope.vendors is None else "Your files")
 log = ctx.data("ingest_log")
 a, b, d = st.columns(3)
 a.metric("Vendors", len(ctx.options.vendors))
@@ -31,13 +38,15 @@ d.metric(
     "Files rejected (latest attempt)",
     log.unique("path", keep="first").filter(pl.col("status") == "rejected").height,
 )
-st.caption(
-    f"Workspace `{p.workspace}` · database `{p.db}`. "
-    "`scorecard ingest` from a terminal works while the app runs."
-)
-if st.button("Re-read the workspace", icon=":material/sync:"):
-    c.run_ingest(p, "Re-reading the workspace")
-    log = c.read(p, provenance.ingest_log)
+if scope.can_ingest:
+    st.caption(
+        f"Workspace {plain(p.workspace)} · database {plain(p.db)}. "
+        "`scorecard ingest` from a terminal works while the app runs."
+    )
+    if st.button("Re-read the workspace", icon=":material/sync:"):
+        c.run_ingest(p, "Re-reading the workspace", scope)
+        session.record(p, scope, "ingest", detail="re-read")
+        log = ctx.data("ingest_log")
 st.dataframe(
     log,
     hide_index=True,
@@ -48,21 +57,52 @@ st.dataframe(
     },
 )
 
+st.subheader("Submissions and deadlines")
+store = session.store(p.workspace)
+submitted = store.submissions(None if scope.vendors is None else list(scope.vendors))
+files = ctx.data("source_files")
+arrived = deadlines.arrivals(log, submitted)
+today = datetime.now(UTC).date()
+due = pl.concat([deadlines.status(v, files, arrived, today) for v in mine], how="vertical_relaxed")
+behind = due.filter(pl.col("status") != "on time") if due.height else due
+if not any(e.deadline for v in mine for e in v.exports):
+    st.caption(
+        'No submission deadlines are set. Add `deadline = { period = "month", days_after = 5 }` to an '
+        "[[exports]] table of a vendor.toml to list late and missing files here."
+    )
+elif behind.is_empty():
+    st.success(f"Every export with a deadline has arrived on time up to {today:%Y-%m-%d}.")
+else:
+    st.warning(f"{behind.height} late or missing submission(s) up to {today:%Y-%m-%d}.")
+    st.dataframe(
+        behind.with_columns(pl.col("vendor_id").replace_strict(ctx.names, default=pl.col("vendor_id"))),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "arrived": st.column_config.DatetimeColumn("arrived (UTC)", format="YYYY-MM-DD HH:mm")
+        },
+    )
+st.caption("Files submitted through this page, newest first (who, what, when):")
+st.dataframe(submitted, hide_index=True, width="stretch")
+
+uploaders = [v for v in mine if scope.can_upload(v.vendor_id)]
+if not uploaders:
+    st.stop()
 st.subheader("Add an export")
 st.caption(
     "The file is checked first (adapter and schema, every problem at once); nothing changes until you "
     "press Load, and a rejected file is never copied into the workspace."
 )
-ws = config.load_workspace(p.workspace)
-mode = st.radio("For", ["An existing vendor", "A new vendor"], horizontal=True, key="_data_mode")
+modes = ["An existing vendor", "A new vendor"] if scope.can_ingest else ["An existing vendor"]
+mode = st.radio("For", modes, horizontal=True, key="_data_mode") if len(modes) > 1 else modes[0]
+draft = None
 if mode == "An existing vendor":
     vendor = ws.vendor(
-        st.selectbox("Vendor", [v.vendor_id for v in ws.vendors], format_func=lambda v: ctx.names.get(v, v))
+        st.selectbox("Vendor", [v.vendor_id for v in uploaders], format_func=lambda v: ctx.names.get(v, v))
     )
     export = st.selectbox(
         "Export", vendor.exports, format_func=lambda e: f"{e.table} — {e.format} — {e.files}"
     )
-    staging_root, new_toml = vendor.folder / ".staging", None
 else:
     cols = st.columns(3)
     vid = cols[0].text_input("Vendor id (folder name)", placeholder="acme")
@@ -75,57 +115,47 @@ else:
     if not (vid and name and tz):
         st.info("Give the new vendor an id, a name and a time zone, then choose a file.")
         st.stop()
-    if (p.workspace / vid).exists():
-        st.error(
-            f"A folder {vid}/ already exists in the workspace; choose 'An existing vendor' or another id."
-        )
-        st.stop()
-    new_toml = (
-        f'name = "{name}"\n' + (f'country = "{country}"\n' if country else "") + f'timezone = "{tz}"\n'
-        f'currency = "{currency}"\n\n[[exports]]\ntable = "{table}"\nformat = "canonical"\n'
-        f'files = "{table}/*"\n'
-    )
-    try:
-        staging_root = p.workspace / ".staging" / vid
-        staging_root.mkdir(parents=True, exist_ok=True)
-        (staging_root / "vendor.toml").write_text(new_toml, encoding="utf-8")
-        vendor = config.load_vendor(staging_root)
+    try:  # validated in memory: nothing is written before Load
+        draft = uploads.new_vendor(p.workspace, vid, name, country, tz, currency, table)
     except ScorecardError as exc:
-        st.error(str(exc).replace(str(staging_root / "vendor.toml"), f"{vid}/vendor.toml"))
+        st.error(plain(str(exc), lines=True))
         st.stop()
-    finally:
-        shutil.rmtree(p.workspace / ".staging", ignore_errors=True)
-    vendor = config.VendorConfig(**{**vendor.__dict__, "vendor_id": vid, "folder": p.workspace / vid})
-    export = vendor.exports[0]
+    vendor, export = draft.vendor, draft.vendor.exports[0]
 
 done = st.session_state.pop("_load_result", None)
 if done is not None:
-    (st.success if done[0] else st.error)(done[1])
-uploads = st.session_state.setdefault("_uploads", 0)
-uploaded = st.file_uploader("Export file", type=["csv", "txt", "tsv", "xlsx"], key=f"_upload_{uploads}")
+    (st.success if done[0] else st.error)(plain(done[1], lines=True))
+upload_round = st.session_state.setdefault("_uploads", 0)
+uploaded = st.file_uploader("Export file", type=["csv", "txt", "tsv", "xlsx"], key=f"_upload_{upload_round}")
 if uploaded is None:
     st.stop()
-pattern = export.files
-target = vendor.folder / (
-    Path(pattern).parent / uploaded.name if any(ch in pattern for ch in "*?[") else pattern
-)
-rel = target.relative_to(p.workspace).as_posix()
-if not fnmatch.fnmatch(target.relative_to(vendor.folder).as_posix(), pattern):
-    st.error(
-        f"{uploaded.name} would not match the export's files pattern '{pattern}' "
-        f"in {vendor.vendor_id}/vendor.toml; "
-        "rename the file or pick another export."
-    )
+try:
+    target, rel = uploads.target(p.workspace, vendor, export, uploaded.name)
+except ScorecardError as exc:
+    st.error(plain(str(exc), lines=True))
     st.stop()
 
-staging = vendor.folder / ".staging" if vendor.folder.exists() else p.workspace / ".staging"
-staging.mkdir(parents=True, exist_ok=True)
-with tempfile.NamedTemporaryFile(dir=staging, suffix=Path(uploaded.name).suffix, delete=False) as fh:
-    fh.write(uploaded.getvalue())
+data = uploaded.getvalue()
+sha = hashlib.sha256(data).hexdigest()
+with tempfile.NamedTemporaryFile(suffix=Path(uploaded.name).suffix, delete=False) as fh:
+    fh.write(data)  # the system's temporary folder: nothing inside the workspace yet
+
+
+def _submitted(status: str, rows: int | None, message: str) -> None:
+    """Record a submission once per file content and outcome (reruns do not repeat it)."""
+    key = (rel, sha, status)
+    if st.session_state.get("_submitted") != key:
+        store.add_submission(scope.user, vendor.vendor_id, rel, sha, rows, status, message)
+        session.record(p, scope, "upload", page="data", vendors=(vendor.vendor_id,), detail=f"{rel} {status}")
+        st.session_state["_submitted"] = key
+
+
 try:
     frame, reported = prepare.read_file(Path(fh.name), rel, export, vendor)
 except FileValidationError as exc:
-    st.error(f"{rel} is rejected: {exc.total or len(exc.failures)} problem(s). Nothing was copied or loaded.")
+    _submitted("rejected at check", None, exc.message(limit=5))
+    count = exc.total or len(exc.failures)
+    st.error(f"{plain(rel)} is rejected: {count} problem(s). Nothing was copied or loaded.")
     st.dataframe(
         pl.DataFrame(
             {
@@ -139,38 +169,41 @@ except FileValidationError as exc:
         hide_index=True,
         width="stretch",
     )
-    st.caption(exc.hint)
+    st.caption(plain(exc.hint))
     st.stop()
 except ScorecardError as exc:
-    st.error(f"{rel} is rejected. Nothing was copied or loaded.\n\n{exc}")
+    _submitted("rejected at check", None, str(exc))
+    st.error(plain(f"{rel} is rejected. Nothing was copied or loaded.\n\n{exc}", lines=True))
     st.stop()
 finally:
     Path(fh.name).unlink(missing_ok=True)
-    shutil.rmtree(staging, ignore_errors=True) if not any(staging.iterdir()) else None
 
 st.success(
-    f"{rel}: {frame.height} valid row(s) for table '{export.table}'"
+    f"{plain(rel)}: {frame.height} valid row(s) for table '{export.table}'"
     + (f" and {reported.height} vendor-reported figure(s)" if reported is not None else "")
     + ". Nothing is loaded yet."
 )
 if target.exists():
-    st.warning(f"{rel} already exists; Load replaces it (its earlier rows are replaced in one transaction).")
+    st.warning(
+        f"{plain(rel)} already exists; Load replaces it (its earlier rows are replaced in one transaction)."
+    )
 st.caption("First rows as they will be stored (timestamps in UTC, plus the vendor-local `_local` column):")
 st.dataframe(frame.head(20), hide_index=True, width="stretch")
 if st.button("Load into the workspace", type="primary", icon=":material/upload:"):
-    if new_toml is not None:
-        vendor.folder.mkdir(parents=True, exist_ok=True)
-        (vendor.folder / "vendor.toml").write_text(new_toml, encoding="utf-8")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(uploaded.getvalue())
-    report = c.run_ingest(p, f"Loading {rel}")
-    mine = [f for f in report.files if f.path == rel]
-    ok = bool(mine) and mine[0].status != "rejected"
+    try:
+        uploads.save(scope, p.workspace, vendor, export, uploaded.name, data, draft)
+    except ScorecardError as exc:
+        st.error(plain(str(exc), lines=True))
+        st.stop()
+    report = c.run_ingest(p, f"Loading {plain(rel)}", scope)
+    this = [f for f in report.files if f.path == rel]
+    ok = bool(this) and this[0].status != "rejected"
     message = (
-        f"{rel}: {mine[0].status}, {mine[0].rows} row(s). Every page now includes it."
+        f"{rel}: {this[0].status}, {this[0].rows} row(s). Every page now includes it."
         if ok
-        else (mine[0].message if mine else f"{rel} was not picked up by the export's files pattern.")
+        else (this[0].message if this else f"{rel} was not picked up by the export's files pattern.")
     )
+    _submitted(this[0].status if this else "not picked up", this[0].rows if this else None, message)
     st.session_state["_load_result"] = (ok, message)
-    st.session_state["_uploads"] = uploads + 1  # a fresh, empty uploader
+    st.session_state["_uploads"] = upload_round + 1  # a fresh, empty uploader
     st.rerun()

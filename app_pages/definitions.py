@@ -8,12 +8,14 @@ import streamlit as st
 from app_pages import _common as c
 from scorecard.present import format as fmt
 from scorecard.present.reference import reference_rows
+from scorecard.present.text import plain
 
 ctx = c.ctx()
 c.header(
     ctx, "Definitions", "What every number on these pages means, so a shared screenshot is never ambiguous."
 )
 s, view = ctx.settings, ctx.view
+internal = ctx.scope.role in ("admin", "analyst")  # where the files live is not for vendors or links
 
 st.subheader("Settings in force")
 st.dataframe(
@@ -28,8 +30,7 @@ st.dataframe(
                 "FCR method",
                 "Repeat-contact window",
                 "Default preset",
-                "Workspace",
-                "Database",
+                *(["Workspace", "Database"] if internal else []),
             ],
             "Value": [
                 s["base_currency"],
@@ -40,8 +41,7 @@ st.dataframe(
                 s["fcr_method"],
                 f"{s['fcr_repeat_days']} days",
                 s.get("preset", ctx.options.default_preset),
-                str(ctx.paths.workspace),
-                str(ctx.paths.db),
+                *([str(ctx.paths.workspace), str(ctx.paths.db)] if internal else []),
             ],
         }
     ),
@@ -59,9 +59,9 @@ rows = reference_rows(view.sl, s["fcr_method"], ctx.currency)
 st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 2)
 
 chosen = c.preset(ctx.paths.workspace, view.preset)
-st.subheader(f"Preset in use: {chosen.name}")
+st.subheader(f"Preset in use: {plain(chosen.name)}")
 st.caption(
-    f"{chosen.description} Method {view.method}; missing KPIs score "
+    f"{plain(chosen.description)} Method {view.method}; missing KPIs score "
     f"{'0 points' if chosen.missing == 'zero' else 'nothing (weights re-spread)'}. "
     "Points: 100 at or better than the target, 0 at or worse than the floor, linear between."
 )
@@ -86,4 +86,5 @@ st.dataframe(
         "Preset weight": st.column_config.NumberColumn(format="%g"),
     },
 )
-st.caption(f"Preset file: {chosen.source}")
+if internal:
+    st.caption(f"Preset file: {plain(chosen.source)}")

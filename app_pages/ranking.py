@@ -12,6 +12,7 @@ from scorecard.errors import ScorecardError
 from scorecard.present import charts, share
 from scorecard.present import format as fmt
 from scorecard.scoring import funnel
+from scorecard.present.text import plain
 
 ctx = c.ctx()
 c.header(ctx, "Ranking", "Which vendor scores best under the agreed weights — and how robust that is.")
@@ -50,6 +51,7 @@ def _bounds(rule) -> str:
 
 
 chosen = c.preset(ctx.paths.workspace, ctx.view.preset)
+fixed = ctx.scope.locked or ctx.scope.read_only  # a vendor's view or a signed link: scoring cannot change
 left, right = st.columns([1, 2.6], gap="large")
 with left:
     st.selectbox(
@@ -59,7 +61,8 @@ with left:
         key=c.bind("preset"),
         on_change=_on_preset,
         format_func=lambda n: c.preset(ctx.paths.workspace, n).name,
-        help=chosen.description or None,
+        help=plain(chosen.description) or None,
+        disabled=fixed,
     )
     st.radio(
         "Method",
@@ -71,8 +74,13 @@ with left:
         horizontal=True,
         help="fixed: points against fixed targets and floors (adding a bidder never reorders the others); "
         "relative: points between the best and the worst vendor compared.",
+        disabled=fixed,
     )
-    st.markdown("**Weights** — change one and the ranking updates at once")
+    st.markdown(
+        "**Weights** — fixed in this view"
+        if fixed
+        else "**Weights** — change one and the ranking updates at once"
+    )
     rules = {r.kpi: r for r in chosen.rules}
     for kpi_id, weight in ctx.view.weights:
         k = ctx.kpi(kpi_id)
@@ -86,14 +94,16 @@ with left:
             on_change=_on_weight,
             args=(kpi_id,),
             help=f"{k.definition}. Scored with {_bounds(rules[kpi_id])}.",
+            disabled=fixed,
         )
-    st.button("Reset to the preset's weights", on_click=_reset, icon=":material/restart_alt:")
+    if not fixed:
+        st.button("Reset to the preset's weights", on_click=_reset, icon=":material/restart_alt:")
 
 try:
     result, stab = c.ranked(ctx)
 except ScorecardError as exc:
     with right:
-        st.error(str(exc))
+        st.error(plain(str(exc), lines=True))
     st.stop()
 
 names = ctx.names
@@ -113,9 +123,10 @@ def _flags(vendor: str, coverage: float) -> str:
 
 def _contributions() -> None:
     st.caption("Each KPI's share of the score: weight × points / Σ weight. Hover for values and definitions.")
+    shown = [v for v in order if v in set(stab.contributions["vendor_id"])]
     st.altair_chart(
         charts.contributions(
-            stab.contributions, order, names, ctx.view.sl, ctx.settings["fcr_method"], ctx.currency
+            stab.contributions, shown, names, ctx.view.sl, ctx.settings["fcr_method"], ctx.currency
         ),
         width="stretch",
     )
@@ -129,6 +140,9 @@ def _rank_probabilities() -> None:
 
 
 def _weight_ranges() -> None:
+    if stab.weight_ranges.is_empty():
+        st.caption("Not shown in a vendor's view: the thresholds would tell its peers' KPI points apart.")
+        return
     st.caption("How far each weight can move (the others unchanged) before the winner changes; tick = now.")
     st.altair_chart(
         charts.weight_ranges(stab.weight_ranges, ctx.view.sl, ctx.settings["fcr_method"]), width="stretch"
@@ -232,9 +246,9 @@ with right:
         ties = result.table.filter(pl.col("rank") == 1).height
         lead = "shares first place" if ties > 1 else "ranks first"
         st.success(
-            f"**{names.get(top['vendor_id'], top['vendor_id'])}** {lead} "
+            f"**{plain(names.get(top['vendor_id'], top['vendor_id']))}** {lead} "
             f"with {fmt.points(top['score'])} points "
-            f"({chosen.name}, {result.method} method); first in "
+            f"({plain(chosen.name)}, {result.method} method); first in "
             f"{fmt.percent(first.get(top['vendor_id']), 0)} of weight perturbations.",
             icon=":material/emoji_events:",
         )

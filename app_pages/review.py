@@ -6,7 +6,9 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _common as c
+from app_pages import _session as session
 from scorecard.errors import ScorecardError
+from scorecard.present.text import plain
 from scorecard.review import report
 
 ctx = c.ctx()
@@ -33,29 +35,50 @@ st.selectbox(
     on_change=c.sync,
     args=("vendor", "_w_vendor_review"),
     format_func=lambda v: ctx.names.get(v, v),
+    disabled=ctx.scope.read_only,
 )
 try:
     result, html, xlsx = c.review_of(
-        ctx.paths, c.stamp(ctx.paths.db), view.vendor, quarter, view.preset, view.method, view.weights
+        ctx.paths,
+        c.stamp(ctx.paths.db),
+        ctx.scope,
+        view.vendor,
+        quarter,
+        view.preset,
+        view.method,
+        view.weights,
     )
 except ScorecardError as exc:
-    st.error(str(exc))
+    st.error(plain(str(exc), lines=True))
     st.stop()
 
 name = f"review-{view.vendor}-{quarter}"
+
+
+def _downloaded(kind: str) -> None:
+    session.record(
+        ctx.paths, ctx.scope, "download", page="review", vendors=(view.vendor,), detail=f"{name}.{kind}"
+    )
+
+
 left, right = st.columns(2)
-left.download_button("Download HTML report", html, f"{name}.html", "text/html", icon=":material/download:")
+left.download_button(
+    "Download HTML report", html, f"{name}.html", "text/html", icon=":material/download:",
+    on_click=_downloaded, args=("html",),
+)  # fmt: skip
 right.download_button(
     "Download XLSX workbook",
     xlsx,
     f"{name}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
+    on_click=_downloaded,
+    args=("xlsx",),
 )
 for table in report.review_tables(result):
-    st.subheader(table.title)
+    st.subheader(plain(table.title))
     if table.note:
-        st.caption(table.note)
+        st.caption(plain(table.note))
     rows = [
         {table.header(col): report.fmt(row[col], table.unit(col, row)) for col in table.columns}
         for row in table.frame.iter_rows(named=True)

@@ -25,6 +25,7 @@ left.selectbox(
     on_change=c.sync,
     args=("kpi", "_w_kpi_trends"),
     format_func=lambda k: ctx.kpi(k).label,
+    disabled=ctx.scope.read_only,
 )
 right.radio(
     "By",
@@ -34,6 +35,7 @@ right.radio(
     on_change=c.sync,
     args=("grain",),
     horizontal=True,
+    disabled=ctx.scope.read_only,
 )
 
 per = ctx.period()

@@ -8,6 +8,7 @@ import streamlit as st
 from app_pages import _common as c
 from scorecard.present import charts, share
 from scorecard.present import format as fmt
+from scorecard.present.text import plain
 
 PROGRAM_KPIS = ("service_level", "abandon_rate", "asa_s", "aht_s", "transfer_rate", "fcr_rate", "csat_rate")
 
@@ -22,12 +23,14 @@ st.selectbox(
     on_change=c.sync,
     args=("vendor",),
     format_func=lambda v: ctx.names.get(v, v),
+    disabled=ctx.scope.read_only,
 )
 v = view.vendor
 info = ctx.vendors.filter(pl.col("vendor_id") == v).row(0, named=True)
 st.caption(
-    f"**{info['name']}** (`{v}`) · {info['country'] or 'country not set'} · time zone {info['timezone']} "
-    f"(days are its local days) · reports in {info['currency']}, shown in {ctx.currency}"
+    f"**{plain(info['name'])}** ({plain(v)}) · {plain(info['country'] or 'country not set')} · time zone "
+    f"{plain(info['timezone'])} (days are its local days) · reports in {plain(info['currency'])}, shown in "
+    f"{plain(ctx.currency)}"
 )
 per = ctx.period()
 
@@ -60,6 +63,7 @@ st.selectbox(
     on_change=c.sync,
     args=("kpi", "_w_kpi_vendor"),
     format_func=lambda kid: ctx.kpi(kid).label,
+    disabled=ctx.scope.read_only,
 )
 daily = share.apply_variant(ctx.data("kpis", "day", [v], False, per.start, per.end), view.sl)
 st.altair_chart(
@@ -85,7 +89,7 @@ value = share.apply_variant(value.filter(pl.col("period") == per.label), view.sl
 shown = fmt.value(view.kpi, value[view.kpi][0] if value.height else None, ctx.currency)
 files = ctx.data("provenance", view.kpi, [v], per.start, per.end, view.sl, ctx.settings["fcr_method"])
 st.markdown(
-    f"**{shown}** for {info['name']} in {per.label} is computed from "
+    f"**{plain(shown)}** for {plain(info['name'])} in {per.label} is computed from "
     f"**{fmt.count(files['rows'].sum())} rows** "
     f"in **{files.height} file(s)**: {k.definition}."
 )

@@ -67,3 +67,11 @@ def spark():
     session, _ = spark_session("local[2]", {"spark.sql.shuffle.partitions": "4"})
     yield session
     session.stop()
+
+
+def unmarked(markdown: str) -> str:
+    """Markdown source as the reader sees it: backslash escapes (scorecard.present.text.plain) removed."""
+    import re
+
+    text = markdown.replace("  \n", "\n").replace("\u00a0", " ").replace("\u2060", "")
+    return re.sub(r"\\(.)", r"\1", text)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import unmarked
 from streamlit.testing.v1 import AppTest
 
 from scorecard.ingest import db
@@ -177,7 +178,7 @@ def test_vendor_page_traces_a_figure_to_its_files_and_rows(app, built):
          "Last day": date(2026, 4, 19)},
     ]  # fmt: skip
     value = library(built[1], kpis.kpis, "all", ["west"])["service_level"][0]
-    assert app.main.markdown[-1].value == (
+    assert unmarked(app.main.markdown[-1].value) == (
         f"**{fmt.percent(value)}** for Westline Support in all is computed from **464 rows** "
         "in **1 file(s)**: "
         "answered within T / (queued − short abandons)."
@@ -227,7 +228,7 @@ def test_quarterly_review_shows_the_library_review_with_exports(app, built):
     finally:
         con.close()
     tables = report.review_tables(expected)
-    assert [s.value for s in app.subheader] == [t.title for t in tables]
+    assert [unmarked(s.value) for s in app.subheader] == [t.title for t in tables]
     kpi_table = next(t for t in tables if t.key == "kpis")
     shown = frames(app)[[t.key for t in tables].index("kpis")]
     assert shown["value"].to_list() == [

@@ -41,7 +41,9 @@ def _digests(root: Path) -> dict[str, str]:
     return {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.name.endswith(NOT_GENERATED)
+        if p.is_file()
+        and not p.name.endswith(NOT_GENERATED)
+        and ".scorecard" not in p.relative_to(root).parts
     }
 
 

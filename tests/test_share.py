@@ -107,7 +107,7 @@ def test_invalid_values_fall_back_with_notices_never_an_exception():
     assert view.notices == (
         "The link's page 'nope' is not available here; showing 'ranking' instead.",
         "The link's period '2031-Q9' is not available here; showing 'all' instead.",
-        "The link names vendor(s) not in this workspace: ghost; left out.",
+        "The link names 1 vendor(s) not available here; left out.",
         "The link's method 'magic' is not available here; showing 'fixed' instead.",
         "The link's sl 'sideways' is not available here; showing 'negative' instead.",
         "The link's grain 'hour' is not available here; showing 'week' instead.",
@@ -122,7 +122,7 @@ def test_no_known_vendor_or_all_zero_weights_fall_back():
     assert view.vendors == OPTS.vendors
     assert view.weights == OPTS.presets["quarterly_review"].weights
     assert view.notices == (
-        "The link names vendor(s) not in this workspace: ghost; left out.",
+        "The link names 1 vendor(s) not available here; left out.",
         "The link selects no known vendor; showing all vendors.",
         "The link gives every KPI a weight of 0; using the preset's weights.",
     )

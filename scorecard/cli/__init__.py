@@ -1,5 +1,5 @@
 """Command-line interface: `scorecard ingest | kpis | rank | review | demo | definitions | erlang |
-export-parquet | build`.
+export-parquet | build | share | app`.
 
 Each sub-command lives in its own module and registers itself on the shared Typer app.
 """
@@ -10,7 +10,18 @@ import importlib
 
 from scorecard.cli._app import app
 
-_COMMAND_MODULES = ("ingest", "kpis", "rank", "review", "demo", "definitions", "erlang", "parquet", "build")
+_COMMAND_MODULES = (
+    "ingest",
+    "kpis",
+    "rank",
+    "review",
+    "demo",
+    "definitions",
+    "erlang",
+    "parquet",
+    "build",
+    "share",
+)
 
 for _name in _COMMAND_MODULES:
     importlib.import_module(f"scorecard.cli.{_name}")

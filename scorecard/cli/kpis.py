@@ -24,6 +24,7 @@ from scorecard.ingest import db
 from scorecard.metrics.catalogue import KPI_COLUMNS, VOLUME_COLUMNS, kpi
 from scorecard.metrics.kpis import GRAINS, known_vendors, kpi_notes, kpis, workspace_settings
 from scorecard.metrics.reported import reported_vs_recomputed
+from scorecard.present import text
 from scorecard.sql.views import apply_views
 
 
@@ -197,7 +198,7 @@ def kpis_command(
             return
         frame = kpis(con, grain=grain, vendors=vendor or None, by_program=by_program)
         if output is Format.csv:
-            typer.echo(frame.write_csv(), nl=False)
+            typer.echo(text.write_csv(frame), nl=False)
         elif output is Format.json:
             typer.echo(json.dumps(frame.to_dicts(), ensure_ascii=False))
         else:
@@ -219,7 +220,7 @@ def _compare_reported(con: duckdb.DuckDBPyConnection, vendors: list[str] | None,
     """Print every vendor-reported figure of the vendors asked next to ours (`--compare-reported`)."""
     frame = reported_vs_recomputed(con, vendors, limit=None)
     if output is Format.csv:
-        typer.echo(frame.write_csv(), nl=False)
+        typer.echo(text.write_csv(frame), nl=False)
     elif output is Format.json:
         typer.echo(json.dumps(frame.to_dicts(), ensure_ascii=False, default=str))
     else:

@@ -17,6 +17,7 @@ from scorecard.errors import ScorecardError
 from scorecard.ingest import db
 from scorecard.metrics import kpis
 from scorecard.present import format as fmt
+from scorecard.present import text
 from scorecard.scoring import points as scoring
 from scorecard.scoring import presets, sensitivity
 
@@ -167,7 +168,7 @@ def rank(
     finally:
         con.close()
     if output is Format.csv:
-        typer.echo(result.table.write_csv(), nl=False)
+        typer.echo(text.write_csv(result.table), nl=False)
     elif output is Format.json:
         if report is None:
             typer.echo(json.dumps(_records(result.table), indent=2))

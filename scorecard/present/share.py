@@ -51,6 +51,8 @@ class Options:
     default_period: str = "all"
     default_kpi: str = "service_level"
     default_grain: str = "week"
+    #: Preset, method and weights are fixed (a vendor's view, a signed link): the link's values are ignored.
+    locked: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,13 +105,16 @@ def _last(value: str | Sequence[str]) -> str:
     return str(value[-1]) if len(value) else ""
 
 
-def _choose(params: Params, key: str, allowed: Sequence[str], default: str, notes: list[str]) -> str:
+def _choose(
+    params: Params, key: str, allowed: Sequence[str], default: str, notes: list[str], echo: bool = True
+) -> str:
     if key not in params:
         return default
     raw = _last(params[key])
     if raw in allowed:
         return raw
-    notes.append(f"The link's {key} {raw!r} is not available here; showing {default!r} instead.")
+    said = f" {raw!r}" if echo else ""
+    notes.append(f"The link's {key}{said} is not available here; showing {default!r} instead.")
     return default
 
 
@@ -118,8 +123,8 @@ def _vendors(params: Params, opts: Options, notes: list[str]) -> tuple[str, ...]
         return opts.vendors
     asked = [v for v in _last(params["vendors"]).split(",") if v]
     unknown = [v for v in asked if v not in opts.vendors]
-    if unknown:
-        notes.append(f"The link names vendor(s) not in this workspace: {', '.join(unknown)}; left out.")
+    if unknown:  # never echoed: a vendor's id is not repeated to someone who may not see it
+        notes.append(f"The link names {len(unknown)} vendor(s) not available here; left out.")
     chosen = tuple(v for v in opts.vendors if v in asked)
     if not chosen:
         notes.append("The link selects no known vendor; showing all vendors.")
@@ -162,6 +167,16 @@ def _weights(
     return tuple(out)
 
 
+def _asks_other_scoring(params: Params, base: View) -> bool:
+    """Whether a link asks for another preset, method or weights than the fixed ones."""
+    wanted = {k: _last(v) for k, v in params.items() if k.startswith(WEIGHT_PREFIX)}
+    fixed = {WEIGHT_PREFIX + k: w for k, w in base.weights}
+    if any(k not in fixed or _number(v) != fixed[k] for k, v in wanted.items()):
+        return True
+    fixed_keys = (("preset", base.preset), ("method", base.method))
+    return any(k in params and _last(params[k]) != v for k, v in fixed_keys)
+
+
 def decode(params: Params, opts: Options) -> View:
     """The view a link's query parameters describe; invalid values fall back with a notice in `notices`."""
     base = defaults(opts)
@@ -169,14 +184,20 @@ def decode(params: Params, opts: Options) -> View:
     page = _choose(params, "page", opts.pages, base.page, notes)
     period = _choose(params, "period", opts.periods, base.period, notes)
     vendors = _vendors(params, opts, notes)
-    preset = _choose(params, "preset", tuple(opts.presets), base.preset, notes)
-    choice = opts.presets[preset]
-    method = _choose(params, "method", METHODS, choice.method, notes)
+    if opts.locked:
+        preset, method, weights = base.preset, base.method, base.weights
+        if _asks_other_scoring(params, base):
+            notes.append("This view's preset, method and weights are fixed; the link's are not used.")
+    else:
+        preset = _choose(params, "preset", tuple(opts.presets), base.preset, notes)
+        choice = opts.presets[preset]
+        method = _choose(params, "method", METHODS, choice.method, notes)
     sl = _choose(params, "sl", SL_VARIANTS, base.sl, notes)
-    vendor = _choose(params, "vendor", opts.vendors, vendors[0] if vendors else "", notes)
+    vendor = _choose(params, "vendor", opts.vendors, vendors[0] if vendors else "", notes, echo=False)
     kpi = _choose(params, "kpi", opts.kpis, base.kpi, notes)
     grain = _choose(params, "grain", TREND_GRAINS, base.grain, notes)
-    weights = _weights(params, choice, preset, notes)
+    if not opts.locked:
+        weights = _weights(params, opts.presets[preset], preset, notes)
     return View(page, period, vendors, preset, method, weights, sl, vendor, kpi, grain, tuple(notes))
 
 

@@ -57,8 +57,17 @@ class WorkspaceFile(_Strict):
     fcr_method: Literal["survey", "disposition", "repeat"] = "survey"
     fcr_repeat_days: int = Field(7, ge=1, le=90)
     preset: str = "quarterly_review"
+    #: Who may sign in and see what; read by scorecard.access.config (not a Workspace field).
+    access: dict[str, Any] | None = None
 
     _check_currency = field_validator("base_currency")(classmethod(lambda cls, v: _currency(v)))
+
+
+class Deadline(_Strict):
+    """`deadline = { period = "month", days_after = 5 }`: each period's file is due N days after it."""
+
+    period: Literal["week", "month", "quarter"]
+    days_after: int = Field(ge=0, le=92)
 
 
 class ExportFile(_Strict):
@@ -73,6 +82,7 @@ class ExportFile(_Strict):
     encoding: str = "utf-8"
     sheet: str | int | None = None
     timestamp_format: str | None = None
+    deadline: Deadline | None = None
     outcomes: list[Literal["answered", "abandoned", "blocked", "self_service"]] | None = None
     no_blocking: bool = False
 
@@ -119,6 +129,8 @@ class ExportConfig:
     #: calls and intervals: the line cannot be busy, so blocked calls are a declared 0, not unknown.
     no_blocking: bool = False
     options: dict[str, Any] = field(default_factory=dict)
+    #: Submission deadline (`{"period": "month", "days_after": 5}`); not part of how the file is read.
+    deadline: dict[str, Any] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -209,8 +221,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def load_vendor(folder: Path) -> VendorConfig:
     """Read and validate `<folder>/vendor.toml`; the vendor id is the folder name."""
     path = folder / "vendor.toml"
+    return parse_vendor(_read_toml(path), folder, path)
+
+
+def parse_vendor(raw: dict[str, Any], folder: Path, path: Path) -> VendorConfig:
+    """Validate a vendor.toml's parsed content (messages name `path`); nothing is read or written."""
     try:
-        parsed = VendorFile.model_validate(_read_toml(path))
+        parsed = VendorFile.model_validate(raw)
     except ValidationError as exc:
         raise _explain(exc, path) from None
     parse_contract(dict(parsed.contract or {}), str(path))
@@ -328,5 +345,5 @@ def load_workspace(path: str | Path) -> Workspace:
         vendors=tuple(vendors),
         invalid=tuple(invalid),
         fx_rates=load_fx_rates(root / "fx_rates.csv", ws.base_currency),
-        **ws.model_dump(),
+        **ws.model_dump(exclude={"access"}),
     )
