@@ -11,8 +11,8 @@ from app_pages import _common as c
 from scorecard.errors import ScorecardError
 from scorecard.present import charts, share
 from scorecard.present import format as fmt
-from scorecard.scoring import funnel
 from scorecard.present.text import plain
+from scorecard.scoring import funnel
 
 ctx = c.ctx()
 c.header(ctx, "Ranking", "Which vendor scores best under the agreed weights — and how robust that is.")
