@@ -13,13 +13,14 @@ import hashlib
 import inspect
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from scorecard.errors import FileValidationError, RowWarning, ScorecardError, ValidationFailure
-from scorecard.ingest import db
+from scorecard.ingest import db, plausible
 from scorecard.ingest.adapters import get_adapter, lines, readers
 from scorecard.ingest.adapters.base import Adapter
 from scorecard.ingest.schemas import OUTCOMES, validate, warnings_of
@@ -48,7 +49,9 @@ def adapter_version(fmt: str) -> str:
     return h.hexdigest()[:16]
 
 
-def export_key(vendor: VendorConfig, export: ExportConfig) -> str:
+def export_key(
+    vendor: VendorConfig, export: ExportConfig, earliest: date = plausible.DEFAULT_EARLIEST
+) -> str:
     """The identity of an export entry: its table, format, adapter version, every option that changes how
     its files are read, and the vendor's time zone and currency (but not the `files` glob)."""
     settings = {
@@ -65,6 +68,7 @@ def export_key(vendor: VendorConfig, export: ExportConfig) -> str:
         "options": export.options,
         "timezone": vendor.timezone,
         "currency": vendor.currency,
+        "earliest_date": earliest,
     }
     text = json.dumps(settings, sort_keys=True, default=str, ensure_ascii=False)
     return f"{export.table}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
@@ -165,7 +169,9 @@ def _declared_no_blocking(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Valid
     return frame.with_columns(pl.col("blocked").fill_null(0)), failures
 
 
-def read_export(path: Path, rel: str, export: ExportConfig, vendor: VendorConfig) -> FileRead:
+def read_export(
+    path: Path, rel: str, export: ExportConfig, vendor: VendorConfig, window: plausible.Window | None = None
+) -> FileRead:
     """Adapt and validate one file; FileValidationError names every line that cannot be right."""
     adapter = get_adapter(export.format, str(export.source))
     try:
@@ -184,7 +190,7 @@ def read_export(path: Path, rel: str, export: ExportConfig, vendor: VendorConfig
     ts = db.TIMESTAMP_COLUMNS.get(export.table)
     local = frame.select(f"{ts}_local") if ts else None
     body = frame.drop(f"{ts}_local") if ts else frame
-    valid = validate(export.table, body, rel, extra=problems)
+    valid = validate(export.table, body, rel, extra=problems, window=window)
     warnings = [*out.warnings, *warnings_of(export.table, valid)]
     if local is not None:
         valid = valid.with_columns(local)
@@ -233,10 +239,10 @@ def prepare_file(
                 "file's permissions. What was loaded from it is kept."
             ),
         )
-    if loaded_sha(con, vendor.vendor_id, export_key(vendor, export), rel) == digest:
+    if loaded_sha(con, vendor.vendor_id, export_key(vendor, export, ws.earliest_date), rel) == digest:
         return Prepared(digest)
     try:
-        return Prepared(digest, read_export(path, rel, export, vendor))
+        return Prepared(digest, read_export(path, rel, export, vendor, plausible.Window(ws.earliest_date)))
     except ScorecardError as exc:
         return Prepared(digest, error=exc)
     except OSError as exc:

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from scorecard.errors import ScorecardError
-from scorecard.ingest import db, state
+from scorecard.ingest import db, plausible, state
 from scorecard.ingest.prepare import Prepared, export_key, loaded_sha, prepare_file, read_export
 from scorecard.ingest.state import FileResult
 from scorecard.sql.build import Builder
@@ -84,7 +84,7 @@ def plan(ws: Workspace, report: IngestReport) -> tuple[list[Job], frozenset[str]
             )
             continue
         for export in vendor.exports:
-            key = export_key(vendor, export)
+            key = export_key(vendor, export, ws.earliest_date)
             jobs += [Job(vendor, export, key, p) for p in vendor.files(export)]
     return jobs, frozenset(held)
 
@@ -262,7 +262,8 @@ class _Loader:
         try:
             if prepared.error:
                 raise prepared.error
-            read = prepared.read or read_export(job.path, rel, job.export, job.vendor)
+            window = plausible.Window(self.ws.earliest_date)
+            read = prepared.read or read_export(job.path, rel, job.export, job.vendor, window)
             before = state.loaded_rows(self.con, vid, job.key, rel)
             if read.frame.height == 0 and before and not self.accept_empty:
                 res.status, res.rows = "held", before

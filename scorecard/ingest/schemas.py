@@ -17,6 +17,7 @@ import pandera.polars as pa
 import polars as pl
 
 from scorecard.errors import FileValidationError, RowWarning, ValidationFailure
+from scorecard.ingest import plausible
 
 # Validate data, not only the schema, for polars frames too (pandera checks only the schema by default
 # for LazyFrames; we validate eager frames, and make the intent explicit).
@@ -312,15 +313,27 @@ def _schema(table: str, all_distinct: bool) -> pa.DataFrameSchema:
     return schema
 
 
-def validate(table: str, frame: pl.DataFrame, path: str, extra: list[ValidationFailure] = ()) -> pl.DataFrame:
+def validate(
+    table: str,
+    frame: pl.DataFrame,
+    path: str,
+    extra: list[ValidationFailure] = (),
+    window: plausible.Window | None = None,
+) -> pl.DataFrame:
     """Validate canonical rows (with `source_row`) lazily; raise FileValidationError naming rows and rules.
 
     `extra` carries the adapter's own parse failures (a value that is not a number, say), so that one
-    message lists every problem of the file.
+    message lists every problem of the file; the plausibility rules (`plausible.RULES`, dates within
+    `window`) run beside the schema's.
     """
     source_rows = frame["source_row"]
     body = frame.drop("source_row")
     failures = list(extra)
+    seen = {(f.row, f.column) for f in failures}
+    for f in plausible.failures(table, body, source_rows, window or plausible.Window()):
+        if (f.row, f.column) not in seen:
+            failures.append(f)
+            seen.add((f.row, f.column))
     try:
         body = _schema(table, all_distinct=_all_distinct(table, body)).validate(body, lazy=True)
     except pa.errors.SchemaErrors as exc:

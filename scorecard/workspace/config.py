@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -57,6 +58,8 @@ class WorkspaceFile(_Strict):
     fcr_method: Literal["survey", "disposition", "repeat"] = "survey"
     fcr_repeat_days: int = Field(7, ge=1, le=90)
     preset: str = "quarterly_review"
+    #: Rows dated before this are implausible (rejected); set it earlier to load older history.
+    earliest_date: date = date(2000, 1, 1)
     #: Who may sign in and see what; read by scorecard.access.config (not a Workspace field).
     access: dict[str, Any] | None = None
 
@@ -163,6 +166,7 @@ class Workspace:
     fcr_method: str
     fcr_repeat_days: int
     preset: str
+    earliest_date: date
     vendors: tuple[VendorConfig, ...]
     fx_rates: pl.DataFrame
     #: Vendor folders whose vendor.toml is invalid or unreadable: (folder name, the whole message).

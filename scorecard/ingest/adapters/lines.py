@@ -108,7 +108,11 @@ def record_lines(text: str, delimiter: str, path: str, table: str, quote: str = 
         blank.append(is_blank)
         start = reader.line_num + 1
     ragged_error(path, table, delimiter, expected, bad[:1000])
-    return Records(np.array(lines, dtype=np.int64), np.array(blank, dtype=bool), text.endswith(("\n", "\r")))
+    records = Records(
+        np.array(lines, dtype=np.int64), np.array(blank, dtype=bool), text.endswith(("\n", "\r"))
+    )
+    _check_complete(records, text.rsplit("\n", 1)[-1], path, table)
+    return records
 
 
 def file_has_byte(path: Path, needle: bytes) -> bool:
@@ -180,7 +184,32 @@ def _plain(chunks: Iterable[bytes], delimiter: str, path: str, table: str) -> Re
     ragged_error(path, table, delimiter, expected, bad)
     lines = np.concatenate(lines_out) if lines_out else np.zeros(0, dtype=np.int64)
     blanks = np.concatenate(blank_out) if blank_out else np.zeros(0, dtype=bool)
-    return Records(lines, blanks, last.endswith(b"\n") or line_no <= 2)
+    records = Records(lines, blanks, last.endswith(b"\n") or line_no <= 2)
+    _check_complete(records, last.rsplit(b"\n", 1)[-1].decode("utf-8", "replace"), path, table)
+    return records
+
+
+def _check_complete(records: Records, last_line: str, path: str, table: str) -> None:
+    """A file whose last line has no line break may have been cut inside that line (a number cut from
+    387 to 3 still parses): refuse it, naming the line. Every exporter ends its lines with a break."""
+    if records.final_newline or not len(records.lines) or records.blank[-1]:
+        return
+    line = int(records.lines[-1])
+    raise FileValidationError(
+        path=path,
+        table=table,
+        failures=[
+            ValidationFailure(
+                line,
+                "(line)",
+                shown(last_line),
+                "the file ends inside this line, without a line break: it may have been cut off "
+                "(rule truncated_last_line)",
+            )
+        ],
+        total=1,
+        hint="Send the complete file again. If the file is complete, add a line break after its last line.",
+    )
 
 
 def _count_fields(chunk: bytes, sep: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -90,7 +90,21 @@ def _read_csv(path: Path, export: ExportConfig, default_delimiter: str) -> tuple
 
 
 def decode(path: Path, data: bytes, codec: str, declared: str) -> str:
-    """The file's text; bytes that are not valid in the declared encoding name their line."""
+    """The file's text; bytes that are not valid in the declared encoding name their line, and a file
+    declared in a legacy encoding whose bytes are valid UTF-8 is refused (it would read as mojibake)."""
+    if not codecs.lookup(codec).name.startswith("utf") and not data.isascii():
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = ""
+        odd = [(i, s) for i, s in enumerate(text.splitlines(), start=1) if not s.isascii()]
+        if odd:
+            line, sample = odd[0]
+            raise AdapterError(
+                f"{path}: this file looks like UTF-8, not {declared}: line {line} reads "
+                f'{lines.shown(sample)!r} as UTF-8 and as mojibake in {declared}. Set encoding = "utf-8" '
+                "for this export in vendor.toml (or re-export the file in the declared encoding)."
+            )
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
