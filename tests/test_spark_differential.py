@@ -152,7 +152,7 @@ def test_local_times_derived_on_spark_equal_the_ingests(demo: dict, spark) -> No
         "from raw_calls as r join derived as d using (vendor_id, call_id)"
     ).fetchall()[0]
     offsets = con.execute(
-        "select vendor_id, list(distinct hour(arrived_at_local - arrived_at) order by 1) "
+        "select vendor_id, list_sort(list(distinct hour(arrived_at_local - arrived_at))) "
         "from raw_calls group by 1 order by 1"
     ).fetchall()
     con.close()
