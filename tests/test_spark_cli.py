@@ -139,3 +139,10 @@ def test_stated_measures_are_parsed_sorted_and_checked() -> None:
 def test_a_manifests_stats_read_back_equal() -> None:
     stats = CallStats(3, "2026-04-15 08:00:00", "2026-04-15 21:30:00", (("abandoned, answered", 3),))
     assert CallStats.from_json(json.loads(json.dumps(vars(stats)))) == stats
+
+
+def test_the_cluster_job_refuses_a_malformed_statement_before_starting_spark(capsys) -> None:
+    from scorecard.spark import job
+
+    assert job.main(["--source", "lake/", "--out", "days/", "--calls-record", "acme=answered,busy"]) == 1
+    assert "--calls-record 'acme=answered,busy': unknown measure(s) busy;" in capsys.readouterr().err
