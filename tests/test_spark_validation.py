@@ -71,7 +71,8 @@ def test_a_clean_lake_table_gets_provenance_types_and_local_time(spark, vendors,
     assert [r["call_id"] for r in rows] == ["c1", "c2"]
     assert rows[0]["source_file"].endswith("/lake/calls/part-0.parquet")
     # the table is its own export: every row gets the documented export_key 'lake'
-    assert {r[0] for r in frame.select("export_key").distinct().collect()} == {src.LAKE_EXPORT_KEY} == {"lake"}
+    keys = {r[0] for r in frame.select("export_key").distinct().collect()}
+    assert keys == {src.LAKE_EXPORT_KEY} == {"lake"}
     assert [r["source_row"] for r in rows] == [1, 2]  # 1-based row of the Parquet file
     assert rows[0]["arrived_at"] == datetime(2026, 3, 29, 0, 30)  # naive UTC, as the raw tables keep it
     assert rows[0]["arrived_at_local"] == datetime(2026, 3, 29, 1, 30)  # Paris: UTC+1 until 02:00 local
