@@ -27,7 +27,7 @@ import duckdb
 from scorecard.errors import ScorecardError, ValidationFailure
 from scorecard.ingest import db as scdb
 from scorecard.ingest.schemas import OUTCOMES
-from scorecard.spark.source import SourceError, exists, read_table, table_path
+from scorecard.spark.source import LAKE_EXPORT_KEY, SourceError, exists, read_table, table_path
 from scorecard.spark.validate import EXAMPLES, SourceFileError, SourceValidationError
 
 if TYPE_CHECKING:
@@ -134,7 +134,7 @@ def _from_table(frame: DataFrame, path: str) -> DataFrame:
     if observed != "array<string>":
         raise SourceError(f"{path}: column 'observed' is {observed}; expected an array of strings.")
     if "export_key" not in frame.columns:
-        frame = frame.withColumn("export_key", F.lit("lake"))
+        frame = frame.withColumn("export_key", F.lit(LAKE_EXPORT_KEY))
     known = ", ".join(f"'{m}'" for m in MEASURES)
     bad = frame.where(f"observed is null or exists(observed, m -> m is null or m not in ({known}))").select(
         *KEY, "observed"
