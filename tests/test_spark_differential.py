@@ -152,7 +152,7 @@ def test_local_times_derived_on_spark_equal_the_ingests(demo: dict, spark) -> No
         "from raw_calls as r join derived as d using (vendor_id, call_id)"
     ).fetchall()[0]
     offsets = con.execute(
-        "select vendor_id, list(distinct hour(arrived_at_local - arrived_at) order by 1) "
+        "select vendor_id, list_sort(list(distinct hour(arrived_at_local - arrived_at))) "
         "from raw_calls group by 1 order by 1"
     ).fetchall()
     con.close()
@@ -232,3 +232,27 @@ def test_duckdbs_double_to_decimal_cast_is_reproduced_on_spark(spark) -> None:
         "where cast(v.v as decimal(38, 10)) <> cast(s.d as decimal(38, 10))"
     ).fetchall()[0][0]
     assert differ == 0
+
+
+def test_duckdbs_list_contains_is_reproduced_on_spark(spark) -> None:
+    # DuckDB's list_contains skips NULL elements (false where Spark's array_contains says NULL) and is
+    # NULL for a NULL list or value; the translation compacts the list first
+    import sqlglot
+
+    from scorecard.spark.prepass import spark_functions
+
+    lists = [["a", "b"], ["a", None], [None], [], None, ["b", None, "a"]]
+    values = ["a", "b", None]
+    cases = [(i, lst, v) for i, (lst, v) in enumerate((lst, v) for lst in lists for v in values)]
+    tree = sqlglot.parse_one("select list_contains(l, v) as hit from t", read="duckdb")
+    expr = spark_functions(tree).expressions[0].this.sql("spark")
+    got = spark.createDataFrame(cases, "i int, l array<string>, v string").selectExpr("i", f"{expr} as hit")
+    con = duckdb.connect()
+    con.register("cases", pa.table({"i": [c[0] for c in cases], "l": [c[1] for c in cases],
+                                    "v": [c[2] for c in cases]}))  # fmt: skip
+    con.register("s", got.toArrow())
+    expected = con.execute("select i, list_contains(l, v) from cases order by i").fetchall()
+    spark_rows = con.execute("select i, hit from s order by i").fetchall()
+    assert spark_rows == expected
+    # the cases mean something: DuckDB's false for ['a', NULL] without 'b', NULL for a NULL list
+    assert expected[4] == (4, False) and expected[12] == (12, None)

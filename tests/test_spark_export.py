@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from scorecard.cli import app
-from scorecard.errors import ScorecardError
+from scorecard.errors import DatabaseError, ScorecardError
 from scorecard.ingest.run import ingest
 from scorecard.spark.export import export_parquet
 
@@ -28,7 +28,7 @@ def test_export_writes_each_table_by_vendor_and_month(acme_db: Path, tmp_path: P
     report = export_parquet(acme_db, out)
     assert report.rows == {
         "calls": 3, "intervals": 0, "agent_time": 0, "surveys": 0, "quality": 0, "costs": 1,
-        "vendors": 1, "settings": 1, "fx_rates": 0,
+        "vendors": 1, "settings": 1, "fx_rates": 0, "loaded_files": 2,  # the calls file, the costs file
     }  # fmt: skip
     calls = sorted(p.relative_to(out).parent.as_posix() for p in (out / "calls").rglob("*.parquet"))
     assert calls == ["calls/vendor_id=acme/month=2026-04"]
@@ -37,6 +37,40 @@ def test_export_writes_each_table_by_vendor_and_month(acme_db: Path, tmp_path: P
     assert (out / "vendors" / "part-0.parquet").is_file()
     manifest = json.loads((out / "_scorecard.json").read_text())
     assert manifest["rows"]["calls"] == 3 and manifest["month_of"]["calls"] == "arrived_at_local"
+    assert manifest["version"] == 2
+
+
+def test_export_carries_each_loads_identity_and_what_its_file_records(acme_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "canonical"
+    export_parquet(acme_db, out)
+    con = duckdb.connect(str(acme_db), read_only=True)
+    loads = con.execute("from loaded_files order by all").fetchall()
+    back = con.execute(
+        "from read_parquet(?) order by all", [str(out / "loaded_files" / "*.parquet")]
+    ).fetchall()
+    keys = con.execute(
+        "select distinct c.export_key, c.source_file, f.observed "
+        "from read_parquet(?, hive_partitioning = true) as c "
+        "join loaded_files as f using (vendor_id, export_key, source_file)",
+        [str(out / "calls" / "**" / "*.parquet")],
+    ).fetchall()
+    con.close()
+    assert back == loads and len(back) == 2
+    # the canonical calls export of acme can tell all four outcomes apart and has no revenue column:
+    # every exported call finds its load, and that load records the outcomes but not revenue
+    [(key, source_file, observed)] = keys
+    assert key.startswith("calls-") and source_file == "acme/calls/2026-04.csv"
+    assert observed == ["abandoned", "answered", "blocked", "self_service"]
+
+
+def test_a_database_of_an_older_table_layout_is_refused_with_the_ingest_that_rebuilds_it(
+    acme_db: Path, tmp_path: Path
+) -> None:
+    with duckdb.connect(str(acme_db)) as con:
+        con.execute("update db_meta set schema_version = 1")
+    with pytest.raises(DatabaseError, match=r"another version of Vendor Scorecard .* scorecard ingest"):
+        export_parquet(acme_db, tmp_path / "canonical")
+    assert not (tmp_path / "canonical").exists()
 
 
 def test_exported_calls_read_back_equal_to_the_raw_table(acme_db: Path, tmp_path: Path) -> None:
@@ -76,7 +110,8 @@ def test_cli_export_parquet_prints_rows_per_table(acme_db: Path, tmp_path: Path)
     out = tmp_path / "canonical"
     result = CliRunner().invoke(app, ["export-parquet", "--db", str(acme_db), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "calls                  3 rows" in result.output
+    assert "calls                    3 rows" in result.output
+    assert "loaded_files             2 rows" in result.output
     assert "Parquet file(s) to" in result.output
     missing = CliRunner().invoke(
         app, ["export-parquet", "--db", str(tmp_path / "no.duckdb"), "--out", str(out)]

@@ -36,13 +36,15 @@ EDGES: dict[str, dict[str, list]] = {
         "transferred": [True, None, False, None, True, False, False, None, None, False, False],
         "revenue": [10.0, None, 0.0, None, None, None, 0.0, 5.0, None, None, 0.0],
     },
+    # the last two rows: a report without answered or abandoned counts (unknown, not 0), whose parts
+    # break nothing, as in the polars model
     "intervals": {
-        "answered": [5, 5, 0, 3, 3],
-        "answered_in_sl": [5, 6, None, 3, 0],
-        "abandoned": [2, 0, 1, 1, 0],
-        "abandoned_in_sl": [2, None, 2, 0, 0],
-        "short_abandoned": [None, 0, 1, 2, 0],
-        "transferred": [0, None, 1, 3, 4],
+        "answered": [5, 5, 0, 3, 3, None, None],
+        "answered_in_sl": [5, 6, None, 3, 0, 7, None],
+        "abandoned": [2, 0, 1, 1, 0, None, 1],
+        "abandoned_in_sl": [2, None, 2, 0, 0, 3, None],
+        "short_abandoned": [None, 0, 1, 2, 0, 4, None],
+        "transferred": [0, None, 1, 3, 4, 2, None],
     },
     "agent_time": {
         "scheduled_s": [100.0, 100.0, 50.0, 0.0],

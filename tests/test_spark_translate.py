@@ -22,7 +22,9 @@ def query_dir(tmp_path: Path, files: dict[str, str]) -> Path:
         layer, name = key.split("/")
         body = textwrap.dedent(sql).strip()
         deps = ", ".join(
-            d for d in ("raw_calls", "settings", "stg_m", "stg_a", "stg_b") if d in body and d != name
+            d
+            for d in ("raw_calls", "loaded_files", "settings", "stg_m", "stg_a", "stg_b")
+            if d in body and d != name
         )
         header = f"-- {name}\n-- Grain: test.\n-- Definition: test.\n-- Depends on: {deps or '(none)'}\n"
         path = root / layer / f"{name}.sql"
@@ -42,12 +44,16 @@ def test_the_installed_queries_translate_and_name_the_columns_duckdb_builds(
     t = translate()
     assert list(t.columns) == built
     assert [q.name for q in t.queries][-1] == TARGET
-    assert {"raw_calls", "settings", "vendors", "fx_rates"} <= set(t.tables)
+    assert set(t.tables) == {"raw_calls", "loaded_files", "settings", "vendors", "fx_rates"}
     # every DuckDB-only construct is gone from the Spark text
     script = t.script().lower()
-    for duckdb_only in ("exclude", "columns(", "to_days", "stg_strict_sum", "strftime", "qualify", "::"):
-        assert duckdb_only not in script, duckdb_only
+    duckdb_only = ("exclude", "columns(", "to_days", "stg_strict_sum", "strftime", "qualify", "::", "list_")
+    for construct in duckdb_only:
+        assert construct not in script, construct
     assert "make_dt_interval(" in script and "date_format(" in script
+    # what each call's file records (stg_loaded_files.observed) decides whether its counts are known
+    assert "array_contains(array_compact(f.observed), 'blocked')" in script
+    assert "create or replace temporary view stg_loaded_files as" in script
 
 
 def test_closure_follows_depends_on_in_order() -> None:
@@ -63,7 +69,9 @@ SYNTHETIC = {
         create or replace view stg_a as
         select vendor_id, call_id,
             cast(columns(['wait_s', 'talk_s']) as decimal(38, 10)),
-            * exclude (vendor_id, call_id, wait_s, talk_s, source_file, source_row, arrived_at_local)
+            * exclude (
+                vendor_id, call_id, wait_s, talk_s, export_key, source_file, source_row, arrived_at_local
+            )
         from raw_calls
     """,
     "staging/stg_b": """
@@ -85,7 +93,7 @@ def test_prepass_expands_columns_exclude_macros_and_unions_by_name(tmp_path: Pat
     assert "AS DECIMAL(38, 10)) AS `wait_s`" in a and "AS `talk_s`" in a
     assert "`program`," in a and "`source_file`" not in a
     # the macro inlined once per column that columns(* exclude ...) leaves of stg_a: wait_s, talk_s,
-    # hold_s, acw_s, revenue (stg_a's 15 columns less the 10 excluded)
+    # hold_s, acw_s, revenue (stg_a's 14 columns less the 9 excluded)
     assert b.count("COUNT(*) = COUNT(") == 5
     assert "stg_m" not in b.lower() and ") AS `revenue`" in b
     # union all by name: both sides list every name in the left side's order, the missing ones as NULL
@@ -135,3 +143,27 @@ def test_date_difference_and_to_days_are_rewritten(tmp_path: Path) -> None:
     [q] = translate("stg_a", query_files(root)).queries
     assert "DATEDIFF(period_end, period_start) + 1 AS period_days" in q.sql
     assert "MAKE_DT_INTERVAL(3, 0, 0, 0)" in q.sql
+
+
+def test_list_contains_over_the_loaded_files_join_keeps_duckdbs_meaning(tmp_path: Path) -> None:
+    # int_call_components' shape: each call left-joined to the load it came from, and a measure known
+    # only when the load's `observed` list holds it (a call without its load: NULL, never 0)
+    root = query_dir(
+        tmp_path,
+        {
+            "staging/stg_a": """
+                create or replace view stg_a as
+                select c.vendor_id, c.call_id,
+                    if(list_contains(f.observed, 'blocked'), cast(c.outcome = 'blocked' as bigint), null)
+                        as blocked
+                from raw_calls as c
+                left join loaded_files as f
+                    on f.vendor_id = c.vendor_id and f.export_key = c.export_key
+                    and f.source_file = c.source_file
+            """
+        },
+    )
+    [q] = translate("stg_a", query_files(root)).queries
+    # DuckDB skips NULL elements of a list (false where Spark's array_contains says NULL): compacted first
+    assert "ARRAY_CONTAINS(ARRAY_COMPACT(f.observed), 'blocked')" in q.sql
+    assert "LEFT JOIN loaded_files AS f" in q.sql and "f.export_key = c.export_key" in q.sql

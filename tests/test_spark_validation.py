@@ -70,6 +70,9 @@ def test_a_clean_lake_table_gets_provenance_types_and_local_time(spark, vendors,
                                "wait_s").collect())  # fmt: skip
     assert [r["call_id"] for r in rows] == ["c1", "c2"]
     assert rows[0]["source_file"].endswith("/lake/calls/part-0.parquet")
+    # the table is its own export: every row gets the documented export_key 'lake'
+    keys = {r[0] for r in frame.select("export_key").distinct().collect()}
+    assert keys == {src.LAKE_EXPORT_KEY} == {"lake"}
     assert [r["source_row"] for r in rows] == [1, 2]  # 1-based row of the Parquet file
     assert rows[0]["arrived_at"] == datetime(2026, 3, 29, 0, 30)  # naive UTC, as the raw tables keep it
     assert rows[0]["arrived_at_local"] == datetime(2026, 3, 29, 1, 30)  # Paris: UTC+1 until 02:00 local
@@ -100,7 +103,8 @@ def test_broken_rows_are_listed_per_file_like_an_ingest(spark, vendors, tmp_path
 
 def test_pandera_pyspark_fails_the_same_rules_the_listing_names(spark, vendors, tmp_path: Path) -> None:
     lake_calls(tmp_path / "lake" / "calls" / "part-1.parquet", BROKEN)
-    frame = widen(src.with_provenance(src._read(spark, str(tmp_path / "lake" / "calls"), "parquet")), "calls")
+    read = src.read_table(spark, str(tmp_path / "lake" / "calls"), "parquet")
+    frame = widen(src.with_provenance(read), "calls")
     errors = pandera_schema("calls").validate(frame, lazy=True).pandera.errors
     failed = {(e["column"], e["check"]) for entries in errors["DATA"].values() for e in entries}
     assert failed == {

@@ -11,6 +11,7 @@ import typer
 from scorecard.cli._app import app, user_errors
 from scorecard.errors import ScorecardError
 from scorecard.spark.build import BuildReport, build_duckdb, build_spark, load_job
+from scorecard.spark.loads import parse_statements
 
 
 def _progress(phase: str) -> None:
@@ -66,11 +67,20 @@ def build_command(
     conf: Annotated[
         list[str] | None, typer.Option("--conf", help="Spark setting KEY=VALUE (repeatable).")
     ] = None,
+    calls_record: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--calls-record",
+            help="Spark, for a source without loaded_files/: the measures VENDOR's calls record, "
+            "VENDOR=answered,abandoned,blocked,self_service,revenue (repeatable; * for every vendor "
+            "not named). A measure left out is unknown (NULL), never 0.",
+        ),
+    ] = None,
 ) -> None:
     """Build the daily components that KPIs, rankings, reviews and the app read."""
     if engine == "duckdb":
-        if source or job_output:
-            raise ScorecardError("--source and --job-output belong to --engine spark.")
+        if source or job_output or calls_record:
+            raise ScorecardError("--source, --job-output and --calls-record belong to --engine spark.")
         report = build_duckdb(db)
     elif engine == "spark":
         if (source is None) == (job_output is None):
@@ -79,9 +89,15 @@ def build_command(
                 "(load what a cluster job computed)."
             )
         if job_output is not None:
+            if calls_record:
+                raise ScorecardError("--calls-record belongs to --source (or to the cluster job); a job's "
+                                     "output already says what its calls record.")  # fmt: skip
             report = load_job(db, job_output)
         else:
-            report = build_spark(db, source, master, _conf(conf or []), fmt, progress=_progress)
+            stated = parse_statements(calls_record or [])
+            report = build_spark(
+                db, source, master, _conf(conf or []), fmt, progress=_progress, stated=stated
+            )
     else:
         raise ScorecardError(f"Unknown engine {engine!r}; expected duckdb or spark.")
     print(render(report, db))

@@ -24,7 +24,8 @@ def export_parquet_command(
         bool, typer.Option("--overwrite", help="Replace an earlier export in the same folder.")
     ] = False,
 ) -> None:
-    """Write the raw tables of DB as Parquet under OUT/<table>/vendor_id=.../month=.../ for the Spark step."""
+    """Write the raw tables of DB as Parquet under OUT/<table>/vendor_id=.../month=.../, with loaded_files
+    and the workspace tables, for the Spark step."""
     report = export_parquet(db, out, overwrite=overwrite)
     width = max(len(t) for t in report.rows)
     for table, rows in report.rows.items():

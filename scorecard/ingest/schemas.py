@@ -359,16 +359,16 @@ ROW_RULES: dict[str, dict[str, str]] = {
         ),
     },
     "intervals": {
-        "answered_in_sl_le_answered": "coalesce(answered_in_sl, 0) <= answered",
-        "abandoned_in_sl_le_abandoned": "coalesce(abandoned_in_sl, 0) <= abandoned",
-        "short_le_abandoned": "coalesce(short_abandoned, 0) <= abandoned",
-        "transferred_le_answered": "coalesce(transferred, 0) <= answered",
+        "answered_in_sl_le_answered": "coalesce(answered_in_sl <= answered, true)",
+        "abandoned_in_sl_le_abandoned": "coalesce(abandoned_in_sl <= abandoned, true)",
+        "short_le_abandoned": "coalesce(short_abandoned <= abandoned, true)",
+        "transferred_le_answered": "coalesce(transferred <= answered, true)",
     },
     "agent_time": {
         "adherence_le_scheduled": "in_adherence_s <= scheduled_s",
         "busy_le_staffed": "handle_s + available_s <= staffed_s + 1e-6",
     },
-    "surveys": {"answers_something": "csat is not null or resolved is not null"},
+    "surveys": {},
     "quality": {},
     "costs": {"period_ordered": "period_end >= period_start"},
 }

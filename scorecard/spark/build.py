@@ -78,11 +78,14 @@ def build_spark(
     conf: dict[str, str] | None = None,
     fmt: str = "parquet",
     progress: Progress | None = None,
+    stated: dict[str, tuple[str, ...]] | None = None,
 ) -> BuildReport:
     """Compute int_call_days on Spark from the canonical tables at `source` and load it into `db_path`.
 
-    The workspace tables come from the database; the calls Spark reads must match the database's raw
-    calls (count, first and last arrival per vendor), else nothing is written."""
+    The workspace tables come from the database; what each calls file records from the source's
+    loaded_files or `stated` per vendor (`loads`). The calls Spark reads must match the database's raw
+    calls (count, first and last arrival, calls per recorded measures, per vendor), else nothing is
+    written."""
     from scorecard.spark.session import spark_session
 
     report = BuildReport("spark")
@@ -96,10 +99,10 @@ def build_spark(
         spark, _ = spark_session(master, conf)
     with report.timed("read and validate", progress):
         frames = {name: spark.createDataFrame(table) for name, table in workspace.items()}
-        tables = step.read_tables(spark, source, frames, fmt)
+        tables = step.read_tables(spark, source, frames, fmt, stated=stated)
     with report.timed("compute", progress):
         rows = step.call_days(spark, tables).toArrow()
-        stats = step.call_stats(tables["raw_calls"])
+        stats = step.call_stats(tables["raw_calls"], tables["loaded_files"])
     with report.timed("load", progress):
         con = scdb.connect(db_path)
         try:
@@ -114,7 +117,12 @@ def build_spark(
 
 
 def run_job(
-    source: str, out: str, master: str | None = None, conf: dict[str, str] | None = None, fmt: str = "parquet"
+    source: str,
+    out: str,
+    master: str | None = None,
+    conf: dict[str, str] | None = None,
+    fmt: str = "parquet",
+    stated: dict[str, tuple[str, ...]] | None = None,
 ) -> BuildReport:
     """The step as a cluster job: rows to `<out>/rows` (Parquet), inputs to `<out>/_manifest` (JSON)."""
     from scorecard.spark.session import spark_session
@@ -125,17 +133,18 @@ def run_job(
         spark, _ = spark_session(master, conf)
     with report.timed("read and validate"):
         workspace = read_workspace(spark, source)
-        tables = step.read_tables(spark, source, workspace, fmt)
+        tables = step.read_tables(spark, source, workspace, fmt, stated=stated)
     with report.timed("compute"):
         days = step.call_days(spark, tables)
         days.coalesce(1).write.mode("overwrite").parquet(f"{out.rstrip('/')}/{ROWS}")
-        stats = step.call_stats(tables["raw_calls"])
+        stats = step.call_stats(tables["raw_calls"], tables["loaded_files"])
     used = {n: [r.asDict() for r in workspace[n].collect()] for n in load.WORKSPACE_TABLES}
     manifest = {
         "queries_sha256": views.queries_fingerprint(),
         "workspace": json.loads(load.workspace_digest(used)),
         "calls": {v: vars(s) for v, s in sorted(stats.items())},
         "source": source,
+        "calls_record": dict(stated) if stated else "loaded_files",
         "spark": spark.version,
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
@@ -168,7 +177,7 @@ def load_job(db_path: str | Path, out: str | Path) -> BuildReport:
         try:
             used = json.dumps(manifest["workspace"], default=str, sort_keys=True)
             load.check_same_workspace(load.workspace_digest(load.workspace_tables(con)), used, db)
-            stats = {v: step.CallStats(**s) for v, s in manifest["calls"].items()}
+            stats = {v: step.CallStats.from_json(s) for v, s in manifest["calls"].items()}
             load.check_same_calls(load.database_call_stats(con), stats, manifest["source"], db)
             load.replace_call_days(con, rows, translation)
             _count(con, report)

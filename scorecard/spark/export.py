@@ -1,10 +1,12 @@
 """`scorecard export-parquet`: the raw canonical tables of a database as Parquet, by vendor and month.
 
 Layout: `<out>/<table>/vendor_id=<id>/month=<YYYY-MM>/*.parquet` for each raw table with rows (the
-month of its local timestamp; of `date` for agent time, of `period_start` for costs), one file each for
-the workspace tables (`<out>/vendors/`, `settings/`, `fx_rates/`), and `<out>/_scorecard.json` with the
-row counts. The Spark step (`scorecard build --engine spark --source OUT`) reads exactly this layout.
-Needs no Java: DuckDB writes it.
+month of its local timestamp; of `date` for agent time, of `period_start` for costs; every column of
+the raw table, `export_key` and `source_file` included), one file each for the workspace tables
+(`<out>/vendors/`, `settings/`, `fx_rates/`) and for `<out>/loaded_files/` (each load and the measures
+its file records, which decide whether a call's outcome counts are known), and `<out>/_scorecard.json`
+with the row counts. The Spark step (`scorecard build --engine spark --source OUT`) reads exactly this
+layout. Needs no Java: DuckDB writes it.
 """
 
 from __future__ import annotations
@@ -29,7 +31,11 @@ MONTH_OF = {
     "costs": "period_start",
 }
 WORKSPACE_TABLES = ("vendors", "settings", "fx_rates")
+#: Written whole, one file each: the workspace tables and what each load records.
+SINGLE_FILE_TABLES = (*WORKSPACE_TABLES, "loaded_files")
 MANIFEST = "_scorecard.json"
+#: 2: raw tables carry `export_key`, and `loaded_files/` is written.
+LAYOUT_VERSION = 2
 
 
 @dataclass
@@ -44,7 +50,7 @@ class ExportReport:
 
 def _prepare(out: Path, overwrite: bool) -> None:
     """Create `out`; refuse a folder with other content unless `overwrite` (then clear what we write)."""
-    ours = {*scdb.TABLES, *WORKSPACE_TABLES, MANIFEST}
+    ours = {*scdb.TABLES, *SINGLE_FILE_TABLES, MANIFEST}
     if out.exists() and not out.is_dir():
         raise ScorecardError(f"{out} is a file; give a folder to export the Parquet tables into.")
     if out.exists() and any(out.iterdir()):
@@ -74,9 +80,11 @@ def export_parquet(db_path: str | Path, out: str | Path, overwrite: bool = False
     out = Path(out)
     con = scdb.connect(db_path, read_only=True)
     try:
+        if scdb.schema_version(con) is not None:
+            scdb.check_schema(con, db_path)  # an older table layout: ask for the ingest that rebuilds it
         present = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
         missing = [f"raw_{t}" for t in scdb.TABLES if f"raw_{t}" not in present]
-        missing += [t for t in WORKSPACE_TABLES if t not in present]
+        missing += [t for t in SINGLE_FILE_TABLES if t not in present]
         if missing:
             raise ScorecardError(
                 f"{db_path} lacks the tables {', '.join(missing)}; "
@@ -93,10 +101,10 @@ def export_parquet(db_path: str | Path, out: str | Path, overwrite: bool = False
                     "to ? (format parquet, partition_by (vendor_id, month))",
                     [str((out / table).resolve())],
                 ).fetchall()
-        for table in WORKSPACE_TABLES:
+        for table in SINGLE_FILE_TABLES:
             (out / table).mkdir()
             target = str((out / table / "part-0.parquet").resolve())
-            con.execute(f"copy {table} to ? (format parquet)", [target]).fetchall()
+            con.execute(f"copy (from {table} order by all) to ? (format parquet)", [target]).fetchall()
             report.rows[table] = con.execute(f"select count(*) from {table}").fetchall()[0][0]
     finally:
         con.close()
@@ -104,7 +112,7 @@ def export_parquet(db_path: str | Path, out: str | Path, overwrite: bool = False
     report.seconds = time.perf_counter() - start
     manifest = {
         "layout": "vendor-scorecard canonical tables, Parquet, partitioned by vendor_id and month",
-        "version": 1,
+        "version": LAYOUT_VERSION,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "rows": report.rows,
         "month_of": {t: c.strip('"') for t, c in MONTH_OF.items()},

@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from scorecard.errors import DatabaseError
-from scorecard.spark.step import CallStats
+from scorecard.spark.step import CallStats, combine
 from scorecard.sql import views
 
 if TYPE_CHECKING:
@@ -39,20 +39,27 @@ def workspace_digest(tables: dict[str, Any]) -> str:
 
 
 def database_call_stats(con: duckdb.DuckDBPyConnection) -> dict[str, CallStats]:
-    """CallStats of each vendor in the database's raw_calls."""
+    """CallStats of each vendor in the database's raw_calls (measures from its loaded_files)."""
     rows = con.execute(
-        "select vendor_id, count(*), min(arrived_at), max(arrived_at) from raw_calls group by vendor_id"
+        "select c.vendor_id, f.observed, count(*), min(c.arrived_at), max(c.arrived_at) "
+        "from raw_calls as c left join loaded_files as f "
+        "on f.vendor_id = c.vendor_id and f.export_key = c.export_key and f.source_file = c.source_file "
+        "group by all"
     ).fetchall()
-    iso = lambda v: None if v is None else v.isoformat(sep=" ")  # noqa: E731
-    return {v: CallStats(n, iso(lo), iso(hi)) for v, n, lo, hi in rows}
+    return combine(rows)
 
 
 def check_same_calls(
     database: dict[str, CallStats], computed: dict[str, CallStats], source: str, db: str
 ) -> None:
-    """Raise DatabaseError when the calls Spark read differ from the database's raw_calls."""
-    differ = sorted(v for v in set(database) | set(computed) if database.get(v) != computed.get(v))
+    """Raise DatabaseError when the calls Spark read differ from the database's raw_calls, or what their
+    files record (loaded_files.observed) differs."""
+    span = lambda s: s and (s.calls, s.first, s.last)  # noqa: E731
+    differ = sorted(
+        v for v in set(database) | set(computed) if span(database.get(v)) != span(computed.get(v))
+    )
     if not differ:
+        _check_same_measures(database, computed, source, db)
         return
     lines = []
     for v in differ[:10]:
@@ -66,6 +73,27 @@ def check_same_calls(
         "Surveys and QA linked to calls, and the per-interval service of reviews, are read from the "
         "database's calls, so both must hold the same calls: export the database again with "
         "`scorecard export-parquet`, or ingest the same exports. Nothing was written."
+    )
+
+
+def _check_same_measures(
+    database: dict[str, CallStats], computed: dict[str, CallStats], source: str, db: str
+) -> None:
+    """Raise DatabaseError when the same calls come from files that record other measures."""
+    differ = sorted(v for v in database if database[v].records != computed[v].records)
+    if not differ:
+        return
+
+    def said(stats: CallStats) -> str:
+        return "; ".join(f"{n:,} from files recording {label}" for label, n in stats.records)
+
+    lines = [f"  {v}: {said(computed[v])} in {source}; {said(database[v])} in {db}" for v in differ[:10]]
+    raise DatabaseError(
+        f"The calls in {source} are the database's, but what their files record differs from {db}'s "
+        "loaded_files:\n" + "\n".join(lines) + "\n"
+        "The database explains an unknown KPI by what its loads record, so the rows must be computed from "
+        "the same: state the measures the database lists (--calls-record), or export the database again "
+        "with `scorecard export-parquet`. Nothing was written."
     )
 
 

@@ -11,7 +11,8 @@ connection on which the same query files exist over empty tables, asked with `de
 - `union all by name` becomes a positional union over explicit, padded column lists;
 - `cast(<double> as decimal(p, s))` keeps DuckDB's rounding (half away from zero of the double
   x * 10^s, not of x's shortest decimal text as Spark's cast does), `<date> - <date>` becomes
-  `datediff`, and `to_days(n)` becomes `make_dt_interval(n, 0, 0, 0)`.
+  `datediff`, `to_days(n)` becomes `make_dt_interval(n, 0, 0, 0)`, and `list_contains(l, x)` becomes
+  `array_contains(array_compact(l), x)` (DuckDB skips NULL elements: false where Spark says NULL).
 """
 
 from __future__ import annotations
@@ -214,12 +215,16 @@ def typed_rewrites(probe: Probe, select: exp.Select, proj: exp.Expression) -> ex
 
 
 def spark_functions(node: exp.Expression) -> exp.Expression:
-    """DuckDB functions sqlglot leaves as they are, in Spark's words."""
+    """DuckDB functions sqlglot leaves as they are, or writes with another meaning, in Spark's words."""
 
     def rewrite(n: exp.Expression) -> exp.Expression:
         if isinstance(n, exp.ToDays):
             zeros = [exp.Literal.number(0) for _ in range(3)]
             return exp.Anonymous(this="make_dt_interval", expressions=[n.this, *zeros])
+        if isinstance(n, exp.ArrayContains) and not isinstance(n.this, exp.ArrayCompact):
+            # DuckDB's list_contains ignores NULL elements (['a', NULL] has no 'b': false); Spark's
+            # array_contains says NULL there. Both give NULL for a NULL list or a NULL value.
+            return exp.ArrayContains(this=exp.ArrayCompact(this=n.this), expression=n.expression)
         return n
 
     return node.transform(rewrite)

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 WORKSPACE_TABLES = ("vendors", "settings", "fx_rates")
+#: The export_key of a lakehouse table without one: the table is its own export (matched by the calls'
+#: loaded_files rows, see `loads`).
+LAKE_EXPORT_KEY = "lake"
 
 
 class SourceError(ScorecardError):
@@ -41,7 +44,7 @@ def exists(spark: SparkSession, path: str) -> bool:
     return bool(fs.exists(hadoop_path))
 
 
-def _read(spark: SparkSession, path: str, fmt: str) -> DataFrame:
+def read_table(spark: SparkSession, path: str, fmt: str) -> DataFrame:
     reader = spark.read.format(fmt)
     if fmt == "parquet":
         reader = reader.option("basePath", path)
@@ -58,9 +61,12 @@ def empty_table(spark: SparkSession, table: str) -> DataFrame:
 
 
 def with_provenance(frame: DataFrame) -> DataFrame:
-    """`source_file` / `source_row` from the Parquet file and its 1-based row when the table lacks them."""
+    """`source_file` / `source_row` from the Parquet file and its 1-based row when the table lacks them,
+    and `export_key` LAKE_EXPORT_KEY (one export: the table itself)."""
     from pyspark.sql import functions as F
 
+    if "export_key" not in frame.columns:
+        frame = frame.withColumn("export_key", F.lit(LAKE_EXPORT_KEY))
     if "source_file" not in frame.columns:
         frame = frame.withColumn("source_file", F.col("_metadata.file_path"))
     if "source_row" not in frame.columns:
@@ -90,7 +96,7 @@ def read_raw(
     path = table_path(source, table)
     if not exists(spark, path):
         return empty_table(spark, table)
-    frame = _read(spark, path, fmt)
+    frame = read_table(spark, path, fmt)
     if "month" in frame.columns and "month" not in scdb.raw_columns(table):
         frame = frame.drop("month")  # the partition column of `scorecard export-parquet`
     # Read the files once: validation runs one Spark job per rule, and the step reads the table again.
@@ -122,5 +128,5 @@ def read_workspace(spark: SparkSession, source: str) -> dict[str, DataFrame]:
                 f"{path} does not exist; a Spark job needs the workspace tables vendors, settings and "
                 "fx_rates beside the canonical tables (`scorecard export-parquet` writes them)."
             )
-        out[name] = _read(spark, path, "parquet")
+        out[name] = read_table(spark, path, "parquet")
     return out

@@ -42,12 +42,22 @@ HINT = "Fix these rows in the source and run the build again; nothing was writte
 EXAMPLES = 20
 
 
-class SourceValidationError(ScorecardError):
-    """Canonical tables on Spark broke rules; one FileValidationError per source file or partition."""
+class SourceFileError(FileValidationError):
+    """Broken rows of one file or partition a Spark source holds: its records are rows (of a Parquet
+    file, 1-based), not the lines of a text export."""
 
-    def __init__(self, files: list[FileValidationError]) -> None:
+    @property
+    def place(self) -> str:
+        """A record of a Parquet file is a row."""
+        return "row"
+
+
+class SourceValidationError(ScorecardError):
+    """Canonical tables on Spark broke rules; one SourceFileError per source file or partition."""
+
+    def __init__(self, files: list[SourceFileError], hint: str = HINT) -> None:
         self.files = files
-        super().__init__("\n\n".join(f.message().rstrip() for f in files) + "\n" + HINT)
+        super().__init__("\n\n".join(f.message().rstrip() for f in files) + "\n" + hint)
 
 
 def pandera_pyspark() -> types.ModuleType:
@@ -205,7 +215,7 @@ def validate_table(frame: DataFrame, table: str, where: str) -> DataFrame:
         for e in entries
     ]
     if file_level:
-        raise SourceValidationError([FileValidationError(where, table, file_level, len(file_level), hint="")])
+        raise SourceValidationError([SourceFileError(where, table, file_level, len(file_level), hint="")])
     raise SourceValidationError(broken_rows(frame, table))
 
 
@@ -231,7 +241,7 @@ def _flags(table: str) -> list[tuple[str, Rule]]:
     return flags
 
 
-def broken_rows(frame: DataFrame, table: str) -> list[FileValidationError]:
+def broken_rows(frame: DataFrame, table: str) -> list[SourceFileError]:
     """The rows of `frame` that break a rule of `table`, grouped by source file: exact counts per file,
     and the first rows of each broken rule as examples."""
     from pyspark.sql import functions as F
@@ -260,7 +270,7 @@ def broken_rows(frame: DataFrame, table: str) -> list[FileValidationError]:
                 ValidationFailure(ex["source_row"], rule.column, value, rule.label)
             )
     return [
-        FileValidationError(path, table, sorted(failures.get(path, []), key=_order), total, hint="")
+        SourceFileError(path, table, sorted(failures.get(path, []), key=_order), total, hint="")
         for path, total in sorted(totals.items())
         if total
     ]
