@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import polars as pl
 import streamlit as st
 
+from scorecard import periods
 from scorecard.access import peers, reads
 from scorecard.access.scope import Scope
 from scorecard.access.scope import local as local_scope
@@ -145,17 +146,7 @@ def cached(p: Paths, version: float, fn_name: str, scope: Scope, *args: Any) -> 
 @st.cache_data(show_spinner=False)
 def _period_labels(p: Paths, version: float, scope: Scope) -> tuple[str, ...]:
     first, last = cached(p, version, "date_span", scope)
-    if first is None:
-        return ("all",)
-    days = pl.date_range(first, last, "1d", eager=True)
-    labels = ["all"]
-    for fmt_ in ("%Y", "%Y-Q", "%Y-%m", "%G-W%V"):
-        if fmt_ == "%Y-Q":
-            seen = days.map_elements(lambda d: f"{d.year}-Q{(d.month - 1) // 3 + 1}", pl.String)
-        else:
-            seen = days.dt.strftime(fmt_)
-        labels += sorted(set(seen.to_list()), reverse=True)
-    return tuple(dict.fromkeys(labels))
+    return periods.labels_between(first, last, ("year", "quarter", "month", "week"))
 
 
 @st.cache_data(show_spinner=False)
