@@ -171,6 +171,7 @@ def main() -> None:
         st.session_state["_notices"] = list(view.notices)
         for key in [k for k in st.session_state if str(k).startswith("_w_")]:
             del st.session_state[key]  # widgets re-seed from the re-validated view
+        st.session_state["_scoring_gen"] = st.session_state.get("_scoring_gen", 0) + 1
     else:
         c.set_view(page=current)
     st.session_state["_stamp"] = c.stamp(p.db)

@@ -253,6 +253,23 @@ def sync(field: str, key: str | None = None) -> None:
     set_view(**{field: tuple(value) if isinstance(value, list) else value})
 
 
+def changed_weights(view: share.View, opts: share.Options) -> list[tuple[str, float, float]]:
+    """`(kpi, preset weight, view weight)` for every weight of the view that differs from its preset's."""
+    preset = dict(opts.presets[view.preset].weights)
+    return [(k, preset[k], w) for k, w in view.weights if k in preset and preset[k] != w]
+
+
+def page_link(ctx: Context, page: str, **changes: Any) -> str | None:
+    """A link to another page of this app for this view (None when the page is not open to this scope)."""
+    if page not in ctx.pages or ctx.scope.read_only:
+        return None
+    base = st.context.url or "http://localhost:8501/"
+    root = base.split("?", 1)[0].rstrip("/")
+    root = root.rsplit("/", 1)[0] if root.rsplit("/", 1)[-1] in ctx.pages else root
+    view = dataclasses.replace(ctx.view, page=page, notices=(), **changes)
+    return share.url(f"{root}/{page}", view)
+
+
 def ranked(ctx: Context) -> tuple[scoring.Ranking, sensitivity.Stability]:
     """The view's ranking and its stability report (cached by database stamp, scope and view)."""
     v, p, version = ctx.view, ctx.paths, stamp(ctx.paths.db)
