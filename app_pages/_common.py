@@ -253,6 +253,12 @@ def sync(field: str, key: str | None = None) -> None:
     set_view(**{field: tuple(value) if isinstance(value, list) else value})
 
 
+def partial_periods(ctx: Context) -> frozenset[str]:
+    """The period labels the data does not cover from their first to their last day."""
+    first, last = ctx.data("date_span")
+    return frozenset(p for p in ctx.options.periods if periods.coverage(p, first, last).partial)
+
+
 def changed_weights(view: share.View, opts: share.Options) -> list[tuple[str, float, float]]:
     """`(kpi, preset weight, view weight)` for every weight of the view that differs from its preset's."""
     preset = dict(opts.presets[view.preset].weights)
