@@ -110,10 +110,10 @@ right.dataframe(
     rec.select(
         pl.col("line").alias("Cost of the quarter"),
         fmt.using("vendor_currency", lambda x: report.fmt(x, f"currency:{page.currency}")).alias(
-            page.currency
+            f"{page.currency} (invoices)"
         ),
         fmt.using("base_currency", lambda x: report.fmt(x, f"currency:{page.base_currency}")).alias(
-            page.base_currency
+            f"{page.base_currency} (base)"
         ),
     ),
     hide_index=True,

@@ -38,7 +38,7 @@ def summary_line(review: Review, out: Path) -> str:
     score = mine["score"][0] if mine.height else None
     owed = quarter_totals(review)["credits_owed"]
     return (
-        f"Wrote {out}: {review.vendor_id} {review.quarter.label}, rank {fmt(rank, 'count')} of "
+        f"Wrote {out}: {review.vendor_name} {review.quarter.label}, rank {fmt(rank, 'count')} of "
         f"{review.ranking['rank'].drop_nulls().len()}, score {fmt(score, 'score')}, credits owed "
         f"{fmt(owed, f'currency:{review.currency}')}, {len(review.findings)} finding(s)."
     )

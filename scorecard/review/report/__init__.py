@@ -60,6 +60,8 @@ class Table:
         text = HEADERS.get(column, column.replace("_", " ").capitalize())
         unit = self.units.get(column, "")
         code = unit.lstrip("+").split(":", 1)[1] if unit.lstrip("+").startswith("currency:") else ""
+        if code and column.endswith("_base"):
+            return f"{text} ({code}, base)"
         return f"{text} ({code})" if code else text
 
 
