@@ -101,6 +101,7 @@ for row_start in range(0, len(page.tiles), 4):
             help=f"Target {t.target_text} ({t.source}): {t.status}.",
             border=True,
         )
+        col.caption(f"target {plain(t.target_text)} · {t.source} · **{t.status}**")
 left, right = st.columns([1, 1])
 chart = review_charts.waterfall(page)
 if chart is not None:

@@ -314,7 +314,7 @@ def test_vendor_without_data_in_the_quarter_still_gets_a_review(
     assert "delta" not in empty.ranking["vendor_id"].to_list()
     # no money in the quarter: unknown, not 0, in the HTML reconciliation and the workbook's Summary
     text = render_html(empty)
-    assert '<td>SLA credits owed under the contract</td><td class="num">—</td><td class="num">—</td>' in text
+    assert '<td>SLA credits owed under the contract</td><td class="num">—</td></tr>' in text  # EUR only
     summary = build_workbook(empty)["Summary"]
     owed = next(r for r in summary.iter_rows() if r[0].value == "SLA credits owed under the contract")
     assert (owed[1].value, owed[2].value) == (None, None)

@@ -124,6 +124,10 @@ def people_table(lines: list[list[str]], width: int = 100) -> str:
     return "\n".join(text).rstrip()
 
 
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, WIDTH, break_on_hyphens=False, break_long_words=False)
+
+
 def _weights(items: list[str]) -> dict[str, float]:
     """`--weight service_level=30` options as a mapping (the preset re-validates the numbers)."""
     out = {}
@@ -259,13 +263,10 @@ def rank(
     else:
         call = verdict.verdict(result, report)
         typer.echo(_title(result))
-        typer.echo(textwrap.fill(verdict.headline(call, names, result.preset.name, result.method), WIDTH))
+        typer.echo(_wrap(verdict.headline(call, names, result.preset.name, result.method)))
+        typer.echo("")
         fragile = verdict.fragility(call, names)
-        typer.echo(
-            textwrap.fill(
-                fragile or "Removing any one vendor leaves the order of the others unchanged.", WIDTH
-            )
-        )
+        typer.echo(_wrap(fragile or "Removing any one vendor leaves the order of the others unchanged."))
         typer.echo("")
         typer.echo(people_table(readable(result.table, currency, names)))
         typer.echo("KPIs: value · points (0–100) under the preset; --format csv or json for raw values.")

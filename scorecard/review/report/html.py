@@ -122,14 +122,17 @@ def front_html(review: Review) -> str:
     facts = f'<p class="facts">{rank}.{" <b>" + _e(partial) + "</b>" if partial else ""}</p>'
     tiles = "".join(_tile(t, review.previous) for t in page.tiles)
     rec = page.reconciliation
+    both = page.currency != page.base_currency  # one column when the vendor bills in the base currency
     rows = "".join(
         f'<tr><td>{_e(r["line"])}</td><td class="num">{_e(fmt(r["vendor_currency"], _cur(page.currency)))}'
-        f'</td><td class="num">{_e(fmt(r["base_currency"], _cur(page.base_currency)))}</td></tr>'
+        + (f'</td><td class="num">{_e(fmt(r["base_currency"], _cur(page.base_currency)))}' if both else "")
+        + "</td></tr>"
         for r in rec.iter_rows(named=True)
     )
+    base = f"<th>{_e(page.base_currency)} (base)</th>" if both else ""
     table = (
-        f'<table id="t-reconciliation"><thead><tr><th>Cost of the quarter</th><th>{_e(page.currency)}</th>'
-        f"<th>{_e(page.base_currency)}</th></tr></thead><tbody>{rows}</tbody></table>"
+        f'<table id="t-reconciliation"><thead><tr><th>Cost of the quarter</th>'
+        f"<th>{_e(page.currency)}</th>{base}</tr></thead><tbody>{rows}</tbody></table>"
     )
     items = "".join(
         f"<li><b>{_e(f.label)}</b> {_e(fmt(f.value, _unit(review, f.kpi)))} "
