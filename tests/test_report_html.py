@@ -122,7 +122,7 @@ def test_cost_per_handled_call_before_and_after_credits_reconciled(page: Page) -
     assert rec["Credit notes received (in the cost data)"] == ["-$600.00", "-€540.00"]
     assert rec["Cost as billed"] == ["$29,400.00", "€26,460.00"]  # 30,000 − 600
     # as billed per call: 29,400 / 12 = 2,450 USD = 2,205 EUR, the KPI cost_per_call of Compare
-    assert rec["Cost per handled call, as billed (Compare's cost per handled call)"] == [
+    assert rec["Cost per handled call, as billed (the KPI on Compare and Ranking)"] == [
         "$2,450.00",
         "€2,205.00",
     ]

@@ -158,7 +158,7 @@ RECONCILIATION: tuple[tuple[str, str], ...] = (
     ("invoiced", "Invoiced (invoices + adjustments)"),
     ("recorded", "Credit notes received (in the cost data)"),
     ("billed", "Cost as billed"),
-    ("billed_per_call", "Cost per handled call, as billed (Compare's cost per handled call)"),
+    ("billed_per_call", "Cost per handled call, as billed (the KPI on Compare and Ranking)"),
     ("owed", "SLA credits owed under the contract"),
     ("back", "SLA credits earned back"),
     ("net", "Net cost after SLA credits (invoiced − owed + earned back)"),

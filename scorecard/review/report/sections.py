@@ -191,7 +191,7 @@ SECTIONS: list[Section] = [
     Section("costs", lambda r: "Cost per call after SLA credits",
             lambda r: money_frame(r).select("month", *_COST_COLUMNS),
             lambda r: "Resolved calls = answered × FCR rate; billable calls = handled, at least the volume "
-            "floor. Compare's cost per handled call is as billed (before SLA credits): see the first page."),
+            "floor. Compare's cost per handled call is as billed, before SLA credits: see the first page."),
     Section("credit_lines", lambda r: "Credits by term and month", _credit_lines),
     Section("intervals", lambda r: "Interval attainment (30-minute local intervals)", lambda r: r.intervals,
             lambda r: "Share of 30-minute intervals with queued calls whose service level meets the target."),
