@@ -91,7 +91,7 @@ def test_compare_shows_every_kpi_with_target_and_status(app, built):
             )
     assert rows["Service level (negative)"]["Target"] == "≥ 80%"
     assert [rows["Service level (negative)"][n] for n in NAMES.values()] == ["✓ 86.3%", "✗ 47.0%", "≈ 75.5%"]
-    cost = rows["Cost per handled call, as billed"]
+    cost = rows["Cost per handled call (as billed)"]
     assert [cost[n] for n in NAMES.values()] == ["€21.83", "€12.28", "€17.26"]
     assert rows["Sales conversion"]["Northwind Contact"] == "—"
 

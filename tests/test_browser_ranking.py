@@ -129,7 +129,7 @@ def idle(page, **values: str) -> None:
 LABELS = {
     "service_level": "Service level (negative)", "abandon_rate": "Abandonment",
     "asa_s": "Average speed of answer", "blockage_rate": "Blockage",
-    "cost_per_call": "Cost per handled call, as billed",
+    "cost_per_call": "Cost per handled call (as billed)",
 }  # fmt: skip
 
 
@@ -168,7 +168,7 @@ def test_preset_switch_weight_reset_share_and_reopen_agree_with_the_cli(served):
 
             # Quarterly review -> Procurement bid: the inputs show the new preset's weights ...
             choose_preset(page, "Procurement bid", service_level="20", cost_per_call="35")
-            expect(weight(page, "Cost per handled call, as billed")).to_have_value("35")
+            expect(weight(page, "Cost per handled call (as billed)")).to_have_value("35")
             expect(weight(page, "Service level (negative)")).to_have_value("20")  # not 25, the old one
             agrees(page, database, "procurement_bid", PB)
             # ... and the next interaction sends them, not the old preset's (the bug: 25 and 15 came back)

@@ -35,7 +35,7 @@ SHOWN = {
     "Service level (negative)": ("service_level", "86.3%"),
     "Average speed of answer": ("asa_s", "9.2 s"),
     "Average talk time": ("avg_talk_s", "4:58"),
-    "Cost per handled call, as billed": ("cost_per_call", "€21.83"),
+    "Cost per handled call (as billed)": ("cost_per_call", "€21.83"),
 }
 
 
