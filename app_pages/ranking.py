@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import math
-
 import polars as pl
 import streamlit as st
 
 from app_pages import _common as c
+from app_pages._ranking_panels import PANELS
 from scorecard import periods
 from scorecard.errors import ScorecardError
-from scorecard.present import charts, share
 from scorecard.present import format as fmt
+from scorecard.present import share
 from scorecard.present.text import plain
-from scorecard.scoring import funnel, verdict
+from scorecard.scoring import verdict
 from scorecard.scoring.presets import MAX_WEIGHT
 
 ctx = c.ctx()
@@ -157,112 +156,6 @@ def _flags(vendor: str, coverage: float) -> str:
     return "; ".join(out)
 
 
-def _contributions() -> None:
-    st.caption("Each KPI's share of the score: weight × points / Σ weight. Hover for values and definitions.")
-    shown = [v for v in order if v in set(stab.contributions["vendor_id"])]
-    st.altair_chart(
-        charts.contributions(
-            stab.contributions, shown, names, ctx.view.sl, ctx.settings["fcr_method"], ctx.currency
-        ),
-        width="stretch",
-    )
-
-
-def _rank_probabilities() -> None:
-    st.caption(
-        "Probability of each rank when the weights are perturbed (Dirichlet draws around the weights)."
-    )
-    st.altair_chart(charts.rank_probabilities(stab.rank_probabilities, names), width="stretch")
-
-
-def _weight_ranges() -> None:
-    if stab.weight_ranges.is_empty():
-        st.caption("Not shown in a vendor's view: the thresholds would tell its peers' KPI points apart.")
-        return
-    st.caption("How far each weight can move (the others unchanged) before the winner changes; tick = now.")
-    st.altair_chart(
-        charts.weight_ranges(stab.weight_ranges, ctx.view.sl, ctx.settings["fcr_method"]), width="stretch"
-    )
-    ranges = stab.weight_ranges.select(
-        pl.col("kpi").map_elements(lambda k: ctx.kpi(k).label, pl.String).alias("KPI"),
-        pl.col("weight").alias("Weight"),
-        pl.struct("weight_low", "weight_high")
-        .map_elements(lambda r: fmt.weight_range(r["weight_low"], r["weight_high"]), pl.String)
-        .alias("Winner unchanged for weights"),
-        pl.col("below_low_winner")
-        .replace_strict(names, default=pl.col("below_low_winner"))
-        .alias("Winner below"),
-        pl.col("above_high_winner")
-        .replace_strict(names, default=pl.col("above_high_winner"))
-        .alias("Winner above"),
-    )
-    st.dataframe(
-        ranges,
-        hide_index=True,
-        width="stretch",
-        column_config={"Weight": st.column_config.NumberColumn(format="%g")},
-    )
-
-
-def _confidence() -> None:
-    st.caption(
-        "Score intervals from resampling days; Wilson intervals for rates with few events; against the "
-        "pooled rate: ° within the noise when inside the 95 % funnel limits at the vendor's volume "
-        "(Compare shows the funnel plots)."
-    )
-    if stab.bootstrap is not None:
-        st.altair_chart(charts.score_intervals(stab.bootstrap, names), width="stretch")
-    if stab.wilson is None or not stab.wilson.height:
-        return
-    per = ctx.period()
-    days = ctx.data("daily_components", list(ctx.view.vendors), per.start, per.end)
-    noise = funnel.noise_table(days, sorted(set(stab.wilson["kpi"])), ctx.view.sl, ctx.settings["fcr_method"])
-    marks = noise.select(
-        "vendor_id",
-        "kpi",
-        pl.when("within_noise")
-        .then(pl.lit("° within the noise"))
-        .otherwise(pl.lit("differs"))
-        .alias("noise"),
-    )
-    wilson = stab.wilson.join(marks, on=["vendor_id", "kpi"], how="left")
-    wil = wilson.select(
-        pl.col("vendor_id").replace_strict(names, default=pl.col("vendor_id")).alias("Vendor"),
-        pl.col("kpi").map_elements(lambda k: ctx.kpi(k).label, pl.String).alias("KPI"),
-        pl.struct("kpi", "value")
-        .map_elements(lambda r: fmt.value(r["kpi"], r["value"], ctx.currency), pl.String)
-        .alias("Value"),
-        pl.struct("low", "high")
-        .map_elements(
-            lambda r: (
-                f"{fmt.percent(r['low'])}–{fmt.percent(r['high'])}"
-                if r["low"] is not None and not math.isnan(r["low"])
-                else fmt.MISSING
-            ),
-            pl.String,
-        )
-        .alias("90% Wilson"),
-        pl.col("events").alias("Events"),
-        pl.col("few_events").alias("Too few events"),
-        pl.col("noise").fill_null(fmt.MISSING).alias("Against the pooled rate"),
-    )
-    st.dataframe(
-        wil,
-        hide_index=True,
-        width="stretch",
-        column_config={"Events": st.column_config.NumberColumn(format="%d")},
-    )
-
-
-#: The panels below the table; only the open one is drawn (each chart costs ~50 ms to build and send).
-PANELS = {
-    "Contributions": _contributions,
-    "Rank probabilities": _rank_probabilities,
-    "Weight ranges": _weight_ranges,
-    "Confidence": _confidence,
-}
-
-
 def _cell(kpi_id: str, row: dict) -> str:
     """A KPI's value beside its points: `85.9% · 100.0 pts`."""
     value = fmt.value(kpi_id, row.get(kpi_id), ctx.currency)
@@ -349,6 +242,6 @@ with right:
     ):
         if tab.open:
             with tab:
-                draw()
+                draw(ctx, stab, names, order)
     for note in stab.notes:
         st.caption(note)
