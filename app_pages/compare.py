@@ -107,7 +107,10 @@ st.dataframe(
     column_config={  # the KPI stays in view while the vendors scroll; the definition is a tooltip too
         "KPI": st.column_config.TextColumn(pinned=True, width="medium"),
         "Definition": st.column_config.TextColumn(width="large"),
-        **{ctx.names.get(v, v): st.column_config.TextColumn(width="small") for v in vendors},
+        **{  # names readable up to five vendors; more stay narrow so they fit beside the pinned KPI
+            ctx.names.get(v, v): st.column_config.TextColumn(width="medium" if len(vendors) <= 5 else "small")
+            for v in vendors
+        },
     },
 )
 if noise.height:

@@ -234,3 +234,20 @@ def test_text_from_the_data_is_escaped() -> None:
     assert "<script>alert(1)</script>" not in text
     assert "<title>Quarterly review: &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co, 2026-Q2</title>" in text
     assert rows_by_first(parse(text), "t-ranking")["<script>alert(1)</script> & Co"] == ["2", "51.6", "95.0%"]
+
+
+@pytest.mark.parametrize(
+    ("kpi", "value", "previous", "low", "high", "trend"),
+    [
+        ("service_level", 0.75, 0.70, 0.80, None, "better"),  # higher is better
+        ("abandon_rate", 0.06, 0.05, None, 0.03, "worse"),  # lower is better
+        ("abandon_rate", 0.0501, 0.05, None, 0.03, "steady"),  # 0.0001 ≤ 1 % of the 0.03 target
+        ("aht_s", 337.0, 339.0, 180.0, 600.0, "steady"),  # both inside the band: on target either way
+        ("aht_s", 170.0, 175.0, 180.0, 600.0, "worse"),  # 10 s below the band, was 5 s
+        ("aht_s", 590.0, 610.0, 180.0, 600.0, "better"),  # back inside from 10 s above
+    ],
+)
+def test_tile_trends_follow_the_kpis_direction(kpi, value, previous, low, high, trend) -> None:
+    from scorecard.review.front import _trend
+
+    assert _trend(kpi, value, previous, low, high) == trend

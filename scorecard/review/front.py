@@ -93,10 +93,13 @@ def _trend(kpi_id: str, value: float | None, previous: float | None, low: Any, h
     scale = abs(low if low is not None else high if high is not None else previous) or 1.0
     if abs(value - previous) <= STEADY_SHARE * scale:
         return "steady"
-    if direction == "band":
-        lo, hi = low, high
-        centre = (lo + hi) / 2 if lo is not None and hi is not None else previous
-        return "better" if abs(value - centre) < abs(previous - centre) else "worse"
+    if direction == "band":  # inside the band is on target: only the distance outside it counts
+
+        def outside(x: float) -> float:
+            return max((low if low is not None else x) - x, 0.0, x - (high if high is not None else x))
+
+        now, before = outside(value), outside(previous)
+        return "steady" if now == before else ("better" if now < before else "worse")
     up = value > previous
     return "better" if up == (direction == "higher") else "worse"
 
