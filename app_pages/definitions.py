@@ -57,13 +57,12 @@ st.caption(
     "Service level and FCR follow the variant and method above; their alternatives are listed too."
 )
 rows = reference_rows(view.sl, s["fcr_method"], ctx.currency)
-first = next(iter(rows[0])) if rows else None
 st.dataframe(
     pl.DataFrame(rows),
     hide_index=True,
     width="stretch",
     height=36 * (len(rows) + 1) + 2,
-    column_config={first: st.column_config.Column(pinned=True)} if first else None,
+    column_config={"KPI": st.column_config.TextColumn(pinned=True)},  # stays in view while scrolling
 )
 
 chosen = c.preset(ctx.paths.workspace, view.preset)
