@@ -107,18 +107,19 @@ chart = review_charts.waterfall(page)
 if chart is not None:
     left.altair_chart(chart.properties(width="container"), width="stretch")
 rec = page.reconciliation
-right.dataframe(
-    rec.select(
-        pl.col("line").alias("Cost of the quarter"),
-        fmt.using("vendor_currency", lambda x: report.fmt(x, f"currency:{page.currency}")).alias(
-            f"{page.currency} (invoices)"
-        ),
+money = [
+    fmt.using("vendor_currency", lambda x: report.fmt(x, f"currency:{page.currency}")).alias(
+        f"{page.currency} (invoices)"
+    )
+]
+if page.base_currency != page.currency:  # one column when the vendor bills in the base currency
+    money.append(
         fmt.using("base_currency", lambda x: report.fmt(x, f"currency:{page.base_currency}")).alias(
             f"{page.base_currency} (base)"
-        ),
-    ),
-    hide_index=True,
-    width="stretch",
+        )
+    )
+right.dataframe(
+    rec.select(pl.col("line").alias("Cost of the quarter"), *money), hide_index=True, width="stretch"
 )
 st.markdown("**Top findings**")
 if not page.findings:
