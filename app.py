@@ -56,6 +56,7 @@ def _sidebar(ctx: c.Context) -> None:
         session.who_block(scope)
         if scope.read_only:
             return
+        partial = c.partial_periods(ctx)
         st.selectbox(
             "Period",
             opts.periods,
@@ -63,7 +64,9 @@ def _sidebar(ctx: c.Context) -> None:
             key=c.bind("period"),
             on_change=c.sync,
             args=("period",),
-            help="Vendor-local calendar: all, a year, a quarter (2026-Q2), a month (2026-04) or an ISO week.",
+            format_func=lambda p: f"{p} (partial)" if p in partial else p,
+            help="Vendor-local calendar: all, a year, a quarter (2026-Q2), a month (2026-04) or an ISO week. "
+            "Partial: the data does not cover the period from its first to its last day.",
         )
         st.multiselect(
             "Vendors",
@@ -171,6 +174,7 @@ def main() -> None:
         st.session_state["_notices"] = list(view.notices)
         for key in [k for k in st.session_state if str(k).startswith("_w_")]:
             del st.session_state[key]  # widgets re-seed from the re-validated view
+        st.session_state["_scoring_gen"] = st.session_state.get("_scoring_gen", 0) + 1
     else:
         c.set_view(page=current)
     st.session_state["_stamp"] = c.stamp(p.db)

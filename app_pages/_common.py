@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import polars as pl
 import streamlit as st
 
+from scorecard import periods
 from scorecard.access import peers, reads
 from scorecard.access.scope import Scope
 from scorecard.access.scope import local as local_scope
@@ -145,17 +146,7 @@ def cached(p: Paths, version: float, fn_name: str, scope: Scope, *args: Any) -> 
 @st.cache_data(show_spinner=False)
 def _period_labels(p: Paths, version: float, scope: Scope) -> tuple[str, ...]:
     first, last = cached(p, version, "date_span", scope)
-    if first is None:
-        return ("all",)
-    days = pl.date_range(first, last, "1d", eager=True)
-    labels = ["all"]
-    for fmt_ in ("%Y", "%Y-Q", "%Y-%m", "%G-W%V"):
-        if fmt_ == "%Y-Q":
-            seen = days.map_elements(lambda d: f"{d.year}-Q{(d.month - 1) // 3 + 1}", pl.String)
-        else:
-            seen = days.dt.strftime(fmt_)
-        labels += sorted(set(seen.to_list()), reverse=True)
-    return tuple(dict.fromkeys(labels))
+    return periods.labels_between(first, last, ("year", "quarter", "month", "week"))
 
 
 @st.cache_data(show_spinner=False)
@@ -260,6 +251,29 @@ def sync(field: str, key: str | None = None) -> None:
     """on_change callback: copy a bound widget's value into the view."""
     value = st.session_state[key or f"_w_{field}"]
     set_view(**{field: tuple(value) if isinstance(value, list) else value})
+
+
+def partial_periods(ctx: Context) -> frozenset[str]:
+    """The period labels the data does not cover from their first to their last day."""
+    first, last = ctx.data("date_span")
+    return frozenset(p for p in ctx.options.periods if periods.coverage(p, first, last).partial)
+
+
+def changed_weights(view: share.View, opts: share.Options) -> list[tuple[str, float, float]]:
+    """`(kpi, preset weight, view weight)` for every weight of the view that differs from its preset's."""
+    preset = dict(opts.presets[view.preset].weights)
+    return [(k, preset[k], w) for k, w in view.weights if k in preset and preset[k] != w]
+
+
+def page_link(ctx: Context, page: str, **changes: Any) -> str | None:
+    """A link to another page of this app for this view (None when the page is not open to this scope)."""
+    if page not in ctx.pages or ctx.scope.read_only:
+        return None
+    base = st.context.url or "http://localhost:8501/"
+    root = base.split("?", 1)[0].rstrip("/")
+    root = root.rsplit("/", 1)[0] if root.rsplit("/", 1)[-1] in ctx.pages else root
+    view = dataclasses.replace(ctx.view, page=page, notices=(), **changes)
+    return share.url(f"{root}/{page}", view)
 
 
 def ranked(ctx: Context) -> tuple[scoring.Ranking, sensitivity.Stability]:

@@ -100,7 +100,18 @@ st.caption(
     )
 )
 st.dataframe(
-    table.style.apply(_tint, axis=0), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 2
+    table.style.apply(_tint, axis=0),
+    hide_index=True,
+    width="stretch",
+    height=36 * (len(rows) + 1) + 2,
+    column_config={  # the KPI stays in view while the vendors scroll; the definition is a tooltip too
+        "KPI": st.column_config.TextColumn(pinned=True, width="medium"),
+        "Definition": st.column_config.TextColumn(width="large"),
+        **{  # names readable up to five vendors; more stay narrow so they fit beside the pinned KPI
+            ctx.names.get(v, v): st.column_config.TextColumn(width="medium" if len(vendors) <= 5 else "small")
+            for v in vendors
+        },
+    },
 )
 if noise.height:
     with st.expander("Noise or difference: funnel plots of the rate KPIs"):

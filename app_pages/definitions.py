@@ -9,6 +9,7 @@ from app_pages import _common as c
 from scorecard.present import format as fmt
 from scorecard.present.reference import reference_rows
 from scorecard.present.text import plain
+from scorecard.scoring import verdict
 
 ctx = c.ctx()
 c.header(
@@ -56,7 +57,13 @@ st.caption(
     "Service level and FCR follow the variant and method above; their alternatives are listed too."
 )
 rows = reference_rows(view.sl, s["fcr_method"], ctx.currency)
-st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 2)
+st.dataframe(
+    pl.DataFrame(rows),
+    hide_index=True,
+    width="stretch",
+    height=36 * (len(rows) + 1) + 2,
+    column_config={"KPI": st.column_config.TextColumn(pinned=True)},  # stays in view while scrolling
+)
 
 chosen = c.preset(ctx.paths.workspace, view.preset)
 st.subheader(f"Preset in use: {plain(chosen.name)}")
@@ -88,3 +95,12 @@ st.dataframe(
 )
 if internal:
     st.caption(f"Preset file: {plain(chosen.source)}")
+
+st.subheader("How the Ranking headline is decided")
+st.markdown(
+    f"{verdict.RULE} Vendors with the same score share a rank. "
+    "The order is also checked by leaving each vendor out in turn (leave-one-out): a vendor whose removal "
+    "changes the order of the others is named under the headline (possible with relative points or "
+    "price scored against the lowest bid). A period the data does not cover from its first to its last "
+    "day is marked partial, with the days it covers."
+)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import math
-
 import polars as pl
 import streamlit as st
 
 from app_pages import _common as c
+from app_pages._ranking_panels import PANELS
+from scorecard import periods
 from scorecard.errors import ScorecardError
-from scorecard.present import charts, share
 from scorecard.present import format as fmt
+from scorecard.present import share
 from scorecard.present.text import plain
-from scorecard.scoring import funnel
+from scorecard.scoring import verdict
+from scorecard.scoring.presets import MAX_WEIGHT
 
 ctx = c.ctx()
 c.header(ctx, "Ranking", "Which vendor scores best under the agreed weights — and how robust that is.")
@@ -21,24 +22,44 @@ if not ctx.view.vendors:
     st.stop()
 
 
-def _forget_weights() -> None:
-    for key in [k for k in st.session_state if str(k).startswith(("_w_w_", "_w_method"))]:
+def _generation() -> int:
+    """The weight and method inputs' generation: a new one whenever the view's scoring is replaced.
+
+    A widget's identity is its key, and the browser keeps a widget's value for as long as its identity
+    lives: re-created under the same key after a preset switch or a reset, an input would show the new
+    value once and send its old one back with the next interaction. New keys make new inputs.
+    """
+    return st.session_state.setdefault("_scoring_gen", 0)
+
+
+def _key(name: str) -> str:
+    return f"_w_{name}~{_generation()}"
+
+
+def _renew() -> None:
+    st.session_state["_scoring_gen"] = _generation() + 1
+    for key in [k for k in st.session_state if str(k).startswith(("_w_w_", "_w_method~"))]:
         del st.session_state[key]
 
 
 def _on_preset() -> None:
     st.session_state["view"] = share.with_preset(ctx.view, ctx.options, st.session_state["_w_preset"])
-    _forget_weights()
+    _renew()
+
+
+def _on_method() -> None:
+    c.set_view(method=st.session_state[_key("method")])
 
 
 def _on_weight(kpi_id: str) -> None:
-    new = st.session_state[f"_w_w_{kpi_id}"]
+    new = st.session_state[_key(f"w_{kpi_id}")]
     c.set_view(weights=tuple((k, float(new) if k == kpi_id else w) for k, w in ctx.view.weights))
 
 
 def _reset() -> None:
-    c.set_view(weights=ctx.options.presets[ctx.view.preset].weights)
-    _forget_weights()
+    choice = ctx.options.presets[ctx.view.preset]
+    c.set_view(weights=choice.weights, method=choice.method)
+    _renew()
 
 
 def _bounds(rule) -> str:
@@ -68,9 +89,8 @@ with left:
         "Method",
         share.METHODS,
         index=c.at(share.METHODS, ctx.view.method),
-        key=c.bind("method"),
-        on_change=c.sync,
-        args=("method",),
+        key=_key("method"),
+        on_change=_on_method,
         horizontal=True,
         help="fixed: points against fixed targets and floors (adding a bidder never reorders the others); "
         "relative: points between the best and the worst vendor compared.",
@@ -82,19 +102,34 @@ with left:
         else "**Weights** — change one and the ranking updates at once"
     )
     rules = {r.kpi: r for r in chosen.rules}
+    total = sum(w for _, w in ctx.view.weights)
     for kpi_id, weight in ctx.view.weights:
         k = ctx.kpi(kpi_id)
-        st.number_input(
+        box, share_col = st.columns([3, 1], vertical_alignment="bottom")
+        box.number_input(
             k.label,
             min_value=0.0,
+            max_value=MAX_WEIGHT,
             step=1.0,
             format="%g",
             value=float(weight),
-            key=f"_w_w_{kpi_id}",
+            key=_key(f"w_{kpi_id}"),
             on_change=_on_weight,
             args=(kpi_id,),
-            help=f"{k.definition}. Scored with {_bounds(rules[kpi_id])}.",
+            help=f"{k.definition}. Scored with {_bounds(rules[kpi_id])}. A weight from 0 to 1,000; "
+            "the score divides by the total, so what counts is the share.",
             disabled=fixed,
+        )
+        share_col.markdown(f"**{fmt.percent(weight / total if total else None)}**")
+    st.caption(f"Total weight {fmt.by_unit(total, 'weight')} = 100% of the score.")
+    changed = c.changed_weights(ctx.view, ctx.options)
+    if changed:
+        st.badge("Changed from preset", icon=":material/edit:", color="orange")
+        st.caption(
+            "; ".join(
+                f"{ctx.kpi(k).label} {fmt.by_unit(old, 'weight')} → {fmt.by_unit(new, 'weight')}"
+                for k, old, new in changed
+            )
         )
     if not fixed:
         st.button("Reset to the preset's weights", on_click=_reset, icon=":material/restart_alt:")
@@ -121,142 +156,62 @@ def _flags(vendor: str, coverage: float) -> str:
     return "; ".join(out)
 
 
-def _contributions() -> None:
-    st.caption("Each KPI's share of the score: weight × points / Σ weight. Hover for values and definitions.")
-    shown = [v for v in order if v in set(stab.contributions["vendor_id"])]
-    st.altair_chart(
-        charts.contributions(
-            stab.contributions, shown, names, ctx.view.sl, ctx.settings["fcr_method"], ctx.currency
-        ),
-        width="stretch",
-    )
+def _cell(kpi_id: str, row: dict) -> str:
+    """A KPI's value beside its points: `85.9% · 100.0 pts`."""
+    value = fmt.value(kpi_id, row.get(kpi_id), ctx.currency)
+    pts = row.get(f"{kpi_id}_points")
+    return value if pts is None else f"{value} · {fmt.points(pts)} pts"
 
 
-def _rank_probabilities() -> None:
-    st.caption(
-        "Probability of each rank when the weights are perturbed (Dirichlet draws around the weights)."
-    )
-    st.altair_chart(charts.rank_probabilities(stab.rank_probabilities, names), width="stretch")
-
-
-def _weight_ranges() -> None:
-    if stab.weight_ranges.is_empty():
-        st.caption("Not shown in a vendor's view: the thresholds would tell its peers' KPI points apart.")
-        return
-    st.caption("How far each weight can move (the others unchanged) before the winner changes; tick = now.")
-    st.altair_chart(
-        charts.weight_ranges(stab.weight_ranges, ctx.view.sl, ctx.settings["fcr_method"]), width="stretch"
-    )
-    ranges = stab.weight_ranges.select(
-        pl.col("kpi").map_elements(lambda k: ctx.kpi(k).label, pl.String).alias("KPI"),
-        pl.col("weight").alias("Weight"),
-        pl.struct("weight_low", "weight_high")
-        .map_elements(lambda r: fmt.weight_range(r["weight_low"], r["weight_high"]), pl.String)
-        .alias("Winner unchanged for weights"),
-        pl.col("below_low_winner")
-        .replace_strict(names, default=pl.col("below_low_winner"))
-        .alias("Winner below"),
-        pl.col("above_high_winner")
-        .replace_strict(names, default=pl.col("above_high_winner"))
-        .alias("Winner above"),
-    )
-    st.dataframe(
-        ranges,
-        hide_index=True,
-        width="stretch",
-        column_config={"Weight": st.column_config.NumberColumn(format="%g")},
-    )
-
-
-def _confidence() -> None:
-    st.caption(
-        "Score intervals from resampling days; Wilson intervals for rates with few events; against the "
-        "pooled rate: ° within the noise when inside the 95 % funnel limits at the vendor's volume "
-        "(Compare shows the funnel plots)."
-    )
-    if stab.bootstrap is not None:
-        st.altair_chart(charts.score_intervals(stab.bootstrap, names), width="stretch")
-    if stab.wilson is None or not stab.wilson.height:
-        return
-    per = ctx.period()
-    days = ctx.data("daily_components", list(ctx.view.vendors), per.start, per.end)
-    noise = funnel.noise_table(days, sorted(set(stab.wilson["kpi"])), ctx.view.sl, ctx.settings["fcr_method"])
-    marks = noise.select(
-        "vendor_id",
-        "kpi",
-        pl.when("within_noise")
-        .then(pl.lit("° within the noise"))
-        .otherwise(pl.lit("differs"))
-        .alias("noise"),
-    )
-    wilson = stab.wilson.join(marks, on=["vendor_id", "kpi"], how="left")
-    wil = wilson.select(
-        pl.col("vendor_id").replace_strict(names, default=pl.col("vendor_id")).alias("Vendor"),
-        pl.col("kpi").map_elements(lambda k: ctx.kpi(k).label, pl.String).alias("KPI"),
-        pl.struct("kpi", "value")
-        .map_elements(lambda r: fmt.value(r["kpi"], r["value"], ctx.currency), pl.String)
-        .alias("Value"),
-        pl.struct("low", "high")
-        .map_elements(
-            lambda r: (
-                f"{fmt.percent(r['low'])}–{fmt.percent(r['high'])}"
-                if r["low"] is not None and not math.isnan(r["low"])
-                else fmt.MISSING
-            ),
-            pl.String,
-        )
-        .alias("90% Wilson"),
-        pl.col("events").alias("Events"),
-        pl.col("few_events").alias("Too few events"),
-        pl.col("noise").fill_null(fmt.MISSING).alias("Against the pooled rate"),
-    )
-    st.dataframe(
-        wil,
-        hide_index=True,
-        width="stretch",
-        column_config={"Events": st.column_config.NumberColumn(format="%d")},
-    )
-
-
-#: The panels below the table; only the open one is drawn (each chart costs ~50 ms to build and send).
-PANELS = {
-    "Contributions": _contributions,
-    "Rank probabilities": _rank_probabilities,
-    "Weight ranges": _weight_ranges,
-    "Confidence": _confidence,
-}
-
-rows = [
-    {
+own = set(ctx.options.vendors)
+rows = []
+for r in result.table.iter_rows(named=True):
+    v = r["vendor_id"]
+    row = {
         "Rank": r["rank"],
-        "Vendor": names.get(r["vendor_id"], r["vendor_id"]),
+        "Vendor": names.get(v, v),
         "Score": r["score"],
-        "90% interval": fmt.interval(
-            boot.get(r["vendor_id"], {}).get("score_low"), boot.get(r["vendor_id"], {}).get("score_high")
-        ),
+        "90% interval": fmt.interval(boot.get(v, {}).get("score_low"), boot.get(v, {}).get("score_high")),
+        "P(first)": fmt.percent(first.get(v), 0),
         "Coverage": fmt.percent(r["coverage"]),
-        "P(first)": fmt.percent(first.get(r["vendor_id"]), 0),
-        "Flags": _flags(r["vendor_id"], r["coverage"]),
     }
-    for r in result.table.iter_rows(named=True)
-]
+    row |= {ctx.kpi(k).label: _cell(k, r) for k in result.preset.kpi_ids}
+    row["Flags"] = _flags(v, r["coverage"])
+    row["Details"] = c.page_link(ctx, "vendor", vendor=v) if v in own else None
+    row["Review"] = c.page_link(ctx, "review", vendor=v) if v in own else None
+    rows.append(row)
+call = verdict.verdict(result, stab)
 with right:
-    top = result.table.row(0, named=True)
-    if top["score"] is not None:
-        ties = result.table.filter(pl.col("rank") == 1).height
-        lead = "shares first place" if ties > 1 else "ranks first"
-        st.success(
-            f"**{plain(names.get(top['vendor_id'], top['vendor_id']))}** {lead} "
-            f"with {fmt.points(top['score'])} points "
-            f"({plain(chosen.name)}, {result.method} method); first in "
-            f"{fmt.percent(first.get(top['vendor_id']), 0)} of weight perturbations.",
-            icon=":material/emoji_events:",
+    text = verdict.headline(call, names, chosen.name, result.method)
+    if call.kind == "clear":
+        st.success(plain(text), icon=":material/emoji_events:")
+    elif call.kind in ("close", "tie"):
+        st.warning(plain(text), icon=":material/balance:")
+    else:
+        st.info(plain(text))
+    span = ctx.data("date_span")
+    partial = periods.coverage(ctx.period(), *span).describe()
+    if partial:
+        st.caption(f"⚠ {plain(partial)} Scores cover only those days.")
+    fragile = verdict.fragility(call, names)
+    st.caption(
+        plain(fragile)
+        if fragile
+        else "Removing any one vendor leaves the order of the others unchanged (leave-one-out)."
+    )
+    kpi_help = {
+        ctx.kpi(k).label: st.column_config.TextColumn(
+            help=f"{ctx.kpi(k).definition}: the value, then its points (0–100) under this preset"
         )
+        for k in result.preset.kpi_ids
+    }
     st.dataframe(
-        pl.DataFrame(rows),
+        pl.DataFrame(rows, infer_schema_length=None),
         hide_index=True,
         width="stretch",
         column_config={
+            "Rank": st.column_config.NumberColumn(pinned=True),
+            "Vendor": st.column_config.TextColumn(pinned=True),
             "Score": st.column_config.NumberColumn(
                 format="%.1f", help="Σ weight × points / Σ weight (0–100)"
             ),
@@ -269,8 +224,15 @@ with right:
             "P(first)": st.column_config.TextColumn(
                 help="Share of weight perturbations in which the vendor ranks first"
             ),
+            **kpi_help,
             "Flags": st.column_config.TextColumn(
                 width="large", help="Incomplete data; too few events to separate vendors"
+            ),
+            "Details": st.column_config.LinkColumn(
+                display_text="Vendor page", help="This vendor's programs, daily series and sources"
+            ),
+            "Review": st.column_config.LinkColumn(
+                display_text="Quarterly review", help="This vendor's quarter against its contract"
             ),
         },
     )
@@ -280,6 +242,6 @@ with right:
     ):
         if tab.open:
             with tab:
-                draw()
+                draw(ctx, stab, names, order)
     for note in stab.notes:
         st.caption(note)

@@ -89,9 +89,10 @@ def test_compare_shows_every_kpi_with_target_and_status(app, built):
                 row[NAMES[vendor["vendor_id"]]]
                 == fmt.with_status(fmt.value(kpi_id, x), fmt.status(x, k.target, k.floor)) + mark
             )
-    assert rows["Service level (negative)"]["Target"] == "≥ 80.0%"
+    assert rows["Service level (negative)"]["Target"] == "≥ 80%"
     assert [rows["Service level (negative)"][n] for n in NAMES.values()] == ["✓ 86.3%", "✗ 47.0%", "≈ 75.5%"]
-    assert [rows["Cost per handled call"][n] for n in NAMES.values()] == ["€21.83", "€12.28", "€17.26"]
+    cost = rows["Cost per handled call (as billed)"]
+    assert [cost[n] for n in NAMES.values()] == ["€21.83", "€12.28", "€17.26"]
     assert rows["Sales conversion"]["Northwind Contact"] == "—"
 
 
@@ -228,10 +229,13 @@ def test_quarterly_review_shows_the_library_review_with_exports(app, built):
     finally:
         con.close()
     tables = report.review_tables(expected)
-    assert [unmarked(s.value) for s in app.subheader] == [t.title for t in tables]
+    assert [unmarked(s.value) for s in app.subheader] == [
+        "Northwind Contact, 2026-Q2",
+        *(t.title for t in tables),
+    ]
     kpi_table = next(t for t in tables if t.key == "kpis")
-    shown = frames(app)[[t.key for t in tables].index("kpis")]
-    assert shown["value"].to_list() == [
+    shown = frames(app)[1 + [t.key for t in tables].index("kpis")]  # after the first page's cost table
+    assert shown["Value"].to_list() == [
         report.fmt(r["value"], kpi_table.unit("value", r)) for r in kpi_table.frame.iter_rows(named=True)
     ]
     assert [b.label for b in app.get("download_button")] == ["Download HTML report", "Download XLSX workbook"]

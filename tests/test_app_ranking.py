@@ -55,6 +55,15 @@ def library_ranking(path: Path, weights: dict[str, float] | None = None) -> pl.D
         con.close()
 
 
+def weight_input(at: AppTest, kpi_id: str):
+    """The weight input of a KPI (its key carries the inputs' generation: `_w_w_<kpi>~<n>`)."""
+    return next(n for n in at.number_input if str(n.key).startswith(f"_w_w_{kpi_id}~"))
+
+
+def method_input(at: AppTest):
+    return next(r for r in at.radio if str(r.key).startswith("_w_method~"))
+
+
 def shown(at: AppTest) -> pl.DataFrame:
     """The ranked table as shown (the first dataframe of the page)."""
     return pl.from_pandas(at.dataframe[0].value)
@@ -69,6 +78,11 @@ def test_first_screen_shows_the_library_ranking(app, built):
     assert table["Rank"].to_list() == expected["rank"].to_list() == [1, 2, 3]
     assert table["Score"].to_list() == expected["score"].to_list()
     assert table["Coverage"].to_list() == ["100.0%", "100.0%", "100.0%"]
+    # Raw KPI values beside points: north's service level 379 / 439 = 86.3 %, above the 80 % target.
+    assert table["Service level (negative)"][0] == "86.3% · 100.0 pts"
+    assert table["Average talk time"][0] == "4:58 · 100.0 pts"  # inside the 4:30–6:00 band
+    assert table["Details"][0].startswith("http://localhost:8501/vendor?page=vendor&")
+    assert "vendor=north" in table["Details"][0] and "vendor=north" in table["Review"][0]
     assert table["Flags"].to_list() == [
         "",
         "⚠ too few events: Quality assurance score (29 < 30)",
@@ -76,8 +90,12 @@ def test_first_screen_shows_the_library_ranking(app, built):
         "⚠ too few events: Customer satisfaction (top-2 box) (97 < 100); "
         "⚠ too few events: Quality assurance score (25 < 30)",
     ]
-    assert unmarked(app.success[0].value).startswith(
-        "**Northwind Contact** ranks first with 91.2 points (Quarterly review"
+    # 91.2 against 90.2: the leader's 90 % interval overlaps the runner-up's, so the headline does not
+    # call it (P(first) is 65 %, above the 60 % the rule asks for; the overlap alone decides).
+    assert not app.success
+    assert unmarked(app.warning[0].value) == (
+        "Too close to call: Northwind Contact leads Westline Support by 1.0 points (Quarterly review, fixed "
+        "method), but its score interval overlaps Westline Support's."
     )
     assert app.title[0].value == "Ranking"
     assert [n.label for n in app.number_input] == [
@@ -90,7 +108,7 @@ def test_first_screen_shows_the_library_ranking(app, built):
 
 def test_changing_a_weight_reranks_at_once_and_updates_the_link(app, built):
     app.run()
-    app.number_input(key="_w_w_service_level").set_value(0.0).run()
+    weight_input(app, "service_level").set_value(0.0).run()
     expected = library_ranking(built[1], {"service_level": 0.0})
     table = shown(app)
     assert table["Vendor"].to_list() == [NAMES[v] for v in expected["vendor_id"]]
@@ -104,8 +122,8 @@ def test_changing_a_weight_reranks_at_once_and_updates_the_link(app, built):
 
 def test_opening_the_link_reproduces_the_view(app, built, monkeypatch):
     app.run()
-    app.radio(key="_w_method").set_value("relative").run()
-    app.number_input(key="_w_w_qa_score").set_value(30.0).run()
+    method_input(app).set_value("relative").run()
+    weight_input(app, "qa_score").set_value(30.0).run()
     params = dict(app.query_params)
     fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     fresh.query_params.update(params)
@@ -113,8 +131,8 @@ def test_opening_the_link_reproduces_the_view(app, built, monkeypatch):
     assert not fresh.exception and not fresh.warning
     assert dict(fresh.query_params) == params
     assert shown(fresh).equals(shown(app))
-    assert fresh.radio(key="_w_method").value == "relative"
-    assert fresh.number_input(key="_w_w_qa_score").value == 30.0
+    assert method_input(fresh).value == "relative"
+    assert weight_input(fresh, "qa_score").value == 30.0
     preset = share.apply_weights(presets.load_preset("quarterly_review"), [("qa_score", 30.0)])
     con = db.connect(built[1], read_only=True)
     try:
@@ -131,7 +149,7 @@ def test_invalid_query_values_fall_back_with_a_notice(app):
     assert [unmarked(w.value) for w in app.warning] == [
         "The link's period '1999-Q1' is not available here; showing 'all' instead.",
         "The link names 1 vendor(s) not available here; left out.",
-        "The link's weight w_service_level='lots' is not a number ≥ 0; using the preset's 25.",
+        "The link's weight w_service_level='lots' is not a number ≥ 0 and ≤ 1,000; using the preset's 25.",
     ]
     assert shown(app)["Vendor"].to_list() == ["Northwind Contact"]
     assert app.query_params["period"] == "all" and app.query_params["w_service_level"] == "25"

@@ -169,10 +169,10 @@ def test_definitions_command_prints_the_reference_from_the_declaration() -> None
     assert len(lines) == 2 + len(catalogue.KPI_COLUMNS)
     assert lines[4] == (
         "| service_level | Service level (positive) | (answered within T + abandoned within T) / queued | "
-        "answered_in_sl + abandoned_in_sl | queued | % | higher | ≥ 80.0% | 50.0% |"
+        "answered_in_sl + abandoned_in_sl | queued | % | higher | ≥ 80% | 50% |"
     )
     csv = CliRunner().invoke(app, ["definitions", "--format", "csv", "--currency", "USD"]).stdout
-    assert "cost_per_call,Cost per handled call," in csv and ",$,lower,—,—" in csv
+    assert "cost_per_call,Cost per handled call (as billed)," in csv and ",$,lower,—,—" in csv
     bad = CliRunner().invoke(app, ["definitions", "--fcr-method", "guess"])
     assert (bad.exit_code, bad.stderr) == (
         1,

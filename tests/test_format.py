@@ -58,8 +58,9 @@ def test_value_follows_the_catalogue_unit():
 
 
 def test_targets_as_people_state_them():
-    assert fmt.target("service_level", 0.8, "higher") == "≥ 80.0%"
-    assert fmt.target("asa_s", 20.0, "lower") == "≤ 20.0 s"
+    assert fmt.target("service_level", 0.8, "higher") == "≥ 80%"
+    assert fmt.target("service_level", 0.855, "higher") == "≥ 85.5%"
+    assert fmt.target("asa_s", 20.0, "lower") == "≤ 20 s"
     assert fmt.target("avg_talk_s", (270.0, 360.0), "band") == "4:30–6:00"
     assert fmt.target("cost_per_call", None, "lower") == "—"
 

@@ -56,14 +56,14 @@ def test_table_shows_definitions_units_and_notes(db_path: Path) -> None:
         "abandon_rate": ("50.0%", "16.7%"),  # 1 / 2; 2 / 12
         "service_level": ("50.0%", "—"),  # 1 / 2; beta: 60 s threshold, not comparable
         "asa_s": ("10.0 s", "10.0 s"),  # 10 / 1; 100 / 10
-        "aht_s": ("130.0 s", "100.0 s"),  # (100 + 10 + 20) / 1; 1000 / 10
-        "cost_per_call": ("—", "270.00 EUR"),  # 3000 × 0.9 / 10 handled
+        "aht_s": ("2:10", "1:40"),  # (100 + 10 + 20) / 1 = 130 s; 1000 / 10 = 100 s
+        "cost_per_call": ("—", "€270.00"),  # 3000 × 0.9 / 10 handled
         "csat_rate": ("—", "—"),
     }
     for label, (acme, beta) in expected.items():
         assert f"{label} {acme} {beta}" in {" ".join(line.split()) for line in table.splitlines()}
     assert [line.split()[0] for line in lines[5:]] == [*VOLUME_COLUMNS, *KPI_COLUMNS]
-    assert lines[4] == "-" * 35 + "  " + "-" * 7 + "  " + "-" * 10  # column widths
+    assert lines[4] == "-" * 35 + "  " + "-" * 6 + "  " + "-" * 7  # column widths: "acme", "€270.00"
     err_lines = err.splitlines()
     assert err_lines[0] == "Why some KPIs are empty:"
     assert (

@@ -232,7 +232,14 @@ def test_with_weights_replaces_and_revalidates() -> None:
     assert str(err.value) == f"{preset.source}: kpis.speed: not a KPI of this preset"
     with pytest.raises(PresetError) as err:
         preset.with_weights({"asa_s": -1})
-    assert str(err.value) == f"{preset.source}: kpis.asa_s.weight: invalid weight -1"
+    assert str(err.value) == (
+        f"{preset.source}: kpis.asa_s.weight: invalid weight -1; weights are numbers from 0 to 1,000"
+    )
+    with pytest.raises(PresetError) as err:
+        preset.with_weights({"asa_s": 1e308})
+    assert str(err.value) == (
+        f"{preset.source}: kpis.asa_s.weight: invalid weight 1e+308; weights are numbers from 0 to 1,000"
+    )
     with pytest.raises(PresetError) as err:
         parse_preset({"kpis": {"asa_s": {"weight": 1}}}, "one.toml").with_weights({"asa_s": 0})
     assert str(err.value) == "one.toml: kpis: all weights are zero; give at least one KPI a positive weight"

@@ -312,8 +312,12 @@ def test_vendor_without_data_in_the_quarter_still_gets_a_review(
     assert kpi_row(empty, "service_level")["peers"] == 3  # acme, beta, gamma
     assert (empty.credits.height, empty.attainment.height, empty.findings) == (0, 0, [])
     assert "delta" not in empty.ranking["vendor_id"].to_list()
-    assert '<td>Credits owed</td><td class="num">—</td>' in render_html(empty)  # unknown, not 0
-    assert build_workbook(empty)["Summary"]["B12"].value is None
+    # no money in the quarter: unknown, not 0, in the HTML reconciliation and the workbook's Summary
+    text = render_html(empty)
+    assert '<td>SLA credits owed under the contract</td><td class="num">—</td></tr>' in text  # EUR only
+    summary = build_workbook(empty)["Summary"]
+    owed = next(r for r in summary.iter_rows() if r[0].value == "SLA credits owed under the contract")
+    assert (owed[1].value, owed[2].value) == (None, None)
 
 
 def test_fingerprint_combines_the_ingest_log_hashes(review: Review) -> None:
@@ -382,7 +386,7 @@ def test_cli_writes_the_report_and_summarises_it(tmp_path: Path, db_file: Path) 
     result = CliRunner().invoke(app, [*args, "--workspace", str(ws)])
     assert result.exit_code == 0, result.output
     assert result.output == (
-        f"Wrote {out}: acme 2026-Q2, rank 2 of 3, score 51.6, credits owed 600.00 USD, 7 finding(s).\n"
+        f"Wrote {out}: Acme 2026-Q2, rank 2 of 3, score 51.6, credits owed $600.00, 7 finding(s).\n"
     )
     assert '<table id="t-credits">' in out.read_text(encoding="utf-8")
 

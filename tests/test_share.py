@@ -112,8 +112,8 @@ def test_invalid_values_fall_back_with_notices_never_an_exception():
         "The link's sl 'sideways' is not available here; showing 'negative' instead.",
         "The link's grain 'hour' is not available here; showing 'week' instead.",
         "The link's weight 'w_unknown_kpi' is not a KPI of preset 'quarterly_review'; ignored.",
-        "The link's weight w_service_level='-3' is not a number ≥ 0; using the preset's 25.",
-        "The link's weight w_abandon_rate='abc' is not a number ≥ 0; using the preset's 15.",
+        "The link's weight w_service_level='-3' is not a number ≥ 0 and ≤ 1,000; using the preset's 25.",
+        "The link's weight w_abandon_rate='abc' is not a number ≥ 0 and ≤ 1,000; using the preset's 15.",
     )
 
 
@@ -154,9 +154,19 @@ def test_apply_variant_swaps_the_headline_service_level():
     assert share.apply_variant(frame, "positive")["service_level"].to_list() == [0.9]
 
 
-@pytest.mark.parametrize("weight", [25.0, 12.5, 0.1, 1e-7, 123456789.125])
+@pytest.mark.parametrize("weight", [25.0, 12.5, 0.1, 1e-7, 999.125, 1000.0])
 def test_weights_round_trip_exactly(weight):
     view = dataclasses.replace(
         share.defaults(OPTS), weights=(("service_level", weight), ("abandon_rate", 1.0))
     )
     assert share.decode(share.encode(view), OPTS).weights[0][1] == weight
+
+
+@pytest.mark.parametrize("raw", ["1e308", "1000.5", "inf", "nan", "-0.5"])
+def test_a_weight_out_of_bounds_in_a_link_falls_back_with_a_notice(raw):
+    # 1e308 once made every score Infinity and every vendor first; weights are 0 to 1,000.
+    view = share.decode({"w_service_level": raw}, OPTS)
+    assert view.weights == (("service_level", 25.0), ("abandon_rate", 15.0))
+    assert view.notices == (
+        f"The link's weight w_service_level={raw!r} is not a number ≥ 0 and ≤ 1,000; using the preset's 25.",
+    )

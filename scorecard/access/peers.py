@@ -168,4 +168,5 @@ def _scoped_review(result, scope: Scope):
             pl.col("vendor_id").replace_strict(labels, return_dtype=pl.String)
         ),
         sources=_only(result.sources, scope),
+        names={k: v for k, v in result.names.items() if scope.allows(k)},
     )

@@ -1,8 +1,8 @@
 """`scorecard kpis`: KPIs recomputed from the raw data, per vendor x period (x program).
 
 `--format table` prints the definitions in force and one column per vendor x period, KPIs as rows
-(rates in percent, seconds with `s`, money with the base currency), then on stderr why each empty KPI
-is empty. `--format csv|json` prints the raw numbers with exactly the DESIGN.md columns.
+(written by scorecard.present.format, as on every page: 85.9%, 8.5 s or 6:10, €21.83), then on stderr
+why each empty KPI is empty. `--format csv|json` prints the raw numbers with exactly the DESIGN.md columns.
 `--compare-reported` prints the vendors' own reported figures next to ours recomputed over the same days
 and program (scorecard.metrics.reported).
 """
@@ -24,6 +24,7 @@ from scorecard.ingest import db
 from scorecard.metrics.catalogue import KPI_COLUMNS, VOLUME_COLUMNS, kpi
 from scorecard.metrics.kpis import GRAINS, known_vendors, kpi_notes, kpis, workspace_settings
 from scorecard.metrics.reported import reported_vs_recomputed
+from scorecard.present import format as fmt
 from scorecard.present import text
 from scorecard.sql.views import apply_views
 
@@ -38,18 +39,9 @@ class Format(StrEnum):
 
 def format_value(column: str, value: Any, currency: str) -> str:
     """One value as shown in the table: percent, seconds, money, points or a count; '—' when NULL."""
-    if value is None:
-        return "—"
     if column in VOLUME_COLUMNS:
-        return f"{int(value):,}"
-    unit = kpi(column).unit
-    if unit == "rate":
-        return f"{value * 100:.1f}%"
-    if unit == "seconds":
-        return f"{value:,.1f} s"
-    if unit == "currency":
-        return f"{value:,.2f} {currency}"
-    return f"{value:,.1f}"
+        return fmt.count(value)
+    return fmt.value(column, value, currency)
 
 
 def definitions_line(settings: dict[str, Any]) -> str:
@@ -114,16 +106,7 @@ def _shown(kpi_id: str, value: Any, currency: str, sign: bool = False) -> str:
         return "—"
     if kpi_id not in KPI_COLUMNS:
         return f"{value:+g}" if sign else f"{value:g}"
-    if not sign:
-        return format_value(kpi_id, value, currency)
-    unit = kpi(kpi_id).unit
-    if unit == "rate":
-        return f"{value * 100:+.1f} pp"
-    if unit == "seconds":
-        return f"{value:+,.1f} s"
-    if unit == "currency":
-        return f"{value:+,.2f} {currency}"
-    return f"{value:+,.1f}"
+    return fmt.change(kpi_id, value, currency) if sign else format_value(kpi_id, value, currency)
 
 
 def render_reported(frame: pl.DataFrame, currency: str) -> str:

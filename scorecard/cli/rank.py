@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -15,11 +16,11 @@ import typer
 from scorecard.cli._app import app, user_errors
 from scorecard.errors import ScorecardError
 from scorecard.ingest import db
-from scorecard.metrics import kpis
+from scorecard.metrics import catalogue, kpis
 from scorecard.present import format as fmt
 from scorecard.present import text
 from scorecard.scoring import points as scoring
-from scorecard.scoring import presets, sensitivity
+from scorecard.scoring import presets, sensitivity, verdict
 
 
 class Format(StrEnum):
@@ -67,19 +68,78 @@ def _print_table(title: str, frame: pl.DataFrame) -> None:
     typer.echo("")
 
 
-def readable(table: pl.DataFrame, currency: str) -> pl.DataFrame:
-    """The ranking with units for people: KPI values as %, s or money, points and score to one decimal."""
-    exprs = []
+def readable(table: pl.DataFrame, currency: str, names: dict[str, str] | None = None) -> list[list[str]]:
+    """The ranking for people, vendors as columns: rank, score, coverage, then each KPI's value · points."""
+    names = names or {}
+    rows = table.to_dicts()
+    out = [["", *(names.get(r["vendor_id"], r["vendor_id"]) for r in rows)]]
+    out.append(["rank", *(fmt.MISSING if r["rank"] is None else str(r["rank"]) for r in rows)])
+    out.append(["score (0–100)", *(fmt.points(r["score"]) for r in rows)])
+    out.append(["coverage", *(fmt.percent(r["coverage"]) for r in rows)])
     for col in table.columns:
-        if col in ("score",) or col.endswith("_points"):
-            exprs.append(fmt.using(col, fmt.points))
-        elif col == "coverage":
-            exprs.append(fmt.using(col, fmt.percent))
-        elif f"{col}_points" in table.columns:
-            exprs.append(fmt.expr(col, col, currency))
-        else:
-            exprs.append(pl.col(col))
-    return table.select(exprs)
+        if f"{col}_points" in table.columns:
+            label = catalogue.kpi(col).label
+            cells = [_cell(col, r[col], r[f"{col}_points"], currency) for r in rows]
+            out.append([label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 1] + "…", *cells])
+    return out
+
+
+LABEL_WIDTH = 26
+#: The people's table and its headline fit a terminal of this many columns.
+WIDTH = 100
+
+
+def _cell(kpi_id: str, value: float | None, pts: float | None, currency: str) -> str:
+    """`86.3% · 100`: the value with its unit, then its points."""
+    shown = fmt.value(kpi_id, value, currency)
+    return shown if pts is None else f"{shown} · {pts:.0f}"
+
+
+def people_table(lines: list[list[str]], width: int = 100) -> str:
+    """Rows of `readable`, in blocks of vendor columns that each fit `width` characters."""
+    label_w = max(len(r[0]) for r in lines)
+    cols = list(range(1, len(lines[0])))
+    col_w = {j: min(max(len(r[j]) for r in lines[1:]) + 0, 40) for j in cols}
+    for j in cols:
+        col_w[j] = max(col_w[j], min(len(lines[0][j]), 18))
+    blocks: list[list[int]] = [[]]
+    used = label_w
+    for j in cols:
+        if blocks[-1] and used + 2 + col_w[j] > width:
+            blocks.append([])
+            used = label_w
+        blocks[-1].append(j)
+        used += 2 + col_w[j]
+    text = []
+    for block in blocks:
+        for n, row in enumerate(lines):
+            cells = [row[0].ljust(label_w)]
+            for j in block:
+                cell = row[j] if len(row[j]) <= col_w[j] else row[j][: col_w[j] - 1] + "…"
+                cells.append(cell.rjust(col_w[j]))
+            text.append("  ".join(cells).rstrip())
+            if n == 0:
+                text.append("  ".join("-" * w for w in [label_w, *(col_w[j] for j in block)]))
+        text.append("")
+    return "\n".join(text).rstrip()
+
+
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, WIDTH, break_on_hyphens=False, break_long_words=False)
+
+
+def _weights(items: list[str]) -> dict[str, float]:
+    """`--weight service_level=30` options as a mapping (the preset re-validates the numbers)."""
+    out = {}
+    for item in items:
+        kpi_id, sep, raw = item.partition("=")
+        try:
+            out[kpi_id.strip()] = float(raw)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise ScorecardError(f"--weight {item!r} must look like KPI=WEIGHT, e.g. service_level=30.")
+    return out
 
 
 def _title(result: scoring.Ranking) -> str:
@@ -130,6 +190,10 @@ def rank(
     vendor: Annotated[
         list[str] | None, typer.Option("--vendor", help="Rank only these vendors (repeatable).")
     ] = None,
+    weight: Annotated[
+        list[str] | None,
+        typer.Option("--weight", help="KPI=WEIGHT: another weight for a KPI of the preset (repeatable)."),
+    ] = None,
     output: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     show_sensitivity: Annotated[
         bool,
@@ -156,21 +220,24 @@ def rank(
         else:
             name = preset or scoring.scoring_settings(con)["preset"]
             chosen = presets.load_preset(name, workspace)
+        if weight:
+            chosen = chosen.with_weights(_weights(weight))
+        names = dict(con.execute("select vendor_id, name from vendors").fetchall())
         result = scoring.rank_period(
             con, period, chosen, method=method.value if method else None, vendors=vendor
         )
-        report = None
-        if show_sensitivity:
-            components = scoring.period_components(con, result)
-            report = sensitivity.stability(
-                result, components, draws=draws, bootstrap_draws=bootstrap_draws, seed=seed
-            )
+        components = (
+            scoring.period_components(con, result) if output is Format.table or show_sensitivity else None
+        )
+        report = sensitivity.stability(
+            result, components, draws=draws, bootstrap_draws=bootstrap_draws, seed=seed
+        )
     finally:
         con.close()
     if output is Format.csv:
         typer.echo(text.write_csv(result.table), nl=False)
     elif output is Format.json:
-        if report is None:
+        if not show_sensitivity:
             typer.echo(json.dumps(_records(result.table), indent=2))
             return
         payload = {
@@ -194,6 +261,15 @@ def rank(
         }
         typer.echo(json.dumps(payload, indent=2))
     else:
-        _print_table(_title(result), readable(result.table, currency))
-        if report is not None:
+        call = verdict.verdict(result, report)
+        typer.echo(_title(result))
+        typer.echo(_wrap(verdict.headline(call, names, result.preset.name, result.method)))
+        typer.echo("")
+        fragile = verdict.fragility(call, names)
+        typer.echo(_wrap(fragile or "Removing any one vendor leaves the order of the others unchanged."))
+        typer.echo("")
+        typer.echo(people_table(readable(result.table, currency, names)))
+        typer.echo("KPIs: value · points (0–100) under the preset; --format csv or json for raw values.")
+        if show_sensitivity:
+            typer.echo("")
             _print_stability(result, report)

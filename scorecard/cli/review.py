@@ -38,7 +38,7 @@ def summary_line(review: Review, out: Path) -> str:
     score = mine["score"][0] if mine.height else None
     owed = quarter_totals(review)["credits_owed"]
     return (
-        f"Wrote {out}: {review.vendor_id} {review.quarter.label}, rank {fmt(rank, 'count')} of "
+        f"Wrote {out}: {review.vendor_name} {review.quarter.label}, rank {fmt(rank, 'count')} of "
         f"{review.ranking['rank'].drop_nulls().len()}, score {fmt(score, 'score')}, credits owed "
         f"{fmt(owed, f'currency:{review.currency}')}, {len(review.findings)} finding(s)."
     )
@@ -57,9 +57,6 @@ def review_command(
     preset: Annotated[
         str, typer.Option("--preset", help="Scoring preset for the rank and score.")
     ] = "quarterly_review",
-    charts_cdn: Annotated[
-        bool, typer.Option("--charts-cdn", help="HTML: load the chart library from a CDN when opened.")
-    ] = False,
 ) -> None:
     """Write VENDOR's quarterly review (KPIs vs contract, credits, findings) to --out."""
     if out.suffix.lower() not in SUFFIXES:
@@ -71,5 +68,5 @@ def review_command(
         review = quarterly_review(con, vendor, quarter, contract, scoring_preset)
     finally:
         con.close()
-    write_report(review, out, charts_cdn=charts_cdn)
+    write_report(review, out)
     typer.echo(summary_line(review, out))

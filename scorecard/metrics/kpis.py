@@ -7,10 +7,8 @@ in the column order of DESIGN.md with a deterministic row order.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -18,52 +16,8 @@ import polars as pl
 
 from scorecard.errors import ScorecardError
 from scorecard.metrics.catalogue import COMPONENT_COLUMNS, KPI_COLUMNS, VOLUME_COLUMNS
+from scorecard.periods import GRAINS, Period, parse_period  # noqa: F401 (importable from here too)
 from scorecard.sql.views import ensure_views
-
-GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter", "year", "all")
-
-_PERIOD_FORMS = "2026-04-15 (day), 2026-W16 (ISO week), 2026-04 (month), 2026-Q2 (quarter), 2026 (year), all"
-
-
-@dataclass(frozen=True)
-class Period:
-    """A period label and the inclusive local-date range it covers (None, None for `all`)."""
-
-    grain: str
-    label: str
-    start: date | None
-    end: date | None
-
-
-def parse_period(label: str) -> Period:
-    """Parse a DESIGN.md period label (`2026-04-15`, `2026-W16`, `2026-04`, `2026-Q2`, `2026`, `all`)."""
-    text = label.strip()
-    try:
-        if text == "all":
-            return Period("all", "all", None, None)
-        if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text):
-            day = date(int(m[1]), int(m[2]), int(m[3]))
-            return Period("day", text, day, day)
-        if m := re.fullmatch(r"(\d{4})-W(\d{2})", text):
-            monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
-            return Period("week", text, monday, monday + timedelta(days=6))
-        if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
-            first = date(int(m[1]), int(m[2]), 1)
-            return Period("month", text, first, _next_month(first) - timedelta(days=1))
-        if m := re.fullmatch(r"(\d{4})-Q([1-4])", text):
-            first = date(int(m[1]), 3 * int(m[2]) - 2, 1)
-            last = _next_month(_next_month(_next_month(first))) - timedelta(days=1)
-            return Period("quarter", text, first, last)
-        if re.fullmatch(r"\d{4}", text):
-            year = int(text)
-            return Period("year", text, date(year, 1, 1), date(year, 12, 31))
-    except ValueError:
-        pass
-    raise ScorecardError(f"Invalid period {label!r}; expected one of: {_PERIOD_FORMS}.")
-
-
-def _next_month(first: date) -> date:
-    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
 
 def _check_grain(grain: str) -> str:

@@ -1,13 +1,24 @@
-"""Numbers as people read them: percent with one decimal, seconds or m:ss, currency symbols, targets.
+"""Numbers as people read them, one way everywhere: the app, the charts, the HTML and XLSX reviews, the CLI.
 
-Pure functions used by the app, the charts and the reports; nothing here imports streamlit. A missing value
-is shown as an em dash, never as 0.
+- rates: percent with one decimal, `85.9%`; a change of a rate in percentage points, `+2.3 pp`;
+- durations: `8.5 s` under a minute, `6:10` (m:ss) from a minute, `1:02:05` from an hour; a change of a
+  duration in seconds, `+65.0 s`;
+- money: two decimals, thousands separators, the currency's symbol (`€1,234.50`) or its code after the
+  number (`12.50 HUF`); counts with thousands separators (`12,345`); points and scores with one decimal;
+- targets as people write them: `≥ 80%`, `≤ 20 s`, `4:30–6:00`;
+- dates without a midnight time (`2026-04-01`), other times to the minute.
+
+`by_unit(value, unit)` writes a value of a named unit (`rate`, `seconds`, `currency:EUR`, `count`, ...; a
+leading `+` means a signed change), and `excel_format(unit, value)` is the matching XLSX number format,
+so a workbook shows what the app shows. Pure functions; nothing here imports streamlit. A missing value is
+an em dash, never 0.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any, Literal
 
 import polars as pl
@@ -49,6 +60,14 @@ def seconds(value: float | None) -> str:
     h, rest = divmod(abs(total), 3600)
     m, s = divmod(rest, 60)
     return f"{sign}{h}:{m:02d}:{s:02d}" if h else f"{sign}{m}:{s:02d}"
+
+
+def seconds_clock(value: float) -> str:
+    """Seconds as m:ss even under a minute (`0:30`), for the ends of a band that reaches a minute."""
+    total = round(value)
+    sign = "-" if total < 0 else ""
+    m, s = divmod(abs(total), 60)
+    return f"{sign}{m}:{s:02d}" if m < 60 else seconds(value)
 
 
 def money(value: float | None, currency: str) -> str:
@@ -97,12 +116,12 @@ def unit_label(kpi_id: str, currency: str = "EUR") -> str:
 
 
 def bound(kpi_id: str, x: float | tuple[float, float] | None, currency: str = "EUR") -> str:
-    """A target or floor: one value, or a band 'low–high'."""
+    """A target or floor as people write it: one value (`50%`), or a band `2:00–10:00`."""
     if x is None:
         return MISSING
     if isinstance(x, tuple):
-        return f"{value(kpi_id, x[0], currency)}–{value(kpi_id, x[1], currency)}"
-    return value(kpi_id, x, currency)
+        return band(x[0], x[1], kpi_unit(kpi_id, currency))
+    return plain_value(kpi_id, x, currency)
 
 
 def target(
@@ -111,13 +130,13 @@ def target(
     direction: str,
     currency: str = "EUR",
 ) -> str:
-    """A target as people state it: '≥ 80.0%', '≤ 20.0 s', '4:30–6:00' (a band), '—' without one."""
+    """A target as people state it: '≥ 80%', '≤ 20 s', '4:30–6:00' (a band), '—' without one."""
     if tgt is None:
         return MISSING
     if isinstance(tgt, tuple):
         return bound(kpi_id, tgt, currency)
     sign = "≥" if direction == "higher" else "≤"
-    return f"{sign} {value(kpi_id, tgt, currency)}"
+    return f"{sign} {plain_value(kpi_id, tgt, currency)}"
 
 
 def status(
@@ -174,3 +193,133 @@ def using(column: str | pl.Expr, fn: Callable[[Any], str]) -> pl.Expr:
     """A polars expression applying a formatter to every value, nulls included."""
     col = pl.col(column) if isinstance(column, str) else column
     return col.map_elements(fn, return_dtype=pl.String, skip_nulls=False)
+
+
+def _trim(number: float, decimals: int = 1) -> str:
+    """`80.0` -> `80`, `85.5` -> `85.5`: a bound as people write it."""
+    text = f"{number:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def plain_value(kpi_id: str, x: float, currency: str = "EUR") -> str:
+    """A target or floor without needless decimals: `80%`, `20 s`, `4:30`, `€2.50`, `90`."""
+    return plain_unit(x, kpi_unit(kpi_id, currency))
+
+
+def plain_unit(x: float, unit: str) -> str:
+    """A bound of a named unit without needless decimals (see `plain_value`)."""
+    if unit == "rate":
+        return f"{_trim(x * 100)}%"
+    if unit == "seconds":
+        return f"{_trim(x)} s" if abs(x) < 60 else seconds(x)
+    if unit.startswith("currency:"):
+        return money(x, unit.split(":", 1)[1])
+    return _trim(x)
+
+
+def band(low: float | None, high: float | None, unit: str) -> str:
+    """A band with either end open, as people write it: `≥ 80%`, `≤ 20 s`, `4:30–6:00`; `—` without one."""
+    if low is not None and high is not None:
+        if unit == "seconds" and max(abs(low), abs(high)) >= 60:  # one notation per band: 0:30–1:00
+            return f"{seconds_clock(low)}–{seconds_clock(high)}"
+        return f"{plain_unit(low, unit)}–{plain_unit(high, unit)}"
+    if low is not None:
+        return f"≥ {plain_unit(low, unit)}"
+    return f"≤ {plain_unit(high, unit)}" if high is not None else MISSING
+
+
+def change(kpi_id: str, delta: float | None, currency: str = "EUR") -> str:
+    """A signed change of a KPI: `+2.3 pp` for rates, `-12.0 s` for durations, `+€0.12`, `+1.5`."""
+    return by_unit(delta, "+" + _report_unit(unit_of(kpi_id), currency))
+
+
+def _report_unit(unit: str, currency: str) -> str:
+    return f"currency:{currency}" if unit == "currency" else unit
+
+
+def kpi_unit(kpi_id: str, currency: str = "EUR") -> str:
+    """The `by_unit` unit of a KPI's values (`rate`, `seconds`, `currency:EUR`, `points`)."""
+    return _report_unit(unit_of(kpi_id), currency)
+
+
+def date_text(value: date | datetime | None) -> str:
+    """A date as `2026-04-01`; a time of day only when it is not midnight (`2026-04-01 09:30`)."""
+    if value is None:
+        return MISSING
+    if isinstance(value, datetime):
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def _signed(text: str, value: float, signed: bool) -> str:
+    return ("+" + text if value >= 0 else text) if signed else text
+
+
+def by_unit(value: Any, unit: str) -> str:
+    """A value of a named unit as shown everywhere; a leading `+` writes a signed change (rates in pp)."""
+    if is_missing(value):
+        return MISSING
+    signed, base = unit.startswith("+"), unit.lstrip("+")
+    if base in ("text", ""):
+        return date_text(value) if isinstance(value, date | datetime) else str(value)
+    if base == "bool":
+        return "yes" if value else "no"
+    if isinstance(value, date | datetime):
+        return date_text(value)
+    x = float(value)
+    if base == "rate":
+        return f"{x * 100:+.1f} pp" if signed else percent(x)
+    if base == "seconds":
+        return f"{x:+,.1f} s" if signed else seconds(x)
+    if base.startswith("currency:"):
+        return _signed(money(x, base.split(":", 1)[1]), x, signed)
+    if base in ("points", "score"):
+        return f"{x:+.1f}" if signed else points(x)
+    if base == "count":
+        text = f"{x:,.0f}" if x.is_integer() else f"{x:,.1f}"
+        return _signed(text, x, signed)
+    if base == "pct":
+        return f"{_trim(x, 2)}%"
+    if base == "fx":
+        return f"{x:.4f}"
+    if base == "weight":
+        return f"{x:g}"
+    return str(value)
+
+
+def excel_format(unit: str, value: Any = None) -> str:
+    """The XLSX number format that shows a `by_unit` value the same way (see `excel_value`)."""
+    signed, base = unit.startswith("+"), unit.lstrip("+")
+    if base == "rate":
+        return '+0.0" pp";-0.0" pp";0.0" pp"' if signed else "0.0%"
+    if base == "seconds":
+        if signed or value is None or abs(float(value)) < 60:
+            return '+#,##0.0" s";-#,##0.0" s";0.0" s"' if signed else '0.0" s"'
+        return "[h]:mm:ss" if abs(float(value)) >= 3600 else "[m]:ss"
+    if base.startswith("currency:"):
+        code = base.split(":", 1)[1]
+        symbol = CURRENCY_SYMBOLS.get(code)
+        body = f'"{symbol}"#,##0.00' if symbol else f'#,##0.00" {code}"'
+        return f"+{body};-{body};{body}" if signed else f"{body};-{body}"
+    if base in ("points", "score"):
+        return "+0.0;-0.0;0.0" if signed else "0.0"
+    if base == "count":
+        whole = value is None or float(value).is_integer()
+        return "#,##0" if whole else "#,##0.0"
+    if base == "pct":
+        return 'General"%"'
+    if base == "fx":
+        return "0.0000"
+    return "General"
+
+
+def excel_value(value: float, unit: str) -> float:
+    """The number an XLSX cell stores for `excel_format`: pp changes ×100, durations from a minute as days."""
+    signed, base = unit.startswith("+"), unit.lstrip("+")
+    if base == "rate" and signed:
+        return value * 100
+    if base == "seconds" and not signed and abs(value) >= 60:
+        return round(value) / 86400  # m:ss shows whole seconds, as `seconds` rounds them
+    return value

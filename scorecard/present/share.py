@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import polars as pl
 
 from scorecard.metrics.catalogue import SL_VARIANTS
-from scorecard.scoring.presets import Preset
+from scorecard.scoring.presets import MAX_WEIGHT, Preset
 
 METHODS: tuple[str, ...] = ("fixed", "relative")
 TREND_GRAINS: tuple[str, ...] = ("day", "week", "month")
@@ -133,11 +133,12 @@ def _vendors(params: Params, opts: Options, notes: list[str]) -> tuple[str, ...]
 
 
 def _number(raw: str) -> float | None:
+    """A weight from a link: a finite number from 0 to MAX_WEIGHT, else None."""
     try:
         x = float(raw)
     except ValueError:
         return None
-    return x if math.isfinite(x) and x >= 0 else None
+    return x if math.isfinite(x) and 0 <= x <= MAX_WEIGHT else None
 
 
 def _weights(
@@ -157,7 +158,8 @@ def _weights(
         x = _number(raw)
         if x is None:
             notes.append(
-                f"The link's weight {key}={raw!r} is not a number ≥ 0; using the preset's {default:g}."
+                f"The link's weight {key}={raw!r} is not a number ≥ 0 and ≤ 1,000; "
+                f"using the preset's {default:g}."
             )
             x = default
         out.append((kpi_id, x))

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from statistics import NormalDist
 from typing import Any
 
@@ -21,13 +22,14 @@ import polars as pl
 from scorecard.errors import ScorecardError
 from scorecard.metrics import catalogue
 from scorecard.metrics.intervals import interval_service
-from scorecard.metrics.kpis import Period, daily_components, kpi_notes, kpis, parse_period, workspace_settings
+from scorecard.metrics.kpis import daily_components, kpi_notes, kpis, workspace_settings
+from scorecard.periods import Coverage, Period, coverage, month_range, parse_period, previous_quarter
 from scorecard.review.findings import Finding, base_kpi, findings, side_of
 from scorecard.scoring.confidence import DEFAULT_LEVEL, wilson_interval
 from scorecard.scoring.points import contributions, ranking
 from scorecard.scoring.presets import Preset, load_preset
 from scorecard.sql.views import ensure_views
-from scorecard.workspace.contract import Contract, Credits, Term, assess, month_range
+from scorecard.workspace.contract import Contract, Credits, Term, assess
 
 
 @dataclass(frozen=True)
@@ -56,17 +58,20 @@ class Review:
     fingerprint: str
     sources: pl.DataFrame
     level: float = DEFAULT_LEVEL
+    #: Display names of the vendors in `ranking` (a restricted scope keeps only those it shows).
+    names: dict[str, str] = field(default_factory=dict)
+    #: The vendor's first and last local date with data in the quarter (a partial quarter is marked).
+    span: tuple[date | None, date | None] = (None, None)
+
+    @property
+    def coverage(self) -> Coverage:
+        """How much of the quarter the vendor's data covers."""
+        return coverage(self.quarter, *self.span)
 
     @property
     def base_currency(self) -> str:
         """The workspace's base currency."""
         return str(self.settings["base_currency"])
-
-
-def previous_quarter(label: str) -> str:
-    """The quarter before `label` (`2026-Q1` -> `2025-Q4`)."""
-    year, q = int(label[:4]), int(label[-1])
-    return f"{year - 1}-Q4" if q == 1 else f"{year}-Q{q - 1}"
 
 
 def _term_for(contract: Contract, kpi_id: str) -> Term | None:
@@ -286,4 +291,11 @@ def quarterly_review(
         fingerprint=digest,
         sources=sources,
         level=level,
+        names=dict(con.execute("select vendor_id, name from vendors").fetchall()),
+        span=_span(con, vendor_id, period),
     )
+
+
+def _span(con: duckdb.DuckDBPyConnection, vendor_id: str, quarter: Period) -> tuple[date | None, date | None]:
+    days = daily_components(con, vendors=[vendor_id], start=quarter.start, end=quarter.end)["local_date"]
+    return (days.min(), days.max()) if days.len() else (None, None)  # type: ignore[return-value]

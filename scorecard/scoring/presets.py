@@ -49,6 +49,8 @@ Bound = float | tuple[float, float]
 
 METHODS: tuple[str, ...] = ("fixed", "relative")
 MISSING: tuple[str, ...] = ("zero", "reweight")
+#: The largest weight a KPI may have (presets, links, the app, `scorecard rank --weight`).
+MAX_WEIGHT = 1000.0
 KPI_METHODS: tuple[str, ...] = ("lowest_bid",)
 _TOP_KEYS = ("name", "description", "method", "missing", "kpis")
 _KPI_KEYS = ("weight", "target", "floor", "band", "method")
@@ -99,8 +101,12 @@ class Preset:
             raise _fail(self.source, f"kpis.{unknown[0]}", "not a KPI of this preset")
         rules = tuple(replace(r, weight=float(weights.get(r.kpi, r.weight))) for r in self.rules)
         for r in rules:
-            if not (r.weight >= 0 and math.isfinite(r.weight)):
-                raise _fail(self.source, f"kpis.{r.kpi}.weight", f"invalid weight {r.weight:g}")
+            if not (math.isfinite(r.weight) and 0 <= r.weight <= MAX_WEIGHT):
+                raise _fail(
+                    self.source,
+                    f"kpis.{r.kpi}.weight",
+                    f"invalid weight {r.weight:g}; weights are numbers from 0 to 1,000",
+                )
         if not any(r.weight > 0 for r in rules):
             raise _fail(self.source, "kpis", "all weights are zero; give at least one KPI a positive weight")
         return replace(self, rules=rules)
@@ -151,6 +157,8 @@ def _rule(source: str, kpi_id: str, table: Any, preset_method: str) -> KpiRule:
     weight = _number(source, f"{key}.weight", table["weight"])
     if weight < 0:
         raise _fail(source, f"{key}.weight", f"negative weight {weight:g}; weights must be 0 or more")
+    if weight > MAX_WEIGHT:
+        raise _fail(source, f"{key}.weight", f"weight {weight:g} is above {MAX_WEIGHT:,.0f}; use 0 to 1,000")
     entry = catalogue.kpi(kpi_id)
     if "method" in table:
         _choice(source, f"{key}.method", table["method"], KPI_METHODS)

@@ -18,6 +18,8 @@ import polars as pl
 
 from scorecard.errors import ConfigError
 from scorecard.metrics import catalogue
+from scorecard.periods import month_range, next_month, quarter_of
+from scorecard.periods import quarter_months as _quarter_months
 
 PERIODS: tuple[str, ...] = ("month", "quarter")
 _TOP_KEYS = ("at_risk_cap_pct", "volume_floor_calls", "terms")
@@ -158,30 +160,6 @@ def parse_contract(raw: dict[str, Any], where: str) -> Contract:
         floor,
         where,
     )
-
-
-def next_month(month: str, n: int = 1) -> str:
-    """The month label `n` months after `month` (`2026-12` + 1 = `2027-01`)."""
-    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + n
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def quarter_of(month: str) -> str:
-    """The quarter label of a month label (`2026-05` -> `2026-Q2`)."""
-    return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
-
-
-def month_range(first: str, last: str) -> list[str]:
-    """Every month label from `first` to `last`, inclusive."""
-    months = [first]
-    while months[-1] < last:
-        months.append(next_month(months[-1]))
-    return months
-
-
-def _quarter_months(quarter: str) -> list[str]:
-    first = f"{quarter[:4]}-{3 * int(quarter[-1]) - 2:02d}"
-    return [first, next_month(first), next_month(first, 2)]
 
 
 ATTAINMENT_SCHEMA = {

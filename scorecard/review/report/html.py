@@ -1,47 +1,30 @@
-"""The review as one self-contained HTML file: tables for every number, Altair charts, A4 print styles.
+"""The review as one self-contained HTML file: a first page for the meeting, then every table, A4 print.
 
-Every number is in an HTML table, so the file reads fully offline and prints on A4. The charts are
-Vega-Lite specs embedded in the page. They render when a Vega library is present: inlined from the
-`vl-convert-python` package when it is installed, else loaded from a CDN only when asked
-(`charts_cdn=True`); without either, the page makes no network request and shows the tables alone.
+Every chart is a static SVG rendered by `vl-convert` when the report is written, so the file shows its
+charts offline, in print and in any mail client; every number is also in an HTML table.
 """
 
 from __future__ import annotations
 
 import html
-import json
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
 import altair as alt
-import polars as pl
 
+from scorecard.present import format as number
+from scorecard.review import front
 from scorecard.review.quarter import Review
 from scorecard.review.report import Table, fmt, review_tables, target_text
+from scorecard.review.report import charts as review_charts
 
 _TEXT_UNITS = ("text", "bool")
-_ID = ' class="id"'
 _NOWRAP = frozenset({"month", "period", "target", "status", "time", "side"})
-_CDN = "https://cdn.jsdelivr.net/npm"
-_EMBED_JS = """
-document.querySelectorAll("div.vega[data-spec]").forEach(function (el) {
-  if (typeof vegaEmbed !== "function") return;
-  var spec = JSON.parse(document.getElementById(el.dataset.spec).textContent);
-  el.textContent = "";
-  vegaEmbed(el, spec, {actions: false, renderer: "svg"}).catch(function (err) { el.textContent = err; });
-});
-"""
 
 
 def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
-
-
-def _json_script(spec: dict[str, Any]) -> str:
-    """JSON safe inside a <script> element (no `</script>` or `<!--` can appear)."""
-    text = json.dumps(spec, sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _cell(table: Table, column: str, row: dict[str, Any]) -> str:
@@ -56,22 +39,17 @@ def _cell(table: Table, column: str, row: dict[str, Any]) -> str:
         classes.append("code")
     if column in _NOWRAP:
         classes.append("nw")
-    if column == "kpi" and "label" in table.columns:
-        classes.append("id")
     raw = "" if value is None or not classes or "num" not in classes else f' data-value="{_e(value)}"'
     cls = f' class="{" ".join(classes)}"' if classes else ""
     return f"<td{cls}{raw}>{_e(fmt(value, unit))}</td>"
 
 
-def render_table(table: Table, highlight: str | None = None) -> str:
-    """One section table; rows whose vendor_id equals `highlight` are marked."""
-    head = "".join(
-        f"<th{_ID if c == 'kpi' and 'label' in table.columns else ''}>{_e(table.header(c))}</th>"
-        for c in table.columns
-    )
+def render_table(table: Table) -> str:
+    """One section table; the reviewed vendor's row (hidden `_me` column) is marked."""
+    head = "".join(f"<th>{_e(table.header(c))}</th>" for c in table.columns)
     rows = []
     for row in table.frame.iter_rows(named=True):
-        me = ' class="me"' if highlight is not None and row.get("vendor_id") == highlight else ""
+        me = ' class="me"' if row.get("_me") else ""
         rows.append(f"<tr{me}>" + "".join(_cell(table, c, row) for c in table.columns) + "</tr>")
     body = "\n".join(rows) or f'<tr><td colspan="{len(table.columns)}">(none)</td></tr>'
     return (
@@ -101,102 +79,98 @@ def _findings_html(review: Review, table: Table) -> str:
     return "\n".join(parts)
 
 
-def review_charts(review: Review) -> dict[str, alt.TopLevelMixin]:
-    """Altair charts keyed by the section they follow: SLA terms by month, interval profile, scores."""
-    charts: dict[str, alt.TopLevelMixin] = {}
-    sla = review.attainment.filter(pl.col("period").str.len_chars() == 7)
-    if sla.height:
-        bands = {t.kpi: t.target for t in review.contract.terms}
-        data = sla.with_columns(
-            pl.col("kpi")
-            .replace_strict(
-                {k: (v if isinstance(v, float) else v[0]) for k, v in bands.items()}, return_dtype=pl.Float64
-            )
-            .alias("target_value")
-        )
-        base = alt.Chart(data)
-        line = base.mark_line(point=True).encode(
-            x=alt.X("period:O", title="month"), y=alt.Y("value:Q", title="value"), tooltip=["period", "value"]
-        )
-        rule = base.mark_rule(strokeDash=[4, 4], color="#b3261e").encode(y="target_value:Q")
-        charts["sla"] = (
-            alt.layer(line, rule).facet(column=alt.Column("kpi:N", title=None)).resolve_scale(y="independent")
-        )
-    if review.profile.height:
-        charts["profile"] = (
-            alt.Chart(review.profile)
-            .mark_bar()
-            .encode(
-                x=alt.X("time:O", title="interval start (local)"),
-                y=alt.Y(
-                    "attainment_rate:Q", title="share of intervals meeting target", axis=alt.Axis(format="%")
-                ),
-                tooltip=["time", "intervals", "meeting"],
-            )
-            .properties(width=560, height=180)
-        )
-    if review.ranking.height:
-        data = review.ranking.with_columns((pl.col("vendor_id") == review.vendor_id).alias("reviewed"))
-        charts["ranking"] = (
-            alt.Chart(data)
-            .mark_bar()
-            .encode(
-                x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100])),
-                y=alt.Y("vendor_id:N", sort="-x", title=None),
-                color=alt.Color("reviewed:N", legend=None, scale=alt.Scale(range=["#9aa5b1", "#c77700"])),
-            )
-            .properties(width=560, height=24 * data.height)
-        )
-    return charts
-
-
-def _vega_script(charts_cdn: bool) -> str:
-    """The Vega libraries: inlined from vl-convert when installed, from a CDN when asked, else none."""
-    try:
-        from altair.utils._importers import import_vl_convert, vl_version_for_vl_convert
-
-        bundle = import_vl_convert().javascript_bundle(vl_version=vl_version_for_vl_convert())
-        return "<script>" + bundle.replace("</script", "<\\/script") + "</script>"
-    except (ImportError, RuntimeError):
-        pass
-    if not charts_cdn:
+def _svg(chart: alt.TopLevelMixin | None, title: str) -> str:
+    if chart is None:
         return ""
-    libs = [
-        ("vega", alt.VEGA_VERSION),
-        ("vega-lite", alt.VEGALITE_VERSION),
-        ("vega-embed", alt.VEGAEMBED_VERSION),
-    ]
-    return "\n".join(f'<script src="{_CDN}/{name}@{ver}"></script>' for name, ver in libs)
+    return f'<figure class="chart" aria-label="{_e(title)}">{review_charts.svg(chart)}</figure>'
 
 
-def _figure(key: str, chart: alt.TopLevelMixin) -> str:
-    spec = chart.to_dict()
+def section_charts(review: Review) -> dict[str, str]:
+    """Static SVG figures keyed by the section they follow."""
+    headline = [t.kpi for t in front.tiles(review)]
+    sla = [t.kpi for t in review.contract.terms]
+    return {
+        "trend": _svg(review_charts.trend(review, headline), "Monthly trend"),
+        "sla": _svg(review_charts.trend(review, list(dict.fromkeys(sla))), "SLA terms by month")
+        if sla
+        else "",
+        "profile": _svg(review_charts.profile(review), "Interval attainment by time of day"),
+        "ranking": _svg(review_charts.ranking(review), "Scores"),
+    }
+
+
+def _tile(t: front.Tile, previous: str) -> str:
+    change = f"{t.arrow} {t.change_text} vs {previous}" if t.change_text else f"no value for {previous}"
     return (
-        f'<figure class="chart"><div class="vega" data-spec="spec-{key}">'
-        '<p class="vega-fallback">Chart embedded as a Vega-Lite spec; the numbers are in the table above.</p>'
-        f'</div><script type="application/json" id="spec-{key}">{_json_script(spec)}</script></figure>'
+        f'<div class="tile {_e(t.status.replace(" ", "-"))}"><div class="k">{_e(t.label)}</div>'
+        f'<div class="v">{_e(t.value_text)}</div>'
+        f'<div class="t">target {_e(t.target_text)} · {_e(t.source)} · '
+        f'<b>{_e(t.status)}</b></div><div class="c">{_e(change)}</div></div>'
     )
 
 
-def render_html(review: Review, charts_cdn: bool = False, generated_at: datetime | None = None) -> str:
-    """The whole report as one HTML document."""
+def front_html(review: Review) -> str:
+    """The first page: KPI tiles, rank among peers, the credits waterfall and reconciliation, top findings."""
+    page = front.front_page(review)
+    rank = (
+        f"Rank <b>{page.rank}</b> of {page.ranked} under preset '{_e(review.preset.name)}' "
+        f"with a score of <b>{_e(fmt(page.score, 'score'))}</b>"
+        if page.rank is not None
+        else "Not ranked (no score for this quarter)"
+    )
+    partial = review.coverage.describe()
+    facts = f'<p class="facts">{rank}.{" <b>" + _e(partial) + "</b>" if partial else ""}</p>'
+    tiles = "".join(_tile(t, review.previous) for t in page.tiles)
+    rec = page.reconciliation
+    both = page.currency != page.base_currency  # one column when the vendor bills in the base currency
+    rows = "".join(
+        f'<tr><td>{_e(r["line"])}</td><td class="num">{_e(fmt(r["vendor_currency"], _cur(page.currency)))}'
+        + (f'</td><td class="num">{_e(fmt(r["base_currency"], _cur(page.base_currency)))}' if both else "")
+        + "</td></tr>"
+        for r in rec.iter_rows(named=True)
+    )
+    base = f"<th>{_e(page.base_currency)} (base)</th>" if both else ""
+    table = (
+        f'<table id="t-reconciliation"><thead><tr><th>Cost of the quarter</th>'
+        f"<th>{_e(page.currency)}</th>{base}</tr></thead><tbody>{rows}</tbody></table>"
+    )
+    items = "".join(
+        f"<li><b>{_e(f.label)}</b> {_e(fmt(f.value, _unit(review, f.kpi)))} "
+        f"(target {_e(target_text(f.target_low, f.target_high, _unit(review, f.kpi)))}, {_e(f.source)})"
+        f"{': ' + _e(f.advice.summary) if f.advice else ''}</li>"
+        for f in page.findings
+    )
+    findings = f"<ol>{items}</ol>" if items else "<p>Every KPI with a target is within its band.</p>"
+    return (
+        f'<section id="front" class="front">{facts}<div class="tiles">{tiles}</div>'
+        f'<div class="money">{_svg(review_charts.waterfall(page), "Credits: invoiced to net cost")}'
+        f"{table}</div><h2>Top findings</h2>{findings}</section>"
+    )
+
+
+def _cur(code: str) -> str:
+    return f"currency:{code}"
+
+
+def _unit(review: Review, kpi_id: str) -> str:
+    return number.kpi_unit(kpi_id, review.base_currency)
+
+
+def render_html(review: Review, generated_at: datetime | None = None) -> str:
+    """The whole report as one HTML document: the first page, then every section with its chart."""
     when = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     css = resources.files("scorecard.review.report").joinpath("report.css").read_text(encoding="utf-8")
-    charts = review_charts(review)
+    charts = section_charts(review)
     tables = review_tables(review)
     toc = "".join(f'<li><a href="#{t.key}">{_e(t.title)}</a></li>' for t in tables)
     sections = []
     for t in tables:
-        body = _findings_html(review, t) if t.key == "findings" else render_table(t, review.vendor_id)
+        body = _findings_html(review, t) if t.key == "findings" else render_table(t)
         note = f'<p class="note">{_e(t.note)}</p>' if t.note else ""
-        figure = _figure(t.key, charts[t.key]) if t.key in charts else ""
-        major = (
-            ' class="major"'
-            if t.key in ("kpis", "contract", "intervals", "ranking", "findings", "sources")
-            else ""
-        )
-        sections.append(f'<section id="{t.key}"{major}><h2>{_e(t.title)}</h2>{note}{body}{figure}</section>')
-    title = f"Quarterly review: {review.vendor_name} ({review.vendor_id}), {review.quarter.label}"
+        major = ' class="major"' if t.key in MAJOR else ""
+        figure = charts.get(t.key, "")
+        sections.append(f'<section id="{t.key}"{major}><h2>{_e(t.title)}</h2>{note}{figure}{body}</section>')
+    title = f"Quarterly review: {review.vendor_name}, {review.quarter.label}"
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -206,17 +180,20 @@ def render_html(review: Review, charts_cdn: bool = False, generated_at: datetime
 <title>{_e(title)}</title>
 <style>
 {css}</style>
-{_vega_script(charts_cdn)}
 </head>
 <body>
 <header>
 <h1>{_e(title)}</h1>
-<p>Generated {_e(when)} · vendor currency {_e(review.currency)} · base currency {_e(review.base_currency)}
- · data fingerprint <span class="fingerprint">{_e(review.fingerprint)}</span></p>
+<p>Generated {_e(when)} · amounts in {_e(review.currency)} (the vendor's invoices) and
+ {_e(review.base_currency)} (base currency) · definitions and sources from page 2 on</p>
 </header>
-<nav><ul>{toc}</ul></nav>
+{front_html(review)}
+<nav><h2>Contents</h2><ul>{toc}</ul></nav>
 {chr(10).join(sections)}
-<script>{_EMBED_JS}</script>
 </body>
 </html>
 """
+
+
+#: Sections that start a new printed page.
+MAJOR = frozenset({"kpis", "contract", "intervals", "ranking", "findings", "sources"})
