@@ -1,0 +1,127 @@
+"""Row-level parts of the `mapped` format that decide which rows load and what is unknown:
+`drop` / `keep` filters, `nulls` (sentinel values read as empty) and `rules` (first match wins).
+
+Rows left out on purpose and sentinels read as unknown are RowWarnings (counted per file and rule); a row
+that no rule matches is a ValidationFailure, so its file is rejected with every such line named.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from scorecard.errors import RowWarning, ValidationFailure
+from scorecard.ingest.adapters.mapped_spec import Rule, Spec
+from scorecard.ingest.adapters.readers import SOURCE_ROW
+
+_POLARS = {"VARCHAR": pl.String, "BIGINT": pl.Int64, "DOUBLE": pl.Float64, "BOOLEAN": pl.Boolean}
+
+
+def matches(col: str, values: list[str] | tuple[str, ...]) -> pl.Expr:
+    """True where the source cell is one of `values` ("" = an empty cell, "*" = any non-empty cell)."""
+    cell = pl.col(col)
+    listed = [v for v in values if v not in ("", "*")]
+    parts = [cell.is_in(listed).fill_null(False)] if listed else []
+    if "" in values:
+        parts.append(cell.is_null())
+    if "*" in values:
+        parts.append(cell.is_not_null())
+    return pl.any_horizontal(parts) if parts else pl.lit(False)
+
+
+def _first_row(frame: pl.DataFrame, col: str | None) -> tuple[int | None, Any]:
+    first = frame.row(0, named=True)
+    return first[SOURCE_ROW], (first[col] if col else None)
+
+
+def filters(raw: pl.DataFrame, spec: Spec, warnings: list[RowWarning]) -> pl.DataFrame:
+    """Leave out the rows of `drop` and those outside `keep`, counting them."""
+    for key, rules, keep in (("drop", spec.drop, False), ("keep", spec.keep, True)):
+        for col, vals in rules.items():
+            hit = matches(col, vals)
+            out_rows = raw.filter(hit != keep)
+            if out_rows.height:
+                shown = ", ".join(repr(v) for v in vals)
+                what = f"{col} is one of {shown}" if not keep else f"{col} is not one of {shown}"
+                row, example = _first_row(out_rows, col)
+                text = f"left out by `{key}` ({what})"
+                warnings.append(RowWarning(f"left_out_by_{key}", text, out_rows.height, row, example))
+                raw = raw.filter(hit == keep)
+    return raw
+
+
+def null_flags(raw: pl.DataFrame, spec: Spec) -> pl.DataFrame:
+    """Empty every sentinel cell of `nulls`, keeping a flag column per source column for the count."""
+    if not spec.nulls:
+        return raw
+    flags = [matches(c, v).alias(f"__null{i}") for i, (c, v) in enumerate(spec.nulls.items())]
+    return raw.with_columns(
+        *flags,
+        *(pl.when(matches(c, v)).then(None).otherwise(pl.col(c)).alias(c) for c, v in spec.nulls.items()),
+    )
+
+
+def null_warnings(raw: pl.DataFrame, spec: Spec) -> list[RowWarning]:
+    """One warning per `nulls` column whose sentinel occurs in the rows that load."""
+    found = []
+    for i, (col, vals) in enumerate(spec.nulls.items()):
+        hits = raw.filter(pl.col(f"__null{i}"))
+        if hits.height:
+            shown = " or ".join(repr(v) for v in vals)
+            text = f"{col} = {shown} read as unknown (empty) by `nulls`"
+            found.append(RowWarning("unknown_by_nulls", text, hits.height, hits[SOURCE_ROW][0], vals[0]))
+    return found
+
+
+def _rule_index(rules: list[Rule]) -> pl.Expr:
+    """The 1-based number of the first rule each row matches, 0 for none."""
+    expr: Any = None
+    for rule in rules:
+        cond = pl.all_horizontal(matches(c, v) for c, v in rule.when.items()) if rule.when else pl.lit(True)
+        expr = pl.when(cond).then(rule.number) if expr is None else expr.when(cond).then(rule.number)
+    return expr.otherwise(0).cast(pl.Int32)
+
+
+def apply_rules(
+    raw: pl.DataFrame, spec: Spec, warnings: list[RowWarning], problems: list[ValidationFailure]
+) -> pl.DataFrame:
+    """Evaluate `rules` column by column: rows a `leave_out` rule matches are left out (counted), rows no
+    rule matches are problems, and every other row gets the value of its first matching rule."""
+    for col, rules in spec.rules.items():
+        index = f"__rule_{col}"
+        raw = raw.with_columns(_rule_index(rules).alias(index))
+        for rule in rules:
+            if rule.leave_out is None:
+                continue
+            out_rows = raw.filter(pl.col(index) == rule.number)
+            if out_rows.height:
+                why = f": {rule.leave_out}" if rule.leave_out else ""
+                text = f"left out by rules.{col} #{rule.number} ({rule.describe()}){why}"
+                first = next(iter(rule.when), None)
+                row, example = _first_row(out_rows, first)
+                warnings.append(RowWarning("left_out_by_rules", text, out_rows.height, row, example))
+        left_out = [r.number for r in rules if r.leave_out is not None]
+        raw = raw.filter(~pl.col(index).is_in(left_out))
+        problems += _unmatched(raw, col, index, rules)
+        dtype = _POLARS[spec.types[col]]
+        value = pl.lit(None, dtype)
+        for rule in reversed(rules):
+            if rule.leave_out is None:
+                value = pl.when(pl.col(index) == rule.number).then(pl.lit(rule.value, dtype)).otherwise(value)
+        raw = raw.with_columns(value.alias(f"__value_{col}"))
+    return raw
+
+
+def _unmatched(raw: pl.DataFrame, col: str, index: str, rules: list[Rule]) -> list[ValidationFailure]:
+    """Rows that match no rule of `rules.<col>`: each one a problem naming its line and the cells read."""
+    sources = list(dict.fromkeys(c for r in rules for c in r.when))
+    bad = raw.filter(pl.col(index) == 0).select(SOURCE_ROW, *sources)
+    rule = (
+        f"matches no rule of rules.{col}; add a rule for these values to vendor.toml "
+        "(or one with leave_out = true to leave such rows out)"
+    )
+    return [
+        ValidationFailure(r[SOURCE_ROW], ", ".join(sources), {c: r[c] for c in sources}, rule)
+        for r in bad.iter_rows(named=True)
+    ]
