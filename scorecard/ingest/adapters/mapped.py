@@ -90,7 +90,8 @@ class MappedAdapter(Adapter):
         )
         exprs: dict[str, pl.Expr] = {c: parse(f"__{c}", c) for c in spec.columns}
         exprs |= {c: pl.col(f"__value_{c}") for c in spec.rules}
-        checks = {c: srcs for c, srcs in spec.columns.items()}
+        problems += mapped_rules.partial_keys(raw, spec)
+        checks = {c: s for c, s in spec.columns.items() if len(s) == 1 or spec.types[c] != "VARCHAR"}
         for col, (plus, minus) in spec.sums.items():
             for i, term in enumerate(plus + minus):
                 exprs[f"__{col}{i}"], checks[f"__{col}{i}"] = parse(term, col), [term]

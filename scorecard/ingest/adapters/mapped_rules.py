@@ -122,6 +122,22 @@ def _unmatched(raw: pl.DataFrame, col: str, index: str, rules: list[Rule]) -> li
         "(or one with leave_out = true to leave such rows out)"
     )
     return [
-        ValidationFailure(r[SOURCE_ROW], ", ".join(sources), {c: r[c] for c in sources}, rule)
+        ValidationFailure(r[SOURCE_ROW], col, {c: r[c] for c in sources}, rule)
         for r in bad.iter_rows(named=True)
     ]
+
+
+def partial_keys(raw: pl.DataFrame, spec: Spec) -> list[ValidationFailure]:
+    """Text columns joined from several source columns (a composite key) where some parts are empty:
+    the joined value would be empty, so the row names the part that is missing."""
+    found = []
+    for col, srcs in spec.columns.items():
+        if len(srcs) < 2 or spec.types[col] != "VARCHAR":
+            continue
+        some = pl.any_horizontal(pl.col(s).is_not_null() for s in srcs)
+        every = pl.all_horizontal(pl.col(s).is_not_null() for s in srcs)
+        for r in raw.filter(some & ~every).select(SOURCE_ROW, *srcs).iter_rows(named=True):
+            empty = ", ".join(s for s in srcs if r[s] is None)
+            why = f"joined from {' + '.join(srcs)}, and {empty} is empty: the key would be incomplete"
+            found.append(ValidationFailure(r[SOURCE_ROW], col, {s: r[s] for s in srcs}, why))
+    return found
