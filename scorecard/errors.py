@@ -88,6 +88,12 @@ class RowWarning:
     first_row: int | None = None
     example: Any = None
 
+    @property
+    def left_out(self) -> bool:
+        """True for rows left out of the table on purpose (rules named `left_out_...`), False for rows
+        that load with the warning."""
+        return self.rule.startswith("left_out")
+
     def summary(self, place: str = "line") -> str:
         """`3 rows: <message> (first: line 7)`."""
         first = f" (first: {place} {self.first_row})" if self.first_row is not None else ""
