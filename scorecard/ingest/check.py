@@ -37,6 +37,9 @@ class FileCheck:
     warnings: list[RowWarning] = field(default_factory=list)
     errors: int = 0
     message: str = ""
+    #: The problems of a rejected file, each with its line, column, value and rule, and what to do.
+    failures: list[ValidationFailure] = field(default_factory=list)
+    hint: str = ""
 
     @property
     def rows_read(self) -> int | None:
@@ -76,6 +79,7 @@ def check_file(
         read = read_export(path, rel, export, vendor)
     except FileValidationError as exc:
         result.errors, result.message = exc.total or len(exc.failures), exc.message(limit=10)
+        result.failures, result.hint = list(exc.failures), exc.hint
         return result, None
     except ScorecardError as exc:
         result.errors, result.message = 1, str(exc)
@@ -171,6 +175,7 @@ def _key_conflicts(result: FileCheck, read: FileRead, seen: dict[tuple[str, str]
             ]
             exc = FileValidationError(result.path, result.table, failures, clash.height, hint=_KEY_HINT)
             result.errors, result.message = clash.height, exc.message(limit=10)
+            result.failures, result.hint = failures, _KEY_HINT
             return
         mine = pl.concat([earlier, mine])
     seen[(result.vendor_id, result.table)] = mine
@@ -205,4 +210,20 @@ def check_frame(files: list[FileCheck]) -> pl.DataFrame:
             "errors": pl.Int64,
             "result": pl.String,
         },
+    )
+
+
+def warnings_frame(result: FileCheck) -> pl.DataFrame:
+    """A file's warnings, one row per rule: what was left out or read as unknown, how many, where first."""
+    first = f"first {place(result.path)}"
+    return pl.DataFrame(
+        [(w.rows, w.left_out, w.message, w.first_row, w.rule) for w in result.warnings],
+        schema=[
+            ("rows", pl.Int64),
+            ("left out", pl.Boolean),
+            ("what", pl.String),
+            (first, pl.Int64),
+            ("rule", pl.String),
+        ],
+        orient="row",
     )
