@@ -132,3 +132,24 @@ def test_check_reads_presets_and_scorecard_toml(tmp_path: Path):
         f"Error: Invalid configuration in {root / 'scorecard.toml'}:\n"
         "  unknown key 'sl_treshold_s'; remove it or check its spelling\n"
     )
+
+
+def test_the_guides_walkthrough_gives_the_check_it_shows(tmp_path: Path):
+    """docs/bring-your-data.md: its vendor.toml pieces (steps 3 to 5) put together, on the bank files
+    with the new TRANSFER code of step 6, print the table step 6 shows."""
+    from docs_blocks import code_block, toml_block
+
+    page, steps = "bring-your-data.md", ("3. Start", "4. Map", "5. Say what")
+    root = bank_workspace(tmp_path)
+    write(root / "bank" / "vendor.toml", "\n".join(toml_block(page, step) for step in steps))
+    march = root / "bank" / "cdr" / "March.txt"
+    march.write_text(
+        march.read_text(encoding="utf-8").replace("\tAGENT\t7:01:50", "\tTRANSFER\t7:01:50"),
+        encoding="utf-8",
+        newline="",
+    )
+    result = CliRunner().invoke(app, ["check", str(root), "--quiet"])
+    assert result.exit_code == 1
+    shown = code_block(page, "6. Check it", "text").splitlines()
+    assert result.output.split("\n\n", 1)[0].splitlines() == shown
+    assert shown[1].split()[-5:] == ["2", "13", "0", "would", "load"]
