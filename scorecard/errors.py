@@ -1,6 +1,6 @@
 """One error hierarchy for every mistake a user can make: the CLI and the app print these, never tracebacks.
 
-Message shape (STYLE.md): what failed, the offending value, where, what to do.
+Message shape (docs/internals.md, Conventions): what failed, the offending value, where, what to do.
 """
 
 from __future__ import annotations

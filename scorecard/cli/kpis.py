@@ -2,7 +2,7 @@
 
 `--format table` prints the definitions in force and one column per vendor x period, KPIs as rows
 (rates in percent, seconds with `s`, money with the base currency), then on stderr why each empty KPI
-is empty. `--format csv|json` prints the raw numbers with exactly the DESIGN.md columns.
+is empty. `--format csv|json` prints the raw numbers with exactly the columns of docs/kpis.md.
 `--compare-reported` prints the vendors' own reported figures next to ours recomputed over the same days
 and program (scorecard.metrics.reported).
 """
@@ -53,7 +53,7 @@ def format_value(column: str, value: Any, currency: str) -> str:
 
 
 def definitions_line(settings: dict[str, Any]) -> str:
-    """The definitions in force, printed above every table (DESIGN.md: one definition for everyone)."""
+    """The definitions in force, printed above every table (docs/design.md: one definition for everyone)."""
     sl = kpi("service_level", settings["sl_variant"], settings["fcr_method"])
     fcr = kpi("fcr_rate", settings["sl_variant"], settings["fcr_method"])
     window = f", within {settings['fcr_repeat_days']} days" if settings["fcr_method"] == "repeat" else ""

@@ -31,7 +31,7 @@ class Format(StrEnum):
 
 
 class Method(StrEnum):
-    """Scoring methods (DESIGN.md "Scoring")."""
+    """Scoring methods (docs/scoring.md)."""
 
     fixed = "fixed"
     relative = "relative"

@@ -2,7 +2,7 @@
 
 Every KPI is `sum(numerator) / sum(denominator)` over the period (the `kpi_table` macro of
 `queries/kpi/`); this module validates the arguments, binds them as parameters and returns polars frames
-in the column order of DESIGN.md with a deterministic row order.
+in the column order of docs/kpis.md with a deterministic row order.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class Period:
 
 
 def parse_period(label: str) -> Period:
-    """Parse a DESIGN.md period label (`2026-04-15`, `2026-W16`, `2026-04`, `2026-Q2`, `2026`, `all`)."""
+    """Parse a period label (docs/kpis.md) (`2026-04-15`, `2026-W16`, `2026-04`, `2026-Q2`, `2026`, `all`)."""
     text = label.strip()
     try:
         if text == "all":
@@ -96,7 +96,7 @@ def _scope(
 
 
 def kpi_columns(by_program: bool = False) -> list[str]:
-    """The KPI output columns of DESIGN.md: keys, volumes, then catalogue.KPI_COLUMNS."""
+    """The KPI output columns of docs/kpis.md: keys, volumes, then catalogue.KPI_COLUMNS."""
     keys = ["vendor_id", "period", "program"] if by_program else ["vendor_id", "period"]
     return [*keys, *VOLUME_COLUMNS, *KPI_COLUMNS]
 
