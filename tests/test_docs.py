@@ -13,7 +13,7 @@ from docs_blocks import DOCS, section
 
 from scorecard.access.config import AccessFile, Rule
 from scorecard.cli._app import app
-from scorecard.ingest.adapters import REGISTRY
+from scorecard.ingest.adapters import REGISTRY, mapped_rules
 from scorecard.ingest.adapters import mapped_spec as ms
 from scorecard.ingest.db import CANONICAL
 from scorecard.ingest.schemas import OUTCOMES, SCHEMAS, WARNINGS
@@ -70,7 +70,7 @@ def test_every_format_and_each_of_its_options_is_documented_in_its_section(fmt: 
 def test_every_part_of_a_mapping_is_documented():
     text = section("adapters.md", "`mapped`")
     assert table_keys(section("adapters.md", "Keys")) == set(ms.OPTIONS)  # one row per key, no more
-    values = [*ms.RULE_KEYS, *ms.REPORTED_KEYS, *ms.DURATION_UNITS, *ms.CALENDAR, *ms.RAGGED]
+    values = [*mapped_rules.RULE_KEYS, *ms.REPORTED_KEYS, *ms.DURATION_UNITS, *ms.CALENDAR, *ms.RAGGED]
     for value in (*values, "percent", "fraction"):
         assert f"`{value}`" in text or f'"{value}"' in text, value
 

@@ -7,15 +7,93 @@ that no rule matches is a ValidationFailure, so its file is rejected with every 
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from scorecard.errors import RowWarning, ValidationFailure
-from scorecard.ingest.adapters.mapped_spec import Rule, Spec
 from scorecard.ingest.adapters.readers import SOURCE_ROW
 
+if TYPE_CHECKING:
+    from scorecard.ingest.adapters.mapped_spec import Spec
+
+RULE_KEYS = {"when", "value", "leave_out"}
+
 _POLARS = {"VARCHAR": pl.String, "BIGINT": pl.Int64, "DOUBLE": pl.Float64, "BOOLEAN": pl.Boolean}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of `rules.<column>`: rows where every `when` condition holds get `value` (None: unknown),
+    or are left out (`leave_out` is the reason, "" when none was given)."""
+
+    number: int
+    when: dict[str, tuple[str, ...]]
+    value: Any = None
+    leave_out: str | None = None
+
+    def describe(self) -> str:
+        """`outcome is 'PHANTOM'` / `every row`, for messages."""
+        if not self.when:
+            return "every row"
+        parts = []
+        for col, accepted in self.when.items():
+            shown = [("empty" if v == "" else "set" if v == "*" else repr(v)) for v in accepted]
+            parts.append(f"{col} is {' or '.join(shown)}")
+        return " and ".join(parts)
+
+
+def parse_rules(spec: Spec, col: str, rules: Any) -> list[Rule]:
+    """Validate `rules.<col>` from vendor.toml (a mistake is a ConfigError naming the rule)."""
+    key = f"rules.{col}"
+    if spec.types[col] in ("TIMESTAMP", "DATE"):
+        spec.fail(key, "cannot give a timestamp or date; map it with columns (and formats)")
+    if not isinstance(rules, list) or not rules:
+        spec.fail(key, 'must be a list of rules, e.g. [{ when = { Status = "OK" }, value = "answered" }]')
+    out = []
+    for n, rule in enumerate(rules, start=1):
+        where = f"{key} #{n}"
+        if not isinstance(rule, dict):
+            spec.fail(where, "must be a table { when = {...}, value = ... }")
+        if extra := sorted(set(rule) - RULE_KEYS):
+            spec.fail(where, f"has the unknown key '{extra[0]}'; a rule has the keys when, value, leave_out")
+        if ("value" in rule) == ("leave_out" in rule):
+            spec.fail(where, "needs exactly one of value or leave_out")
+        if out and not out[-1].when:
+            spec.fail(where, f"can never match: rule #{n - 1} has no `when` and matches every row")
+        when = _conditions(spec, where, rule.get("when", {}))
+        if "leave_out" in rule:
+            reason = rule["leave_out"]
+            if reason is False or not isinstance(reason, (bool, str)):
+                spec.fail(where, "leave_out must be true or a text saying why the rows are left out")
+            out.append(Rule(n, when, leave_out="" if reason is True else reason))
+            continue
+        value = rule["value"]
+        if value == "" and col in spec.allowed:
+            spec.fail(f"{where} value", f"cannot be empty: every row needs a {col}")
+        if value != "":
+            spec.check_value(f"{where} value", col, value)
+        out.append(Rule(n, when, value=None if value == "" else value))
+    return out
+
+
+def _conditions(spec: Spec, where: str, when: Any) -> dict[str, tuple[str, ...]]:
+    """`when = { Source column = value or [values] }`: "" is an empty cell, "*" any non-empty one."""
+    ok = isinstance(when, dict)
+    conds: dict[str, tuple[str, ...]] = {}
+    for col, accepted in (when if ok else {}).items():
+        vals = accepted if isinstance(accepted, list) else [accepted]
+        if not vals or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in vals):
+            ok = False
+            break
+        conds[col] = tuple(str(v) for v in vals)
+    if not ok:
+        spec.fail(
+            f"{where} when",
+            'must be a table of source column = value or [values] ("" = empty, "*" = set)',
+        )
+    return conds
 
 
 def matches(col: str, values: list[str] | tuple[str, ...]) -> pl.Expr:

@@ -8,11 +8,11 @@ when it is read (`scorecard check` reads every file without loading it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 from scorecard.errors import ConfigError
+from scorecard.ingest.adapters import mapped_rules
 from scorecard.ingest.adapters import readers as rd
 from scorecard.ingest.db import CANONICAL, TIMESTAMP_COLUMNS
 from scorecard.ingest.schemas import OUTCOMES
@@ -39,7 +39,6 @@ OPTIONS = frozenset({*COLUMN_KEYS, *SOURCE_KEYS, "day_index_start", "thousands",
 DURATION_UNITS = ("s", "ms", "min", "h")
 CALENDAR = ("15m", "30m", "1h", "1d", "1w", "1mo")
 REPORTED_KEYS = {"column", "unit", "complement", "definition"}
-RULE_KEYS = {"when", "value", "leave_out"}
 RAGGED = ("error", "leave_out")
 PY_TYPES = {"VARCHAR": (str,), "DOUBLE": (int, float), "BIGINT": (int,), "BOOLEAN": (bool,), "DATE": (str,)}
 #: Canonical columns that take one of a few values.
@@ -48,29 +47,11 @@ _TRUE, _FALSE = ("true", "yes", "y", "1", "t"), ("false", "no", "n", "0", "f")
 _DEFINED_BY = ("columns", "constants", "sums", "elapsed", "rules")
 
 
-@dataclass(frozen=True)
-class Rule:
-    """One rule of `rules.<column>`: rows where every `when` condition holds get `value` (None: unknown),
-    or are left out (`leave_out` is the reason, "" when none was given)."""
-
-    number: int
-    when: dict[str, tuple[str, ...]]
-    value: Any = None
-    leave_out: str | None = None
-
-    def describe(self) -> str:
-        """`outcome is 'PHANTOM'` / `every row`, for messages."""
-        if not self.when:
-            return "every row"
-        parts = []
-        for col, accepted in self.when.items():
-            shown = [("empty" if v == "" else "set" if v == "*" else repr(v)) for v in accepted]
-            parts.append(f"{col} is {' or '.join(shown)}")
-        return " and ".join(parts)
-
-
 class Spec:
     """The validated mapping of one export; every mistake is a ConfigError naming the key."""
+
+    #: Canonical columns that take one of a few values (an outcome, a cost kind).
+    allowed: ClassVar[dict[str, tuple[str, ...]]] = ALLOWED
 
     def __init__(self, export: ExportConfig, where: str | None = None) -> None:
         self.export, self.table = export, export.table
@@ -99,7 +80,7 @@ class Spec:
         self.sums = {c: self._sum_terms(c, t) for c, t in opt["sums"].items()}
         self.averages = {c: self._average_of(c, n) for c, n in opt["averages"].items()}
         self.elapsed = {c: self._pair(c, p) for c, p in opt["elapsed"].items()}
-        self.rules = {c: self._rules(c, r) for c, r in opt["rules"].items()}
+        self.rules = {c: mapped_rules.parse_rules(self, c, r) for c, r in opt["rules"].items()}
         self.drop, self.keep = self._filters("drop", opt["drop"]), self._filters("keep", opt["keep"])
         self.reported = {k: self._reported_spec(k, v) for k, v in opt["reported"].items()}
         self.thousands = self._option("thousands", str)
@@ -135,10 +116,10 @@ class Spec:
                 f"values.{col}", "must be a table of source value = canonical value for a mapped column"
             )
         for source, target in mapping.items():
-            self._check_target(f"values.{col}.{source}", col, target, text_ok=True)
+            self.check_target(f"values.{col}.{source}", col, target, text_ok=True)
         return {str(k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in mapping.items()}
 
-    def _check_target(self, key: str, col: str, value: Any, text_ok: bool = False) -> None:
+    def check_target(self, key: str, col: str, value: Any, text_ok: bool = False) -> None:
         """A canonical value given in vendor.toml must fit its column: one of the allowed values, a
         number for a numeric column, true/false for a boolean one ("" = empty where `text_ok`)."""
         kind = self.types[col]
@@ -164,13 +145,17 @@ class Spec:
             self.fail(f"formats.{col}", "must be a strptime format text for a timestamp or date column")
         return fmt
 
+    def check_value(self, key: str, col: str, value: Any) -> None:
+        """A value given in vendor.toml (a constant, a default, a rule's value) must fit its column."""
+        kinds = PY_TYPES.get(self.types[col], ())
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            self.fail(key, f"= {value!r} does not fit the column type {self.types[col]}")
+        self.check_target(key, col, value)
+
     def _literal(self, key: str, col: str, value: Any) -> Any:
         if key == "constants" and col == "interval_s" and value in CALENDAR:
             return value
-        kinds = PY_TYPES.get(self.types[col], ())
-        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-            self.fail(f"{key}.{col}", f"= {value!r} does not fit the column type {self.types[col]}")
-        self._check_target(f"{key}.{col}", col, value)
+        self.check_value(f"{key}.{col}", col, value)
         return self._parse_date(f"{key}.{col}", value) if self.types[col] == "DATE" else value
 
     def _sum_terms(self, col: str, terms: Any) -> tuple[list[str], list[str]]:
@@ -191,62 +176,6 @@ class Spec:
         if not (isinstance(cols, list) and len(cols) == 2) or self.types[col] != "DOUBLE":
             self.fail(f"elapsed.{col}", "must be [start column, end column] for a seconds column")
         return cols
-
-    def _rules(self, col: str, rules: Any) -> list[Rule]:
-        key = f"rules.{col}"
-        if self.types[col] in ("TIMESTAMP", "DATE"):
-            self.fail(key, "cannot give a timestamp or date; map it with columns (and formats)")
-        if not isinstance(rules, list) or not rules:
-            self.fail(key, 'must be a list of rules, e.g. [{ when = { Status = "OK" }, value = "answered" }]')
-        out = []
-        for n, rule in enumerate(rules, start=1):
-            where = f"{key} #{n}"
-            if not isinstance(rule, dict):
-                self.fail(where, "must be a table { when = {...}, value = ... }")
-            if extra := sorted(set(rule) - RULE_KEYS):
-                self.fail(
-                    where, f"has the unknown key '{extra[0]}'; a rule has the keys when, value, leave_out"
-                )
-            if ("value" in rule) == ("leave_out" in rule):
-                self.fail(where, "needs exactly one of value or leave_out")
-            if out and not out[-1].when:
-                self.fail(where, f"can never match: rule #{n - 1} has no `when` and matches every row")
-            when = self._conditions(where, rule.get("when", {}))
-            if "leave_out" in rule:
-                reason = rule["leave_out"]
-                if reason is False or not isinstance(reason, (bool, str)):
-                    self.fail(where, "leave_out must be true or a text saying why the rows are left out")
-                out.append(Rule(n, when, leave_out="" if reason is True else reason))
-                continue
-            value = rule["value"]
-            if value == "" and col in ALLOWED:
-                self.fail(f"{where} value", f"cannot be empty: every row needs a {col}")
-            if value != "":
-                kinds = PY_TYPES.get(self.types[col], ())
-                if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-                    self.fail(f"{where} value", f"= {value!r} does not fit the column type {self.types[col]}")
-                self._check_target(f"{where} value", col, value)
-            out.append(Rule(n, when, value=None if value == "" else value))
-        return out
-
-    def _conditions(self, where: str, when: Any) -> dict[str, tuple[str, ...]]:
-        """`when = { Source column = value or [values] }`: "" is an empty cell, "*" any non-empty one."""
-        ok = isinstance(when, dict)
-        conds: dict[str, tuple[str, ...]] = {}
-        for col, accepted in (when if ok else {}).items():
-            vals = accepted if isinstance(accepted, list) else [accepted]
-            if not vals or not all(
-                isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in vals
-            ):
-                ok = False
-                break
-            conds[col] = tuple(str(v) for v in vals)
-        if not ok:
-            self.fail(
-                f"{where} when",
-                'must be a table of source column = value or [values] ("" = empty, "*" = set)',
-            )
-        return conds
 
     def _filters(self, key: str, rules: dict[str, Any]) -> dict[str, list[str]]:
         for col, vals in rules.items():
