@@ -153,3 +153,20 @@ def test_the_guides_walkthrough_gives_the_check_it_shows(tmp_path: Path):
     shown = code_block(page, "6. Check it", "text").splitlines()
     assert result.output.split("\n\n", 1)[0].splitlines() == shown
     assert shown[1].split()[-5:] == ["2", "13", "0", "would", "load"]
+
+
+def test_a_month_without_an_fx_rate_is_found_before_loading(tmp_path: Path):
+    ws = tmp_path / "vendors"
+    shutil.copytree(DEMO, ws)
+    rates = (ws / "fx_rates.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (ws / "fx_rates.csv").write_text("".join(r for r in rates if not r.startswith("2026-03,USD")))
+    result = CliRunner().invoke(app, ["check", str(ws), "--quiet"])
+    assert result.exit_code == 1  # `scorecard ingest` reports the same gap and exits 1
+    assert (
+        "Problem: Missing FX rate: us_northstar has costs in USD in 2026-03; add each month's rate to "
+        "fx_rates.csv (units of EUR for one USD)." in result.output
+    )  # the March invoice line
+    assert "Note: Missing FX rate: us_northstar has revenue in USD in 2026-03;" in result.output
+    assert result.output.rstrip().endswith(
+        "0 would be rejected; 1 configuration problem(s). Nothing was loaded."
+    )

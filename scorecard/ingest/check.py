@@ -1,5 +1,6 @@
 """Check a workspace without loading anything: its configuration, then every file read and validated as
-the ingest would read it, with per file the rows read, the rows left out, the warnings and the errors.
+the ingest would read it, with per file the rows read, the rows left out, the warnings and the errors;
+then what the ingest would find across files (a key loaded twice, a month without an FX rate).
 
 `scorecard check WORKSPACE` prints it; the Data page shows the same result for an uploaded file. Nothing
 is written: no database is opened, no file in the workspace changes.
@@ -102,6 +103,7 @@ def check_workspace(workspace: str | Path, progress: Progress | None = None) -> 
     report.problems += _settings_problems(ws)
     jobs = [(v, e, p) for v in ws.vendors for e in v.exports for p in _files(ws, v, e, report)]
     seen: dict[tuple[str, str], pl.DataFrame] = {}
+    months: dict[tuple[str, str, str], set[str]] = {}  # (vendor, currency, costs|revenue) -> months
     for i, (vendor, export, path) in enumerate(jobs):
         rel = path.relative_to(ws.root).as_posix()
         if progress:
@@ -109,10 +111,41 @@ def check_workspace(workspace: str | Path, progress: Progress | None = None) -> 
         result, read = check_file(path, rel, export, vendor)
         if read is not None:
             _key_conflicts(result, read, seen)
+            if vendor.currency != ws.base_currency:
+                for source, needed in _money_months(export.table, read).items():
+                    months.setdefault((vendor.vendor_id, vendor.currency, source), set()).update(needed)
         report.files.append(result)
+    _fx_gaps(ws, months, report)
     if progress:
         progress(len(jobs), len(jobs), "done")
     return report
+
+
+def _money_months(table: str, read: FileRead) -> dict[str, set[str]]:
+    """The months whose FX rate the file's money needs: every month a cost line's period touches, and
+    the local month of every call with revenue."""
+    frame = read.frame
+    if table == "costs" and frame.height:
+        spans = pl.date_ranges(pl.col("period_start").dt.truncate("1mo"), pl.col("period_end"), "1mo")
+        return {"costs": set(frame.select(spans.alias("m")).explode("m")["m"].dt.strftime("%Y-%m"))}
+    if table == "calls" and "revenue" in read.observed:
+        sold = frame.filter(pl.col("revenue") > 0)["arrived_at_local"].dt.strftime("%Y-%m")
+        return {"revenue": set(sold)}
+    return {}
+
+
+def _fx_gaps(ws: Workspace, months: dict[tuple[str, str, str], set[str]], report: CheckReport) -> None:
+    """A cost in a month without a rate is a problem (the ingest reports it too); revenue a note."""
+    rates = set(ws.fx_rates.select("currency", "month").iter_rows())
+    for (vendor_id, currency, source), needed in sorted(months.items()):
+        missing = sorted(m for m in needed if (currency, m) not in rates)
+        if not missing:
+            continue
+        text = (
+            f"Missing FX rate: {vendor_id} has {source} in {currency} in {', '.join(missing)}; add each "
+            f"month's rate to fx_rates.csv (units of {ws.base_currency} for one {currency})."
+        )
+        (report.problems if source == "costs" else report.notes).append(text)
 
 
 def _files(ws: Workspace, vendor: VendorConfig, export: ExportConfig, report: CheckReport) -> list[Path]:
