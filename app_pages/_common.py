@@ -1,8 +1,8 @@
 """What every page shares: paths, the database freshness check, cached reads, the shareable view state.
 
-The only module with caching (STYLE.md): reads open a short-lived read-only connection inside a cached
-function keyed by the database file's modification time, so `scorecard ingest` in another process can take
-the write lock between page loads, and a new ingest invalidates every cached result.
+The only module with caching (docs/internals.md): reads open a short-lived read-only connection inside a
+cached function keyed by the database file's modification time, so `scorecard ingest` in another process
+can take the write lock between page loads, and a new ingest invalidates every cached result.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ import streamlit as st
 from app_pages import _common as c
 from app_pages import _session as session
 from scorecard.access import deadlines, uploads
-from scorecard.errors import FileValidationError, ScorecardError
-from scorecard.ingest import prepare
+from scorecard.errors import ScorecardError
+from scorecard.ingest import check
 from scorecard.present.text import plain
 from scorecard.workspace import config
 
@@ -150,39 +150,51 @@ def _submitted(status: str, rows: int | None, message: str) -> None:
         st.session_state["_submitted"] = key
 
 
-try:
-    frame, reported = prepare.read_file(Path(fh.name), rel, export, vendor)
-except FileValidationError as exc:
-    _submitted("rejected at check", None, exc.message(limit=5))
-    count = exc.total or len(exc.failures)
-    st.error(f"{plain(rel)} is rejected: {count} problem(s). Nothing was copied or loaded.")
-    st.dataframe(
-        pl.DataFrame(
-            {
-                "Row": [f.row for f in exc.failures],
-                "Column": [f.column for f in exc.failures],
-                "Value": [str(f.value) for f in exc.failures],
-                "Rule": [f.rule for f in exc.failures],
-            },
-            schema={"Row": pl.Int64, "Column": pl.String, "Value": pl.String, "Rule": pl.String},
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-    st.caption(plain(exc.hint))
-    st.stop()
-except ScorecardError as exc:
-    _submitted("rejected at check", None, str(exc))
-    st.error(plain(f"{rel} is rejected. Nothing was copied or loaded.\n\n{exc}", lines=True))
-    st.stop()
+try:  # the same reading and validation as `scorecard check` and the ingest; nothing is written
+    result, read = check.check_file(Path(fh.name), rel, export, vendor)
 finally:
     Path(fh.name).unlink(missing_ok=True)
+
+
+def _show_check(result: check.FileCheck) -> None:
+    """The file's line of `scorecard check` (rows read, left out, warnings, errors) and its warnings."""
+    st.dataframe(check.check_frame([result]), hide_index=True, width="stretch")
+    if result.warnings:
+        st.caption("Rows left out on purpose or read as unknown (they are counted, not errors):")
+        st.dataframe(check.warnings_frame(result), hide_index=True, width="stretch")
+
+
+if read is None:
+    _submitted("rejected at check", None, result.message)
+    if result.failures:
+        st.error(f"{plain(rel)} is rejected: {result.errors} problem(s). Nothing was copied or loaded.")
+        _show_check(result)
+        st.dataframe(
+            pl.DataFrame(
+                {
+                    "Row": [f.row for f in result.failures],
+                    "Column": [f.column for f in result.failures],
+                    "Value": [str(f.value) for f in result.failures],
+                    "Rule": [f.rule for f in result.failures],
+                },
+                schema={"Row": pl.Int64, "Column": pl.String, "Value": pl.String, "Rule": pl.String},
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption(plain(result.hint))
+    else:
+        st.error(plain(f"{rel} is rejected. Nothing was copied or loaded.\n\n{result.message}", lines=True))
+        _show_check(result)
+    st.stop()
+frame, reported = read.frame, read.reported
 
 st.success(
     f"{plain(rel)}: {frame.height} valid row(s) for table '{export.table}'"
     + (f" and {reported.height} vendor-reported figure(s)" if reported is not None else "")
     + ". Nothing is loaded yet."
 )
+_show_check(result)
 if target.exists():
     st.warning(
         f"{plain(rel)} already exists; Load replaces it (its earlier rows are replaced in one transaction)."

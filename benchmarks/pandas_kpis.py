@@ -1,4 +1,4 @@
-"""The baseline: a straightforward pandas implementation of the call-derived KPIs (DESIGN.md definitions).
+"""The baseline: a straightforward pandas implementation of the call-derived KPIs (docs/kpis.md definitions).
 
 One row per vendor x local quarter, computed from the call records of `raw_calls` with the thresholds of
 `settings` and the monthly FX rates of `fx_rates`: one column per daily component per call, a groupby
@@ -45,7 +45,7 @@ def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
 
 
 def compute(calls: pd.DataFrame, settings: dict, vendors: pd.DataFrame, fx: pd.DataFrame) -> pd.DataFrame:
-    """KPIs per vendor_id x quarter: volumes then the KPI columns of the catalogue, in DESIGN.md order."""
+    """KPIs per vendor_id x quarter: volumes, then the catalogue's KPI columns (docs/kpis.md order)."""
     t, short_s = float(settings["sl_threshold_s"]), float(settings["short_abandon_s"])
     repeat = pd.Timedelta(days=int(settings["fcr_repeat_days"]))
     df = calls

@@ -1,6 +1,6 @@
 """One error hierarchy for every mistake a user can make: the CLI and the app print these, never tracebacks.
 
-Message shape (STYLE.md): what failed, the offending value, where, what to do.
+Message shape (docs/internals.md, Conventions): what failed, the offending value, where, what to do.
 """
 
 from __future__ import annotations
@@ -87,6 +87,12 @@ class RowWarning:
     rows: int
     first_row: int | None = None
     example: Any = None
+
+    @property
+    def left_out(self) -> bool:
+        """True for rows left out of the table on purpose (rules named `left_out_...`), False for rows
+        that load with the warning."""
+        return self.rule.startswith("left_out")
 
     def summary(self, place: str = "line") -> str:
         """`3 rows: <message> (first: line 7)`."""

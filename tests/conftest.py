@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+#: Public data copied into the repository (tests/data/README.md: source and licence of each set).
+REPO_DATA = Path(__file__).resolve().parent / "data"
+#: Public data without a stated licence, kept out of the repository (tests/data/README.md). The tests
+#: that read it are skipped when it is absent; SCORECARD_EXTERNAL_DATA names the folder.
+EXTERNAL_DATA = Path(
+    os.environ.get("SCORECARD_EXTERNAL_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
+
+
+def needs_external(relative: str) -> pytest.MarkDecorator:
+    """Skip a test when the external data file `relative` (under EXTERNAL_DATA) is absent."""
+    return pytest.mark.skipif(
+        not (EXTERNAL_DATA / relative).is_file(),
+        reason=f"{relative} is not in {EXTERNAL_DATA} (see tests/data/README.md)",
+    )
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:

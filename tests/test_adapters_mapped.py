@@ -350,7 +350,7 @@ def test_values_that_do_not_parse_are_reported(tmp_path: Path):
         ),
         (
             {"columns": {"program": "Queue"}, "constants": {"program": "main"}},
-            "'program' is defined twice (in more than one of columns, constants, sums, elapsed)",
+            "'program' is defined twice (in more than one of columns, constants, sums, elapsed, rules)",
         ),
         (
             {"columns": {"talk_s": "Talk"}, "averages": {"talk_s": "answered"}},

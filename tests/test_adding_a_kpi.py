@@ -1,7 +1,7 @@
 """docs/internals.md "Adding a KPI" is true: its steps, followed in a temporary copy of the repository,
 give a new KPI that the relevant tests accept, with nothing else edited.
 
-The three blocks of the section (the TOML table, the hand-worked test, the test command) are taken from
+The three blocks of the section (the TOML table, the hand-worked test, the commands) are taken from
 the page itself, so the documentation cannot drift from what works.
 """
 
@@ -15,7 +15,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-COPIED = ("scorecard", "scorecard_demo", "queries", "tests", "benchmarks", "docs", "pyproject.toml")
+COPIED = (
+    "scorecard",
+    "scorecard_demo",
+    "queries",
+    "tests",
+    "benchmarks",
+    "docs",
+    "pyproject.toml",
+    "README.md",
+)
 
 
 def _section() -> str:
@@ -52,11 +61,18 @@ def test_the_documented_steps_add_a_kpi(tmp_path: Path) -> None:
     test_file = f"tests/test_kpi_{kpi_id}.py"
     assert test_file in command
     (repo / test_file).write_text(test, encoding="utf-8")
-    # Step 3: the command, run by this interpreter on the copy (whose package shadows the installed one).
-    args = command.split()
-    assert args[:2] == [".venv/bin/pytest", "-q"]
+    # Step 3: the commands, run by this interpreter on the copy (whose package shadows the installed one):
+    # the KPI reference written into the copy's docs, then the tests.
+    write_docs, run_tests = command.strip().splitlines()
     env = {**os.environ, "PYTHONPATH": str(repo), "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("PYTEST_XDIST_WORKER", None)
+    docs = write_docs.split()
+    assert docs[0] == ".venv/bin/scorecard"
+    cli = [sys.executable, "-c", "from scorecard.cli import main; main()", *docs[1:]]
+    subprocess.run(cli, cwd=repo, env=env, capture_output=True, text=True, check=True, timeout=120)
+    assert f"| {kpi_id} |" in (repo / "docs" / "kpis.md").read_text(encoding="utf-8")
+    args = run_tests.split()
+    assert args[:2] == [".venv/bin/pytest", "-q"]
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args[2:]],
         cwd=repo,

@@ -1,5 +1,5 @@
-"""Conventions (STYLE.md): SQL file headers, layers and dependencies; the KPI catalogue, the SQL and
-DESIGN.md agree on every KPI id and formula."""
+"""Conventions: SQL file headers, layers and dependencies; the KPI catalogue, the SQL and the product's
+docs (docs/kpis.md) agree on every KPI id and formula."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from scorecard.metrics.catalogue import KPI_COLUMNS, KPIS, VOLUME_COLUMNS
 from scorecard.metrics.kpis import daily_components, kpis
 from scorecard.sql.views import CATALOGUE_TABLES, LAYERS, QueryFile, queries_dir, query_files
 
-DESIGN = Path(__file__).parents[2] / "shared" / "DESIGN.md"
+KPI_DOCS = Path(__file__).resolve().parents[1] / "docs" / "kpis.md"
 FILES = query_files()
 NAMES = {f.name for f in FILES}
 LAYER_RANK = {layer: i for i, layer in enumerate(LAYERS)}
@@ -126,18 +126,15 @@ def test_no_sql_file_names_a_kpi() -> None:
     assert not any("/*" in f.sql for f in FILES), "a catalogue comment was left unexpanded"
 
 
-@pytest.mark.skipif(not DESIGN.exists(), reason="DESIGN.md not found next to the repository")
-def test_every_kpi_in_design_is_in_the_catalogue() -> None:
-    text = DESIGN.read_text(encoding="utf-8")
-    section = text.split("## KPI definitions", 1)[1].split("\n## ", 1)[0]
-    ids: list[str] = []
-    for line in section.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if line.startswith("|") and cells[0] not in ("id", "---"):
-            ids += [i.strip() for i in cells[0].split(",")]
-    ids += re.findall(r"`(service_level_\w+?)`", section.replace("<variant>", ""))
-    assert len(ids) >= 19
+def test_every_kpi_in_the_docs_is_in_the_catalogue_and_back() -> None:
+    text = KPI_DOCS.read_text(encoding="utf-8")
+    section = text.split("## The KPIs", 1)[1].split("\n## ", 1)[0]
+    reference = section.split("<!-- generated", 1)[1].split("<!-- end of generated", 1)[0]
+    ids = [line.split("|")[1].strip() for line in reference.splitlines()[3:] if line.startswith("| ")]
+    ids += re.findall(r"`(service_level_\w+|fcr_rate_\w+)`", section)
+    assert len(ids) >= 27
     assert set(ids) <= set(KPI_COLUMNS), sorted(set(ids) - set(KPI_COLUMNS))
+    assert set(KPI_COLUMNS) <= set(ids), sorted(set(KPI_COLUMNS) - set(ids))
 
 
 def _mixed_db():

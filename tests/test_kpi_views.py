@@ -111,7 +111,10 @@ def test_header_errors_name_the_file(tmp_path: Path) -> None:
     )
     with pytest.raises(ScorecardError) as err:
         parse_query_file(bad, "staging")
-    assert str(err.value) == f"{bad}: header lacks Definition, Depends on; see STYLE.md for the header."
+    assert (
+        str(err.value)
+        == f"{bad}: header lacks Definition, Depends on; see docs/internals.md, Conventions, for the header."
+    )
     wrong = _write(
         tmp_path / "staging" / "stg_y.sql",
         """

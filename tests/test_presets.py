@@ -1,4 +1,4 @@
-"""Presets: the built-ins, the DESIGN.md format, workspace presets, and every error naming file and key."""
+"""Presets: the built-ins, the docs/scoring.md format, workspace presets, every error naming file and key."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Real public call-center data (../shared/data, see its README) through the KPI views.
+"""Real public call-center data (tests/data/README.md) through the KPI views.
 
 Both sources are aggregated exports, the kind a bidder sends when it has no call records. Each is turned
 here into `raw_intervals` rows (one per month or day); what a source lacks stays NULL, and the views must
@@ -15,20 +15,18 @@ vendor then gets abandon_rate = abandoned / queued under that one definition; th
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
+from conftest import EXTERNAL_DATA, REPO_DATA, needs_external
 from kpi_fixtures import add_vendor, new_db, notes, one, ready, register_file
 
 from scorecard.ingest.db import raw_columns
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-SF = DATA / "sf_hss_monthly" / "Call_Center_Metrics_for_the_Health_Service_System.csv"
-KAGGLE = DATA / "kaggle_daily" / "call_center_data.csv"
-
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="shared data folder not found")
+SF = REPO_DATA / "sf_hss_monthly" / "Call_Center_Metrics_for_the_Health_Service_System.csv"
+KAGGLE = EXTERNAL_DATA / "kaggle_daily" / "call_center_data.csv"
+needs_kaggle = needs_external("kaggle_daily/call_center_data.csv")
 
 
 def _load_intervals(con: duckdb.DuckDBPyConnection, vendor_id: str, frame: pl.DataFrame) -> None:
@@ -97,16 +95,21 @@ def _db(short_abandon_s: float, **sources: pl.DataFrame) -> duckdb.DuckDBPyConne
     return ready(con)
 
 
+def _sources() -> dict[str, pl.DataFrame]:
+    """SF always (it is in the repository); the Kaggle set when it is present."""
+    return {"sf": sf_intervals(), **({"kaggle": kaggle_intervals()} if KAGGLE.is_file() else {})}
+
+
 @pytest.fixture(scope="module")
 def default_db() -> duckdb.DuckDBPyConnection:
     """Workspace defaults: short abandons < 5 s."""
-    return _db(5.0, sf=sf_intervals(), kaggle=kaggle_intervals())
+    return _db(5.0, **_sources())
 
 
 @pytest.fixture(scope="module")
 def no_short_db() -> duckdb.DuckDBPyConnection:
     """A workspace that counts every abandon (short_abandon_s = 0)."""
-    return _db(0.0, sf=sf_intervals(), kaggle=kaggle_intervals())
+    return _db(0.0, **_sources())
 
 
 def test_sf_2019_pooled_abandonment_and_weighted_asa(no_short_db: duckdb.DuckDBPyConnection) -> None:
@@ -138,6 +141,7 @@ def test_sf_under_a_5_s_short_abandon_definition(default_db: duckdb.DuckDBPyConn
     )
 
 
+@needs_kaggle
 def test_kaggle_reference_values(no_short_db: duckdb.DuckDBPyConnection) -> None:
     k = one(no_short_db, "kaggle")
     assert (k["queued"], k["answered"], k["abandoned"]) == (248373, 221234, 27139)
@@ -150,6 +154,7 @@ def test_kaggle_reference_values(no_short_db: duckdb.DuckDBPyConnection) -> None
     assert reasons["service_level"] == "the interval report has no service-level split"
 
 
+@needs_kaggle
 def test_kaggle_under_a_5_s_short_abandon_definition(default_db: duckdb.DuckDBPyConnection) -> None:
     k = one(default_db, "kaggle")
     assert (k["abandon_rate"], k["service_level"]) == (None, None)
@@ -162,6 +167,7 @@ def test_kaggle_under_a_5_s_short_abandon_definition(default_db: duckdb.DuckDBPy
     )
 
 
+@needs_kaggle
 def test_kaggle_days_are_kept_apart(no_short_db: duckdb.DuckDBPyConnection) -> None:
     from scorecard.metrics.kpis import daily_components
 
@@ -169,3 +175,37 @@ def test_kaggle_days_are_kept_apart(no_short_db: duckdb.DuckDBPyConnection) -> N
     assert days.height == 1251
     assert days["local_date"].min() == date(2021, 1, 1)
     assert days["local_date"].max() == date(2021, 1, 1) + timedelta(days=1250)
+
+
+def test_sf_ingested_through_the_docs_mapping_equals_its_raw_rows_every_year(tmp_path) -> None:
+    """The published file, the docs' vendor.toml, a real ingest: each year's volumes and KPIs equal those
+    computed from the raw rows with the csv module (months without an abandon count left out)."""
+    import shutil
+
+    from conftest import write
+    from docs_blocks import toml_block
+    from test_real_data_mapped import sf_rows, sf_year
+
+    from scorecard.ingest.run import ingest
+    from scorecard.metrics.kpis import kpis
+
+    root = tmp_path / "ws"
+    write(root / "scorecard.toml", 'base_currency = "USD"\nshort_abandon_s = 0\n')
+    heading = "Example: a monthly aggregate with a published abandonment rate"
+    head = 'name = "SF Health Service System"\ntimezone = "America/Los_Angeles"\ncurrency = "USD"\n\n'
+    write(root / "sf" / "vendor.toml", head + toml_block("adapters.md", heading))
+    shutil.copyfile(SF, root / "sf" / SF.name)
+    report = ingest(root, tmp_path / "sf.duckdb")
+    assert report.ok and [f.rows for f in report.files] == [155]
+    with duckdb.connect(str(tmp_path / "sf.duckdb"), read_only=True) as con:
+        years = {r["period"]: r for r in kpis(con, grain="year").iter_rows(named=True)}
+    expected_years = sorted({r["Month"][-4:] for r in sf_rows() if r["Abandoned Calls"]})
+    assert sorted(years) == expected_years == [str(y) for y in range(2011, 2025)]
+    for label, row in years.items():
+        ref = sf_year(int(label))
+        assert (row["queued"], row["answered"], row["abandoned"]) == (
+            ref["inbound"], ref["answered"], ref["abandoned"],
+        ), label  # fmt: skip
+        assert row["abandon_rate"] == pytest.approx(ref["abandoned"] / ref["inbound"]), label
+        assert row["asa_s"] == (None if ref["asa_s"] is None else pytest.approx(ref["asa_s"])), label
+        assert (row["service_level"], row["blockage_rate"], row["aht_s"]) == (None, None, None)

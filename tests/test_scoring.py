@@ -1,4 +1,4 @@
-"""Points, scores and ranks worked out by hand (DESIGN.md "Scoring").
+"""Points, scores and ranks worked out by hand (docs/scoring.md).
 
 Fixture: three vendors, three KPIs of the preset below (weights 50 / 20 / 30, sum 100).
   service_level  higher, target 0.80, floor 0.50

@@ -1,6 +1,6 @@
 -- assert_calls_unique_per_vendor
 -- Grain: one row per vendor_id x call_id loaded more than once (zero rows = pass).
--- Definition: call_id is unique per vendor (DESIGN.md canonical `calls`); duplicates would count a
+-- Definition: call_id is unique per vendor (docs/tables.md, `calls`); duplicates would count a
 --   call twice and attach its surveys twice.
 -- Depends on: stg_calls
 create or replace view assert_calls_unique_per_vendor as

@@ -1,6 +1,6 @@
 -- int_call_repeats
 -- Grain: one row per call with a caller_key (vendor_id x call_id).
--- Definition: repeat-contact FCR (DESIGN.md fcr_rate, repeat): an answered call with a caller_key
+-- Definition: repeat-contact FCR (docs/kpis.md, repeat): an answered call with a caller_key
 --   is resolved unless the same caller_key calls the same vendor again (whatever the outcome)
 --   within fcr_repeat_days after it. "After" is strictly later: two calls of one caller at the
 --   same instant are not repeats of each other (a duplicate record, not a second contact), and

@@ -1,6 +1,6 @@
 -- kpi_program_table
 -- Grain: one row per vendor_id x period x program at the grain asked.
--- Definition: the KPI output of DESIGN.md by program: vendor_id, period, program, the volumes, then
+-- Definition: the KPI output (docs/kpis.md) by program: vendor_id, period, program, volumes, then
 --   catalogue.KPI_COLUMNS. Agent time and costs have no program, so their KPIs are NULL here.
 --   Usage: select * from kpi_program_table('month', start_date := date '2026-01-01').
 -- Depends on: kpi_values

@@ -1,6 +1,6 @@
 -- kpi_table
 -- Grain: one row per vendor_id x period at the grain asked (day, week, month, quarter, year, all).
--- Definition: the KPI output of DESIGN.md: vendor_id, period, the volumes, then
+-- Definition: the KPI output of docs/kpis.md: vendor_id, period, the volumes, then
 --   catalogue.KPI_COLUMNS. Optional scope: vendor_ids (list), start_date and end_date (inclusive
 --   local dates). Usage: select * from kpi_table('quarter', vendor_ids := ['acme']).
 -- Depends on: kpi_values

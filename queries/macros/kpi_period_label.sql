@@ -1,6 +1,6 @@
 -- kpi_period_label
 -- Grain: a scalar macro (one label per local date and grain).
--- Definition: the period label of a vendor-local date at a grain, per DESIGN.md: day 2026-04-15,
+-- Definition: the period label of a vendor-local date at a grain, per docs/kpis.md: day 2026-04-15,
 --   week 2026-W16 (ISO year and week), month 2026-04, quarter 2026-Q2, year 2026, all; any other
 --   grain is an error that lists the accepted ones.
 -- Depends on: (none)

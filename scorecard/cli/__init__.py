@@ -1,4 +1,4 @@
-"""Command-line interface: `scorecard ingest | kpis | rank | review | demo | definitions | erlang |
+"""Command-line interface: `scorecard check | ingest | kpis | rank | review | demo | definitions | erlang |
 export-parquet | build | share | app`.
 
 Each sub-command lives in its own module and registers itself on the shared Typer app.
@@ -11,6 +11,7 @@ import importlib
 from scorecard.cli._app import app
 
 _COMMAND_MODULES = (
+    "check",
     "ingest",
     "kpis",
     "rank",

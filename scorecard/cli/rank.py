@@ -32,7 +32,7 @@ class Format(StrEnum):
 
 
 class Method(StrEnum):
-    """Scoring methods (DESIGN.md "Scoring")."""
+    """Scoring methods (docs/scoring.md)."""
 
     fixed = "fixed"
     relative = "relative"

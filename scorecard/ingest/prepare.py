@@ -44,7 +44,12 @@ def adapter_version(fmt: str) -> str:
     """A fingerprint of the code that reads a format: its adapter's module and the shared readers."""
     adapter = type(get_adapter(fmt))
     h = hashlib.sha256()
-    for module in (inspect.getmodule(adapter), *_SHARED_READING, inspect.getmodule(validate)):
+    for module in (
+        inspect.getmodule(adapter),
+        *adapter.helpers,
+        *_SHARED_READING,
+        inspect.getmodule(validate),
+    ):
         h.update(inspect.getsource(module).encode())  # type: ignore[arg-type]
     return h.hexdigest()[:16]
 

@@ -1,4 +1,4 @@
-"""pandera models of the canonical tables (DESIGN.md "Canonical tables"), validated once, at load.
+"""pandera models of the canonical tables (docs/tables.md), validated once, at load.
 
 Timestamps here are naive UTC (the loader has converted them); `validate` turns pandera's failure cases
 into `ValidationFailure`s that name the file's own row numbers.

@@ -1,6 +1,6 @@
 """The KPI catalogue, loaded from its one declaration, `catalogue.toml`, and checked on import.
 
-Every KPI is `sum(numerator) / sum(denominator)` over a period (DESIGN.md "Never average ratios"). The
+Every KPI is `sum(numerator) / sum(denominator)` over a period (docs/design.md, "Never average ratios"). The
 numerator and denominator are linear combinations of the additive daily components of `int_vendor_days`;
 the SQL (`kpi_values` and `kpi_interval_service` get their select items from `sql_select_list` and
 `sql_variant_parts`; `kpi_notes` reads the tables of `tables()`), the bootstrap, the pandas baseline,
@@ -45,7 +45,7 @@ SOURCE_OF: dict[str, tuple[str, ...]] = {c: s["sources"] for c, s in _CATALOGUE.
 #: The KPIs that have a formula (variants included, headlines not), by id.
 KPIS: dict[str, Kpi] = dict(_CATALOGUE.kpis)
 HEADLINES: dict[str, Headline] = dict(_CATALOGUE.headlines)
-#: KPI output column order (after vendor_id, period, [program] and the volumes), per DESIGN.md.
+#: KPI output column order (after vendor_id, period, [program] and the volumes), per docs/kpis.md.
 KPI_COLUMNS: tuple[str, ...] = _CATALOGUE.columns
 #: The KPI columns without the variants (each headline stands for its variants).
 HEADLINE_COLUMNS: tuple[str, ...] = tuple(k for k in KPI_COLUMNS if k in HEADLINES or not KPIS[k].variant_of)

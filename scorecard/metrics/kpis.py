@@ -2,7 +2,7 @@
 
 Every KPI is `sum(numerator) / sum(denominator)` over the period (the `kpi_table` macro of
 `queries/kpi/`); this module validates the arguments, binds them as parameters and returns polars frames
-in the column order of DESIGN.md with a deterministic row order.
+in the column order of docs/kpis.md with a deterministic row order.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def _scope(
 
 
 def kpi_columns(by_program: bool = False) -> list[str]:
-    """The KPI output columns of DESIGN.md: keys, volumes, then catalogue.KPI_COLUMNS."""
+    """The KPI output columns of docs/kpis.md: keys, volumes, then catalogue.KPI_COLUMNS."""
     keys = ["vendor_id", "period", "program"] if by_program else ["vendor_id", "period"]
     return [*keys, *VOLUME_COLUMNS, *KPI_COLUMNS]
 

@@ -17,7 +17,7 @@ import polars as pl
 from scorecard.metrics import catalogue
 from scorecard.sql.views import ensure_views
 
-#: The source tables of DESIGN.md's data flow, in the order provenance lists them.
+#: The source tables of the data flow (docs/design.md), in the order provenance lists them.
 SOURCES: tuple[str, ...] = catalogue.SOURCES
 
 #: Which source tables feed each daily component (declared in `catalogue.toml`).

@@ -1,4 +1,4 @@
-"""Weighted scorecards: KPI values -> 0–100 points -> weighted score -> rank (DESIGN.md "Scoring").
+"""Weighted scorecards: KPI values -> 0–100 points -> weighted score -> rank (docs/scoring.md).
 
 Points, `fixed` method: `clamp((x − floor) / (target − floor), 0, 1) × 100`; for a band, against the nearer
 side (100 inside). `relative`: `(x − worst) / (best − worst) × 100` among the vendors compared (100 when all
@@ -102,7 +102,7 @@ def ranks_of(scores: np.ndarray, tol: float = TIE_TOLERANCE) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class Ranking:
-    """A scored period: the inputs as arrays (vendors sorted by id) and the DESIGN.md output table."""
+    """A scored period: the inputs as arrays (vendors sorted by id) and the docs/scoring.md output table."""
 
     preset: Preset
     method: str
@@ -218,7 +218,7 @@ def rank(
     sl_variant: str = "negative",
     fcr_method: str = "survey",
 ) -> pl.DataFrame:
-    """The DESIGN.md ranking table: vendor_id, period, rank, score, coverage, <kpi>, <kpi>_points."""
+    """The ranking table of docs/scoring.md: vendor_id, period, rank, score, coverage, <kpi>, <kpi>_points."""
     options = {"sl_variant": sl_variant, "fcr_method": fcr_method}
     return ranking(frame, preset, method=method, missing=missing, **options).table
 

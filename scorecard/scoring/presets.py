@@ -1,4 +1,4 @@
-"""Scoring presets: TOML files of KPI weights and bounds (DESIGN.md "Scoring").
+"""Scoring presets: TOML files of KPI weights and bounds (docs/scoring.md).
 
 A preset file looks like this (every key is checked; unknown keys are errors naming the file and key):
 

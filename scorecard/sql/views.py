@@ -1,7 +1,7 @@
 """Apply the SQL of `queries/` to a DuckDB connection, in dependency order.
 
 Every `.sql` file holds one `create or replace view|macro|table <name> ...` statement and opens with a header
-(STYLE.md): `-- <name>`, `-- Grain: ...`, `-- Definition: ...`, `-- Depends on: a, b` (comment lines
+(docs/internals.md): `-- <name>`, `-- Grain: ...`, `-- Definition: ...`, `-- Depends on: a, b` (comment lines
 starting with `--   ` continue the field above). The Depends-on names that are other query files order
 the statements; the others must be tables of `scorecard.ingest.db`. Tables (the `marts/` layer) materialise
 the additive daily components once per application on a writable connection; a temporary application
@@ -109,7 +109,9 @@ def _parse_header(path: Path, text: str) -> dict[str, str]:
             raise ScorecardError(f"{path}: unexpected header line {line!r}")
     missing = [f for f in ("name", *_HEADER_FIELDS) if f not in fields]
     if missing:
-        raise ScorecardError(f"{path}: header lacks {', '.join(missing)}; see STYLE.md for the header.")
+        raise ScorecardError(
+            f"{path}: header lacks {', '.join(missing)}; see docs/internals.md, Conventions, for the header."
+        )
     return fields
 
 

@@ -281,6 +281,7 @@ def _check_adapter_options(export: ExportConfig, where: str) -> None:
             f"{where}: unknown key '{unknown[0]}' for format '{export.format}'; allowed keys: "
             f"table, format, files, {allowed}."
         )
+    adapter.check_options(export, where)
 
 
 def load_fx_rates(path: Path, base_currency: str) -> pl.DataFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, ClassVar
 
 import polars as pl
@@ -37,9 +38,15 @@ class Adapter:
     tables: ClassVar[frozenset[str]]
     #: Adapter-specific keys allowed in an `[[exports]]` table besides the common reader options.
     options: ClassVar[frozenset[str]] = frozenset()
+    #: Modules besides the adapter's own whose code decides how its files are read (part of its version).
+    helpers: ClassVar[tuple[ModuleType, ...]] = ()
 
     def read(self, path: Path, export: ExportConfig, vendor: VendorConfig) -> AdapterOutput:
         raise NotImplementedError
+
+    def check_options(self, export: ExportConfig, where: str) -> None:
+        """Validate the adapter's options when vendor.toml loads; raise a ConfigError naming `where` and
+        the key. The default checks nothing beyond the allowed keys."""
 
     # Shared helper for subclasses -------------------------------------------------------------
     def require_columns(self, path: Path, found: list[str], expected: list[str]) -> None:

@@ -161,7 +161,7 @@ def found_columns(path: Path, export: ExportConfig) -> list[str]:
 
 @register
 class CanonicalAdapter(Adapter):
-    """Files already in the canonical layout of DESIGN.md."""
+    """Files already in the canonical layout of docs/tables.md."""
 
     format = "canonical"
     tables = frozenset(CANONICAL)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +38,12 @@ class Records:
     lines: np.ndarray
     blank: np.ndarray
     final_newline: bool
+    #: With `leave_out=True`: the lines of records whose field count differs from the header's (they are
+    #: left out instead of rejecting the file), the header's field count, and the first such record as
+    #: (line, fields, raw text).
+    ragged: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    fields: int = 0
+    first_ragged: tuple[int, int, str] | None = None
 
     @property
     def simple(self) -> bool:
@@ -83,13 +89,15 @@ def ragged_error(
     )
 
 
-def record_lines(text: str, delimiter: str, path: str, table: str, quote: str = '"') -> Records:
-    """Scan decoded text: the start line of each data record; ragged records raise FileValidationError."""
+def record_lines(
+    text: str, delimiter: str, path: str, table: str, quote: str = '"', leave_out: bool = False
+) -> Records:
+    """Scan decoded text: the start line of each data record; ragged records raise FileValidationError
+    (with `leave_out`, they are listed in `Records.ragged` instead)."""
     if quote not in text:
         data = text.encode("utf-8")
-        return _plain(
-            (data[i : i + CHUNK_BYTES] for i in range(0, len(data), CHUNK_BYTES)), delimiter, path, table
-        )
+        chunks = (data[i : i + CHUNK_BYTES] for i in range(0, len(data), CHUNK_BYTES))
+        return _plain(chunks, delimiter, path, table, leave_out)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quote, strict=False)
     header = next(reader, None)
     expected = len(header) if header else 0
@@ -107,9 +115,15 @@ def record_lines(text: str, delimiter: str, path: str, table: str, quote: str = 
         lines.append(start)
         blank.append(is_blank)
         start = reader.line_num + 1
-    ragged_error(path, table, delimiter, expected, bad[:1000])
+    if not leave_out:
+        ragged_error(path, table, delimiter, expected, bad[:1000])
     records = Records(
-        np.array(lines, dtype=np.int64), np.array(blank, dtype=bool), text.endswith(("\n", "\r"))
+        np.array(lines, dtype=np.int64),
+        np.array(blank, dtype=bool),
+        text.endswith(("\n", "\r")),
+        np.array([b[0] for b in bad], dtype=np.int64),
+        expected,
+        bad[0] if bad else None,
     )
     _check_complete(records, text.rsplit("\n", 1)[-1], path, table)
     return records
@@ -126,7 +140,7 @@ def file_has_byte(path: Path, needle: bytes) -> bool:
     return False
 
 
-def scan_file(path: Path, delimiter: str, rel: str, table: str) -> Records:
+def scan_file(path: Path, delimiter: str, rel: str, table: str, leave_out: bool = False) -> Records:
     """`record_lines` for a UTF-8 file without quote characters, read from disk in bounded chunks."""
 
     def chunks() -> Iterator[bytes]:
@@ -134,7 +148,7 @@ def scan_file(path: Path, delimiter: str, rel: str, table: str) -> Records:
             while chunk := fh.read(CHUNK_BYTES):
                 yield chunk
 
-    return _plain(chunks(), delimiter, rel, table)
+    return _plain(chunks(), delimiter, rel, table, leave_out)
 
 
 def _aligned(chunks: Iterable[bytes]) -> Iterator[bytes]:
@@ -152,12 +166,15 @@ def _aligned(chunks: Iterable[bytes]) -> Iterator[bytes]:
         yield carry
 
 
-def _plain(chunks: Iterable[bytes], delimiter: str, path: str, table: str) -> Records:
+def _plain(
+    chunks: Iterable[bytes], delimiter: str, path: str, table: str, leave_out: bool = False
+) -> Records:
     """The quote-free case: one record per line; fields counted by delimiter, chunk by chunk."""
     sep = delimiter.encode("utf-8")
     lines_out: list[np.ndarray] = []
     blank_out: list[np.ndarray] = []
     bad: list[tuple[int, int, str]] = []
+    ragged: list[int] = []
     expected = 0
     line_no = 1
     last = b""
@@ -176,15 +193,25 @@ def _plain(chunks: Iterable[bytes], delimiter: str, path: str, table: str) -> Re
             raw = chunk[int(starts[i]) : stop if stop >= 0 else len(chunk)]
             if not raw.strip(b" \r"):  # a line of spaces is blank, as an editor shows it
                 empty[i] = True
-            elif len(bad) < 1000:
+                continue
+            ragged.append(int(numbers[i]))
+            if len(bad) < 1000:
                 bad.append((int(numbers[i]), int(counts[i]), raw.decode("utf-8", "replace")))
         lines_out.append(numbers)
         blank_out.append(empty)
         line_no += len(starts)
-    ragged_error(path, table, delimiter, expected, bad)
+    if not leave_out:
+        ragged_error(path, table, delimiter, expected, bad)
     lines = np.concatenate(lines_out) if lines_out else np.zeros(0, dtype=np.int64)
     blanks = np.concatenate(blank_out) if blank_out else np.zeros(0, dtype=bool)
-    records = Records(lines, blanks, last.endswith(b"\n") or line_no <= 2)
+    records = Records(
+        lines,
+        blanks,
+        last.endswith(b"\n") or line_no <= 2,
+        np.array(ragged, dtype=np.int64),
+        expected,
+        bad[0] if bad else None,
+    )
     _check_complete(records, last.rsplit(b"\n", 1)[-1].decode("utf-8", "replace"), path, table)
     return records
 

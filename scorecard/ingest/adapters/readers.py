@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from scorecard.errors import AdapterError, ConfigError, ValidationFailure
+from scorecard.errors import AdapterError, ConfigError, RowWarning, ValidationFailure
 from scorecard.ingest.adapters import lines
 
 if TYPE_CHECKING:
@@ -35,47 +35,70 @@ def _codec(name: str, path: Path) -> str:
         ) from None
 
 
-def read_table(path: Path, export: ExportConfig, default_delimiter: str = ",") -> pl.DataFrame:
+def read_table(
+    path: Path, export: ExportConfig, default_delimiter: str = ",", left_out: list[RowWarning] | None = None
+) -> pl.DataFrame:
     """Read a CSV or XLSX export as strings, trimmed of blanks, with a `source_row` column.
 
     `source_row` is where each record starts as an editor shows it: the 1-based line of a CSV (the header
     is line 1; blank lines are skipped but counted), the row number of a spreadsheet. A CSV line with
-    more or fewer fields than the header is a FileValidationError naming the line.
+    more or fewer fields than the header is a FileValidationError naming the line; when a `left_out`
+    list is given, such lines are left out instead and counted there as one RowWarning.
     """
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm", ".xls"}:
         df = _read_excel(path, export.sheet)
         df = df.with_columns(pl.int_range(2, df.height + 2, dtype=pl.Int64).alias(SOURCE_ROW))
     else:
-        df, records = _read_csv(path, export, default_delimiter)
+        delimiter = export.delimiter or default_delimiter
+        df, records = _read_csv(path, export, default_delimiter, leave_out=left_out is not None)
         if len(records.lines) != df.height:
             raise AdapterError(
                 f"{path}: the CSV reader found {df.height} records but the file has {len(records.lines)}; "
                 "check `delimiter` and quoting for this export in vendor.toml."
             )
-        df = df.with_columns(pl.Series(SOURCE_ROW, records.lines, dtype=pl.Int64)).filter(
-            ~pl.Series(records.blank)
-        )
+        keep = ~pl.Series(records.blank) & ~pl.Series(records.lines).is_in(records.ragged.tolist())
+        df = df.with_columns(pl.Series(SOURCE_ROW, records.lines, dtype=pl.Int64)).filter(keep)
+        if left_out is not None and records.first_ragged is not None:
+            left_out.append(_ragged_warning(records, delimiter))
     df = df.rename({c: c.strip().lstrip("\ufeff") for c in df.columns if c != SOURCE_ROW})
     text = [c for c in df.columns if c != SOURCE_ROW]
     return df.select(SOURCE_ROW, *(pl.col(c).str.strip_chars().replace("", None) for c in text))
 
 
-def _read_csv(path: Path, export: ExportConfig, default_delimiter: str) -> tuple[pl.DataFrame, lines.Records]:
+def _ragged_warning(records: lines.Records, delimiter: str) -> RowWarning:
+    """The count of lines left out for having more or fewer fields than the header."""
+    line, _, text = records.first_ragged or (None, 0, "")
+    kind = lines.delimiter_name(delimiter)
+    why = f"more or fewer fields than the header's {records.fields} ({kind})"
+    return RowWarning(
+        "left_out_ragged_line",
+        f'left out by `ragged_lines = "leave_out"`: the line has {why}',
+        len(records.ragged),
+        line,
+        lines.shown(text),
+    )
+
+
+def _read_csv(
+    path: Path, export: ExportConfig, default_delimiter: str, leave_out: bool = False
+) -> tuple[pl.DataFrame, lines.Records]:
     codec = _codec(export.encoding, path)
     delimiter = export.delimiter or default_delimiter
     source: Path | io.BytesIO = path
     if codec not in {"utf-8"} or export.encoding.lower() not in _UTF8 or _has_bom(path):
         text = decode(path, path.read_bytes(), "utf-8-sig" if codec == "utf-8" else codec, export.encoding)
-        records = lines.record_lines(text, delimiter, str(path), export.table)
+        records = lines.record_lines(text, delimiter, str(path), export.table, leave_out=leave_out)
         source = io.BytesIO(text.encode("utf-8"))
     elif lines.file_has_byte(path, b'"'):
         text = decode(path, path.read_bytes(), "utf-8", export.encoding)
-        records = lines.record_lines(text, delimiter, str(path), export.table)
+        records = lines.record_lines(text, delimiter, str(path), export.table, leave_out=leave_out)
     else:
-        records = lines.scan_file(path, delimiter, str(path), export.table)
+        records = lines.scan_file(path, delimiter, str(path), export.table, leave_out=leave_out)
     try:
-        frame = pl.read_csv(source, separator=delimiter, infer_schema=False, truncate_ragged_lines=False)
+        frame = pl.read_csv(
+            source, separator=delimiter, infer_schema=False, truncate_ragged_lines=len(records.ragged) > 0
+        )
     except pl.exceptions.NoDataError:
         raise AdapterError(f"{path}: the file is empty; expected a header row.") from None
     except (pl.exceptions.ComputeError, pl.exceptions.ShapeError) as exc:
