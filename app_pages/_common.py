@@ -1,8 +1,9 @@
 """What every page shares: paths, the database freshness check, cached reads, the shareable view state.
 
 The only module with caching (docs/internals.md): reads open a short-lived read-only connection inside a
-cached function keyed by the database file's modification time, so `scorecard ingest` in another process
-can take the write lock between page loads, and a new ingest invalidates every cached result.
+cached function keyed by the database file's modification time; an ingest (here or in another process)
+writes a copy and swaps it in, so it never waits for a read, and its new file invalidates every cached
+result.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def paths(argv: list[str] | None = None) -> Paths:
 
 @st.cache_resource
 def _db_lock() -> threading.Lock:
-    """One lock per app process: DuckDB refuses a read-only and a read-write handle on one file at once."""
+    """One read at a time per app process: DuckDB shares one open file between the connections of a process,
+    so a read that opens the file while none is open always gets the newest version."""
     return threading.Lock()
 
 
@@ -95,8 +97,11 @@ def run_ingest(p: Paths, label: str, scope: Scope) -> load.IngestReport:
             text = reads.ingest_progress(scope, message)
             bar.progress(done / total if total else 1.0, text=f"{done}/{total} files — {text}")
 
-        with _db_lock():
-            report = load.ingest(p.workspace, p.db, progress=progress)
+        # The ingest writes a copy and swaps it in: reads go on meanwhile (no `_db_lock`), and an ingest
+        # already running (the CLI, another session) is waited for.
+        report = load.ingest(
+            p.workspace, p.db, progress=progress, wait=True, on_wait=lambda m: bar.progress(0.0, text=m)
+        )
         loaded, rejected = reads.ingest_summary(scope, report)
         state = "complete" if not rejected else "error"
         box.update(

@@ -1,0 +1,163 @@
+"""An ingest writes a private copy and swaps it in: killed at any moment (SIGKILL), interrupted by an error,
+or left with a write-ahead log by an older writer, it leaves a database that every command reads with the
+numbers from before, and the next ingest completes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from publish_fixtures import ADDED_VENDORS, Demo, build_demo, kpis_text, start_ingest, wait_for
+from typer.testing import CliRunner
+
+from scorecard.cli import app
+from scorecard.errors import DatabaseError
+from scorecard.ingest import db, publish
+from scorecard.ingest.run import ingest
+from scorecard.metrics.kpis import kpis
+from scorecard.sql.build import Builder
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> tuple[Demo, str]:
+    """The demo without ADDED_VENDORS, ingested; and `scorecard kpis` on it."""
+    built = build_demo(tmp_path_factory.mktemp("publish"))
+    return built, kpis_text(built.db)
+
+
+def _calls(path: Path) -> int:
+    con = db.connect(path, read_only=True)
+    try:
+        return db.scalar(con, "select count(*) from raw_calls")
+    finally:
+        con.close()
+
+
+def _kill_when(demo: Demo, moment: str, line: str | None) -> None:
+    """Start an ingest, kill it with SIGKILL at `moment` (when its progress shows `line`, or as soon as
+    its private copy exists), and check that it was killed while writing."""
+    proc = start_ingest(demo)
+    try:
+        if line is None:
+            wait_for(lambda: demo.building() or proc.poll() is not None, what="the private copy")
+        else:
+            for text in proc.stderr:  # progress lines: "[12/108] cn_hanyu: cdr_2026-03.csv"
+                if line in text:
+                    break
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == -9, f"{moment}: the ingest ended before it was killed"
+    assert demo.building(), f"{moment}: killed before it copied the database"
+
+
+#: When each SIGKILL lands: as soon as the private copy exists, or when the progress shows a line.
+MOMENTS = [
+    ("as soon as the copy exists", None),
+    ("while the first added vendor loads", "cn_hanyu: "),
+    ("in the middle of the last vendor", "us_northstar: 2026-04.jsonl"),
+    ("while the daily components are built", "building the daily components"),
+]
+
+
+def test_a_killed_ingest_leaves_the_database_as_it_was(demo, tmp_path: Path) -> None:
+    base, before = demo
+    work = base.copy(tmp_path / "w")
+    work.add_back()
+    calls = _calls(base.db)
+    for moment, line in MOMENTS:  # one after the other: each also starts among the last one's leftovers
+        _kill_when(work, moment, line)
+        assert kpis_text(work.db) == before, moment  # every number as before, read by the command
+        assert _calls(work.db) == calls, moment
+        assert not Path(f"{work.db}.wal").exists(), moment
+        assert len(work.building()) == 1, moment  # the killed one's; those before it were removed
+    leftover = work.building()[0].name
+    # the next ingest removes the leftover, says so, and loads the added vendors
+    result = CliRunner().invoke(app, ["ingest", str(work.ws), "--db", str(work.db), "-q"])
+    assert result.exit_code == 0, result.output
+    assert f"Removed {leftover}, left by an ingest or build that was killed." in result.output
+    assert not work.building()
+    con = db.connect(work.db, read_only=True)
+    try:
+        vendors = kpis(con)["vendor_id"].to_list()
+    finally:
+        con.close()
+    assert sorted(vendors) == sorted(["hu_duna", "ru_volga", *ADDED_VENDORS])
+
+
+def test_an_error_inside_the_ingest_publishes_nothing(workspace: Path, tmp_path: Path, monkeypatch) -> None:
+    dbfile = tmp_path / "s.duckdb"
+    assert ingest(workspace, dbfile).ok
+    before = kpis_text(dbfile)
+    (workspace / "acme" / "calls" / "2026-04.csv").write_text(
+        "call_id,program,arrived_at,outcome,wait_s,talk_s,hold_s,acw_s,transferred,resolved\n"
+        "c9,sales,2026-04-16 09:00:00,answered,5,60,0,10,false,true\n"
+    )
+
+    def broken(self) -> None:
+        raise RuntimeError("the build failed")
+
+    monkeypatch.setattr(Builder, "finish", broken)
+    with pytest.raises(RuntimeError, match="the build failed"):
+        ingest(workspace, dbfile)
+    assert kpis_text(dbfile) == before  # the replaced file's rows are not in the published database
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.duckdb", "s.duckdb.lock", "ws"]
+    monkeypatch.undo()
+    report = ingest(workspace, dbfile)  # the lock was released: the next ingest runs
+    first = report.files[0]
+    assert (first.path, first.status, first.rows) == ("acme/calls/2026-04.csv", "replaced", 1)
+
+
+def test_a_second_writer_stops_at_once_and_names_the_first(workspace: Path, tmp_path: Path) -> None:
+    dbfile = tmp_path / "s.duckdb"
+    with publish.writer_lock(dbfile, "ingest"):
+        result = CliRunner().invoke(app, ["ingest", str(workspace), "--db", str(dbfile)])
+        holder = (tmp_path / "s.duckdb.lock").read_text()
+        with pytest.raises(DatabaseError, match=r"Another ingest of .* is running \(pid \d+, started "):
+            ingest(workspace, dbfile)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: Another ingest of {dbfile} is running (pid ")
+    assert "wait for it to finish and try again (`scorecard ingest --wait` waits by itself)." in result.output
+    assert holder.startswith("pid=") and holder.endswith(" what=ingest\n")
+    assert not dbfile.exists()  # nothing was written by the refused ingest
+    assert ingest(workspace, dbfile).ok  # the lock is free again
+
+
+def test_a_write_ahead_log_left_by_an_older_writer_is_kept(workspace: Path, tmp_path: Path) -> None:
+    dbfile = tmp_path / "s.duckdb"
+    assert ingest(workspace, dbfile).ok
+    # a program that writes the file in place and dies before its checkpoint leaves s.duckdb.wal
+    crash = (
+        "import duckdb, os, sys\n"
+        "con = duckdb.connect(sys.argv[1])\n"
+        "con.execute('set checkpoint_threshold = \\'1TB\\'')\n"
+        "con.execute('create table note as select 42 as answer')\n"
+        "os._exit(0)\n"
+    )
+    subprocess.run([sys.executable, "-c", crash, str(dbfile)], check=True)
+    assert Path(f"{dbfile}.wal").exists()
+    assert ingest(workspace, dbfile).ok
+    assert not Path(f"{dbfile}.wal").exists()
+    con = db.connect(dbfile, read_only=True)
+    try:
+        assert con.execute("select answer from note").fetchall() == [(42,)]  # its commit survived
+    finally:
+        con.close()
+
+
+def test_a_reader_keeps_its_snapshot_while_an_ingest_publishes(workspace: Path, tmp_path: Path) -> None:
+    dbfile = tmp_path / "s.duckdb"
+    assert ingest(workspace, dbfile).ok
+    reader = db.connect(dbfile, read_only=True)  # open during the whole ingest
+    try:
+        (workspace / "acme" / "calls" / "2026-05.csv").write_text(
+            "call_id,program,arrived_at,outcome,wait_s,talk_s,hold_s,acw_s,transferred,resolved\n"
+            "m1,sales,2026-05-04 09:00:00,answered,5,60,0,10,false,true\n"
+        )
+        assert ingest(workspace, dbfile).ok  # never waits for the reader
+        assert db.scalar(reader, "select count(*) from raw_calls") == 3  # c1..c3: the file it opened
+    finally:
+        reader.close()
+    assert _calls(dbfile) == 4  # the next open sees the new file: c1..c3 and m1
