@@ -4,12 +4,13 @@ numbers from before, and the next ingest completes."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from publish_fixtures import ADDED_VENDORS, Demo, build_demo, kpis_text, start_ingest, wait_for
+from publish_fixtures import ADDED_VENDORS, SCORECARD, Demo, build_demo, kpis_text, start_ingest, wait_for
 from typer.testing import CliRunner
 
 from scorecard.cli import app
@@ -161,3 +162,21 @@ def test_a_reader_keeps_its_snapshot_while_an_ingest_publishes(workspace: Path, 
     finally:
         reader.close()
     assert _calls(dbfile) == 4  # the next open sees the new file: c1..c3 and m1
+
+
+def test_with_wait_a_second_ingest_starts_when_the_first_ends(workspace: Path, tmp_path: Path) -> None:
+    dbfile = tmp_path / "s.duckdb"
+    with publish.writer_lock(dbfile, "build"):
+        waiting = subprocess.Popen(
+            [str(SCORECARD), "ingest", str(workspace), "--db", str(dbfile), "-q", "--wait"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        said = waiting.stderr.readline()  # it says whom it waits for, then waits
+        assert waiting.poll() is None and not dbfile.exists()
+    out, _ = waiting.communicate(timeout=120)
+    assert said.startswith(f"Another build of {dbfile} is running (pid {os.getpid()}, started ")
+    assert said.endswith("; waiting for it to finish…\n")
+    assert waiting.returncode == 0
+    assert "2 file(s): 2 loaded." in out
