@@ -109,8 +109,13 @@ def writer_lock(
     it (with `wait`, block until it is free, telling `on_wait` once)."""
     db_path = Path(db_path)
     lock = lock_path(db_path)
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise DatabaseError(
+            f"Cannot write beside the database {db_path}: {exc.strerror} ({lock}). The folder must exist "
+            "and be writable: an ingest writes a new database there and swaps it in."
+        ) from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
