@@ -5,6 +5,7 @@ second ingest at the same time stops at once naming the first."""
 from __future__ import annotations
 
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 
 from scorecard.cli import app
 from scorecard.ingest import db
+from scorecard.ingest import run as load
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +92,27 @@ def test_an_app_page_loads_during_an_ingest(base: Demo, tmp_path: Path, monkeypa
     new = set(_names(work.db).values())
     assert len(new) == 5 and len(old) == 2
     assert shown & new in (old, new)  # the vendors of one version of the database, not of both
+
+
+def test_one_app_run_reads_one_version_of_the_database(workspace: Path, tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    from app_pages import _common as c
+
+    dbfile = tmp_path / "s.duckdb"
+    assert load.ingest(workspace, dbfile).ok
+    p = c.Paths(workspace, dbfile)
+    first = c.stamp(dbfile)
+
+    def calls(con) -> int:
+        return db.scalar(con, "select count(*) from raw_calls")
+
+    assert c.read(p, calls, version=first) == 3
+    (workspace / "acme" / "calls" / "2026-05.csv").write_text(
+        "call_id,program,arrived_at,outcome,wait_s,talk_s,hold_s,acw_s,transferred,resolved\n"
+        "m1,sales,2026-05-04 09:00:00,answered,5,60,0,10,false,true\n"
+    )
+    assert load.ingest(workspace, dbfile).ok  # swapped in while the run that saw `first` goes on
+    with pytest.raises(c.DatabaseChanged):  # app.py reruns, rather than show old and new side by side
+        c.read(p, calls, version=first)
+    assert c.stamp(dbfile) != first
+    assert c.read(p, calls, version=c.stamp(dbfile)) == 4  # c1..c3 and m1
