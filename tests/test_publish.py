@@ -180,3 +180,18 @@ def test_with_wait_a_second_ingest_starts_when_the_first_ends(workspace: Path, t
     assert said.endswith("; waiting for it to finish…\n")
     assert waiting.returncode == 0
     assert "2 file(s): 2 loaded." in out
+
+
+def test_a_build_while_an_ingest_runs_is_refused_and_changes_nothing(workspace: Path, tmp_path: Path) -> None:
+    dbfile = tmp_path / "s.duckdb"
+    assert ingest(workspace, dbfile).ok
+    before = dbfile.stat()
+    with publish.writer_lock(dbfile, "ingest"):
+        result = CliRunner().invoke(app, ["build", "--db", str(dbfile)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: Another ingest of {dbfile} is running (pid {os.getpid()}, ")
+    assert (dbfile.stat().st_ino, dbfile.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    result = CliRunner().invoke(app, ["build", "--db", str(dbfile)])  # the lock is free: it builds
+    assert result.exit_code == 0, result.output
+    assert dbfile.stat().st_ino != before.st_ino  # a new file, swapped in
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.duckdb", "s.duckdb.lock", "ws"]
