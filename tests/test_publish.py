@@ -4,6 +4,7 @@ numbers from before, and the next ingest completes."""
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -195,3 +196,25 @@ def test_a_build_while_an_ingest_runs_is_refused_and_changes_nothing(workspace: 
     assert result.exit_code == 0, result.output
     assert dbfile.stat().st_ino != before.st_ino  # a new file, swapped in
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.duckdb", "s.duckdb.lock", "ws"]
+
+
+def test_no_room_for_the_copy_is_a_message_and_changes_nothing(workspace: Path, tmp_path: Path, monkeypatch):
+    dbfile = tmp_path / "s.duckdb"
+    assert ingest(workspace, dbfile).ok
+    before = kpis_text(dbfile)
+
+    def full(src: Path, dst: Path) -> None:
+        dst.write_bytes(b"\0" * 4096)  # part of the copy, then the disk is full
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(publish, "_copy", full)
+    result = CliRunner().invoke(app, ["ingest", str(workspace), "--db", str(dbfile), "-q"])
+    assert result.exit_code == 1
+    size = dbfile.stat().st_size / 2**20
+    assert result.output == (
+        f"Error: Cannot copy the database {dbfile} to s.duckdb.building-{os.getpid()} to write on: No space "
+        f"left on device. An ingest needs free space beside the database as large as it ({size:,.0f} MB); "
+        "nothing was changed.\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.duckdb", "s.duckdb.lock", "ws"]
+    assert kpis_text(dbfile) == before

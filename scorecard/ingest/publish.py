@@ -205,6 +205,22 @@ def _finish(pub: Publication) -> None:
     pub.publish_seconds = time.perf_counter() - start
 
 
+def _start_copy(target: Path, pub: Publication) -> None:
+    """Copy the database (and a log an older in-place writer left, whose commits count) to write on."""
+    try:
+        _copy(target, pub.path)
+        shutil.copymode(target, pub.path)
+        pub.bytes = pub.path.stat().st_size
+        if _wal(target).exists():
+            _copy(_wal(target), _wal(pub.path))
+    except OSError as exc:
+        size = target.stat().st_size / 2**20
+        raise DatabaseError(
+            f"Cannot copy the database {target} to {pub.path.name} to write on: {exc.strerror}. An ingest "
+            f"needs free space beside the database as large as it ({size:,.0f} MB); nothing was changed."
+        ) from exc
+
+
 @contextmanager
 def publishing(
     db_path: str | Path,
@@ -224,11 +240,7 @@ def publishing(
         try:
             start = time.perf_counter()
             if target.exists():
-                _copy(target, pub.path)
-                shutil.copymode(target, pub.path)
-                pub.bytes = pub.path.stat().st_size
-                if _wal(target).exists():  # left by a writer of an older version: its commits count
-                    _copy(_wal(target), _wal(pub.path))
+                _start_copy(target, pub)
             pub.copy_seconds = time.perf_counter() - start
             yield pub
             _finish(pub)
