@@ -149,19 +149,38 @@ def test_a_write_ahead_log_left_by_an_older_writer_is_kept(workspace: Path, tmp_
         con.close()
 
 
+#: A reader in a process of its own: opens the database read-only, says so, and on each line of its
+#: input counts the calls it sees, on the same connection.
+HOLDER = """
+import sys
+import duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print("open", flush=True)
+for _ in sys.stdin:
+    print(con.execute("select count(*) from raw_calls").fetchall()[0][0], flush=True)
+"""
+
+
 def test_a_reader_keeps_its_snapshot_while_an_ingest_publishes(workspace: Path, tmp_path: Path) -> None:
     dbfile = tmp_path / "s.duckdb"
     assert ingest(workspace, dbfile).ok
-    reader = db.connect(dbfile, read_only=True)  # open during the whole ingest
+    reader = subprocess.Popen(  # holds the file open during the whole ingest
+        [sys.executable, "-c", HOLDER, str(dbfile)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
+        assert reader.stdout.readline() == "open\n"
         (workspace / "acme" / "calls" / "2026-05.csv").write_text(
             "call_id,program,arrived_at,outcome,wait_s,talk_s,hold_s,acw_s,transferred,resolved\n"
             "m1,sales,2026-05-04 09:00:00,answered,5,60,0,10,false,true\n"
         )
-        assert ingest(workspace, dbfile).ok  # never waits for the reader
-        assert db.scalar(reader, "select count(*) from raw_calls") == 3  # c1..c3: the file it opened
+        report = ingest(workspace, dbfile)  # never waits for the reader, never fails because of it
+        assert report.ok and report.count("loaded") == 1
+        reader.stdin.write("count\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline() == "3\n"  # c1..c3: the file it opened, whole
     finally:
-        reader.close()
+        reader.stdin.close()
+        reader.wait(timeout=60)
     assert _calls(dbfile) == 4  # the next open sees the new file: c1..c3 and m1
 
 
