@@ -148,6 +148,9 @@ def remove_leftovers(db_path: str | Path) -> list[str]:
 
 def _copy(src: Path, dst: Path) -> None:
     """Copy a file inside the kernel (`copy_file_range`: a reflink where the filesystem shares blocks)."""
+    if not hasattr(os, "copy_file_range"):  # not Linux
+        shutil.copyfile(src, dst)
+        return
     with open(src, "rb") as fin, open(dst, "wb") as fout:
         size = os.fstat(fin.fileno()).st_size
         try:
