@@ -24,7 +24,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -69,33 +69,18 @@ def glob_escape(name: str) -> str:
     return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
-def _holder(lock: Path) -> str:
-    """`(pid N, started HH:MM:SS)` of the writer holding the lock, as far as its file says."""
+def _holder(lock: Path) -> tuple[str, str]:
+    """What the writer holding the lock does (`ingest` or `build`) and `pid N, started HH:MM:SS`, as far
+    as the lock file says (it may not have written it yet)."""
     try:
-        text = lock.read_text(encoding="utf-8").split()
+        info = dict(part.partition("=")[::2] for part in lock.read_text(encoding="utf-8").split())
     except OSError:
-        text = []
-    info = dict(part.partition("=")[::2] for part in text)
-    pid, started = info.get("pid"), info.get("started")
-    when = ""
-    if started:
-        try:
-            when = datetime.fromtimestamp(float(started)).strftime("%H:%M:%S")
-        except ValueError:
-            when = ""
-    if pid and when:
-        return f"pid {pid}, started {when}"
-    return f"pid {pid}" if pid else "its process id is not written yet"
-
-
-def _what(lock: Path) -> str:
-    try:
-        for part in lock.read_text(encoding="utf-8").split():
-            if part.startswith("what="):
-                return part[5:]
-    except OSError:
-        pass
-    return "ingest"
+        info = {}
+    pid, when = info.get("pid"), ""
+    with suppress(ValueError):
+        when = datetime.fromtimestamp(float(info.get("started", ""))).strftime("%H:%M:%S")
+    who = f"pid {pid}, started {when}" if pid and when else f"pid {pid}" if pid else "process not known yet"
+    return info.get("what") or "ingest", who
 
 
 @contextmanager
@@ -120,7 +105,8 @@ def writer_lock(
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            message = f"Another {_what(lock)} of {db_path} is running ({_holder(lock)})"
+            what_runs, who = _holder(lock)
+            message = f"Another {what_runs} of {db_path} is running ({who})"
             if not wait:
                 raise DatabaseError(
                     f"{message}; wait for it to finish and try again (`scorecard ingest --wait` waits by "
