@@ -154,6 +154,8 @@ def main() -> None:
     except ScorecardError as exc:
         st.error(plain(str(exc), lines=True))
         st.stop()
+    except c.DatabaseChanged:  # an ingest swapped the database in while this run read it
+        st.rerun()
     nav = st.navigation(list(pages.values()), position="sidebar" if len(pages) > 1 else "hidden")
     current = next(k for k, pg in pages.items() if pg.title == nav.title)
     if scope.read_only:  # a signed link: its view, re-read from the token on every run
@@ -185,7 +187,10 @@ def main() -> None:
     _audit_view(ctx)
     for notice in st.session_state.pop("_notices", []):
         st.warning(plain(notice), icon=":material/link_off:")
-    nav.run()
+    try:
+        nav.run()
+    except c.DatabaseChanged:  # read the new database whole rather than part old, part new
+        st.rerun()
     # Again at the end: the browser may apply a page switch's address after the first update.
     _query(ctx)
 

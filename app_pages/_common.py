@@ -1,8 +1,9 @@
 """What every page shares: paths, the database freshness check, cached reads, the shareable view state.
 
 The only module with caching (docs/internals.md): reads open a short-lived read-only connection inside a
-cached function keyed by the database file's modification time, so `scorecard ingest` in another process
-can take the write lock between page loads, and a new ingest invalidates every cached result.
+cached function keyed by the database file's modification time; an ingest (here or in another process)
+writes a copy and swaps it in, so it never waits for a read, and its new file invalidates every cached
+result.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def paths(argv: list[str] | None = None) -> Paths:
 
 @st.cache_resource
 def _db_lock() -> threading.Lock:
-    """One lock per app process: DuckDB refuses a read-only and a read-write handle on one file at once."""
+    """One read at a time per app process: DuckDB shares one open file between the connections of a process,
+    so a read that opens the file while none is open always gets the newest version."""
     return threading.Lock()
 
 
@@ -95,8 +97,11 @@ def run_ingest(p: Paths, label: str, scope: Scope) -> load.IngestReport:
             text = reads.ingest_progress(scope, message)
             bar.progress(done / total if total else 1.0, text=f"{done}/{total} files — {text}")
 
-        with _db_lock():
-            report = load.ingest(p.workspace, p.db, progress=progress)
+        # The ingest writes a copy and swaps it in: reads go on meanwhile (no `_db_lock`), and an ingest
+        # already running (the CLI, another session) is waited for.
+        report = load.ingest(
+            p.workspace, p.db, progress=progress, wait=True, on_wait=lambda m: bar.progress(0.0, text=m)
+        )
         loaded, rejected = reads.ingest_summary(scope, report)
         state = "complete" if not rejected else "error"
         box.update(
@@ -108,11 +113,20 @@ def run_ingest(p: Paths, label: str, scope: Scope) -> load.IngestReport:
     return report
 
 
-def read(p: Paths, fn: Callable[..., T], *args: Any) -> T:
-    """Run `fn(con, *args)` on a short-lived read-only connection."""
+class DatabaseChanged(Exception):
+    """An ingest swapped a new database in during this run: `app.py` reruns, and the run reads it whole."""
+
+
+def read(p: Paths, fn: Callable[..., T], *args: Any, version: float | None = None) -> T:
+    """Run `fn(con, *args)` on a short-lived read-only connection; with `version`, only on that version
+    of the file (else DatabaseChanged), so that one run of a page never mixes two versions."""
     with _db_lock():
+        if version is not None and stamp(p.db) != version:
+            raise DatabaseChanged
         con = db.connect(p.db, read_only=True)
         try:
+            if version is not None and stamp(p.db) != version:  # the file replaced while it opened
+                raise DatabaseChanged
             return fn(con, *args)
         finally:
             con.close()
@@ -140,7 +154,7 @@ READS: dict[str, Callable[..., Any]] = {
 @st.cache_data(show_spinner=False)
 def cached(p: Paths, version: float, fn_name: str, scope: Scope, *args: Any) -> Any:
     """A scoped read (a function named in `READS`) cached until the database changes."""
-    return read(p, READS[fn_name], scope, *args)
+    return read(p, READS[fn_name], scope, *args, version=version)
 
 
 @st.cache_data(show_spinner=False)
@@ -170,6 +184,8 @@ class Context:
     sl: str = "negative"
     #: Who is looking: every read is scoped by it.
     scope: Scope = field(default_factory=local_scope)
+    #: The database file's stamp when this run started: every read of the run is of that version.
+    version: float = 0.0
 
     @property
     def view(self) -> share.View:
@@ -178,7 +194,7 @@ class Context:
 
     def data(self, fn_name: str, *args: Any) -> Any:
         """A cached read of the database, scoped to who is looking."""
-        return cached(self.paths, stamp(self.paths.db), fn_name, self.scope, *args)
+        return cached(self.paths, self.version, fn_name, self.scope, *args)
 
     def period(self) -> kpis.Period:
         """The view's period with its local-date range."""
@@ -224,7 +240,8 @@ def context(p: Paths, pages: dict[str, Any], scope: Scope) -> Context:
         locked=scope.locked,
     )
     names_of = dict(zip(vendors["vendor_id"].to_list(), vendors["name"].to_list(), strict=True))
-    return Context(p, settings, vendors, options, names_of, settings["base_currency"], pages, scope=scope)
+    currency = settings["base_currency"]
+    return Context(p, settings, vendors, options, names_of, currency, pages, scope=scope, version=version)
 
 
 def set_view(**changes: Any) -> None:
@@ -278,7 +295,7 @@ def page_link(ctx: Context, page: str, **changes: Any) -> str | None:
 
 def ranked(ctx: Context) -> tuple[scoring.Ranking, sensitivity.Stability]:
     """The view's ranking and its stability report (cached by database stamp, scope and view)."""
-    v, p, version = ctx.view, ctx.paths, stamp(ctx.paths.db)
+    v, p, version = ctx.view, ctx.paths, ctx.version
     chosen = preset(p.workspace, v.preset)
     fcr = ctx.settings["fcr_method"]
     if ctx.scope.anonymised:  # peers are read and anonymised inside the library, in one call

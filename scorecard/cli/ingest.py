@@ -36,6 +36,7 @@ def render_report(report: IngestReport) -> str:
             f"Removed: {len(report.removed)} file(s){vendors} no longer in the workspace as loaded "
             "(their rows left the database)."
         )
+    lines += report.notes
     if report.rebuilt:
         lines.append("The database was built by another version of the tool and was reloaded whole.")
     if report.settings_changed:
@@ -92,6 +93,14 @@ def ingest_command(
             "no data). Without it such a file is held back with a warning.",
         ),
     ] = False,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait",
+            help="If another ingest or build of the database is running, wait for it to finish instead "
+            "of stopping with exit code 1.",
+        ),
+    ] = False,
 ) -> None:
     """Load every export of WORKSPACE into the database; exit 1 if any file or vendor was rejected.
 
@@ -100,7 +109,13 @@ def ingest_command(
     warning (a survey without an answer, rows left out by a filter) are counted per file.
     """
     report = ingest(
-        workspace, db, progress=None if quiet else _progress, build=build, accept_empty=accept_empty
+        workspace,
+        db,
+        progress=None if quiet else _progress,
+        build=build,
+        accept_empty=accept_empty,
+        wait=wait,
+        on_wait=lambda message: print(message, file=sys.stderr, flush=True),
     )
     print(render_report(report))
     if not report.ok:

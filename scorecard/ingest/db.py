@@ -241,10 +241,11 @@ def _drop_everything(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def connect(path: str | Path, read_only: bool = False, wait_s: float = 10.0) -> duckdb.DuckDBPyConnection:
-    """Open the database; retry while another process holds the write lock, then explain.
+    """Open the database (every reader opens it `read_only`); retry while another process holds DuckDB's
+    write lock on it, then explain.
 
-    DuckDB lets one writer process hold the file; the app opens short-lived read-only connections so that
-    an ingest can take the lock between page loads.
+    The tool's writers never open the published file for writing (`publish`: they write a copy and swap
+    it in), so a read-only open meets a lock only from a program that writes the file in place.
     """
     path = Path(path)
     if read_only and not path.exists():

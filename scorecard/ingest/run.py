@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from scorecard.errors import ScorecardError
-from scorecard.ingest import db, plausible, state
+from scorecard.ingest import db, plausible, publish, state
 from scorecard.ingest.prepare import Prepared, export_key, loaded_sha, prepare_file, read_export
 from scorecard.ingest.state import FileResult
 from scorecard.sql.build import Builder
@@ -45,6 +45,9 @@ class IngestReport:
     seconds: float = 0.0  #: the whole run, wall clock
     build_seconds: float = 0.0  #: of which building the materialised daily components
     built: bool = True  #: False: loaded with build=False, the materialised tables are out of date
+    copy_seconds: float = 0.0  #: of which copying the database to write on (`publish`)
+    publish_seconds: float = 0.0  #: of which checkpointing, syncing and renaming the copy into place
+    notes: list[str] = field(default_factory=list)  #: e.g. the leftovers of a killed ingest, removed
 
     @property
     def ok(self) -> bool:
@@ -102,9 +105,15 @@ def ingest(
     progress: Progress | None = None,
     build: bool = True,
     accept_empty: bool = False,
+    wait: bool = False,
+    on_wait: Callable[[str], None] | None = None,
 ) -> IngestReport:
     """Load every export file of the workspace into the database at `db_path` and build the daily
     components (see the module docstring for the rules).
+
+    The ingest writes a private copy and publishes it atomically (`publish`): readers are never
+    blocked, a crash leaves the previous database, and a second writer of the same database raises
+    DatabaseError at once (or, with `wait`, waits for the first; `on_wait` is told why).
 
     Files load one at a time; while one is written a worker thread hashes, adapts and validates the
     next one. After a vendor's transaction commits, a third thread refreshes its rows of the per-vendor
@@ -114,6 +123,18 @@ def ingest(
     """
     start = time.perf_counter()
     ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
+    with publish.publishing(db_path, "ingest", wait, on_wait) as pub:
+        report = _ingest(ws, pub.path, progress, build, accept_empty)
+    report.notes += pub.notes()
+    report.copy_seconds, report.publish_seconds = pub.copy_seconds, pub.publish_seconds
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _ingest(
+    ws: Workspace, db_path: Path, progress: Progress | None, build: bool, accept_empty: bool
+) -> IngestReport:
+    """The ingest proper, into the private copy at `db_path` (every connection closed on return)."""
     report = IngestReport()
     jobs, held = plan(ws, report)
     con = db.connect(db_path)
@@ -139,9 +160,9 @@ def ingest(
             reader.close()
         report.build_seconds, report.built = builder.seconds, build
         report.problems += audit_fx(con)
+        con.execute("checkpoint").fetchall()
     finally:
         con.close()
-    report.seconds = time.perf_counter() - start
     return report
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from scorecard.errors import DatabaseError
 from scorecard.ingest import db as scdb
+from scorecard.ingest.publish import publishing
 from scorecard.spark import load, step
 from scorecard.sql import views
 
@@ -53,13 +54,15 @@ class BuildReport:
 def build_duckdb(db_path: str | Path) -> BuildReport:
     """Rebuild every materialised table of `db_path` with DuckDB from its raw tables."""
     report = BuildReport("duckdb")
-    con = scdb.connect(db_path)
-    try:
-        with report.timed("build"):
-            views.apply_views(con)
-        _count(con, report)
-    finally:
-        con.close()
+    scdb.connect(db_path, read_only=True).close()  # a missing or locked database is named first
+    with publishing(db_path, "build") as pub:
+        con = scdb.connect(pub.path)
+        try:
+            with report.timed("build"):
+                views.apply_views(con)
+            _count(con, report)
+        finally:
+            con.close()
     return report
 
 
@@ -103,8 +106,8 @@ def build_spark(
     with report.timed("compute", progress):
         rows = step.call_days(spark, tables).toArrow()
         stats = step.call_stats(tables["raw_calls"], tables["loaded_files"])
-    with report.timed("load", progress):
-        con = scdb.connect(db_path)
+    with report.timed("load", progress), publishing(db_path, "build") as pub:
+        con = scdb.connect(pub.path)
         try:
             load.check_same_workspace(load.workspace_digest(load.workspace_tables(con)),
                                       load.workspace_digest(workspace), db)  # fmt: skip
@@ -173,7 +176,9 @@ def load_job(db_path: str | Path, out: str | Path) -> BuildReport:
         )
     with report.timed("load"):
         rows = pq.read_table(out / ROWS)
-        con = scdb.connect(db_path)
+        scdb.connect(db_path, read_only=True).close()  # a missing database is named, not created
+    with report.timed("load"), publishing(db_path, "build") as pub:
+        con = scdb.connect(pub.path)
         try:
             used = json.dumps(manifest["workspace"], default=str, sort_keys=True)
             load.check_same_workspace(load.workspace_digest(load.workspace_tables(con)), used, db)
