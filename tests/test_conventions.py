@@ -175,9 +175,17 @@ def _mixed_db():
     agent = {"agent_id": "ag", "scheduled_s": 3600.0, "staffed_s": 3000.0, "handle_s": 1500.0}
     agent |= {"available_s": 900.0, "in_adherence_s": 3200.0}
     insert(con, "agent_time", "acme", [agent | {"date": d} for d in ("2026-04-30", "2026-05-01")])
-    insert(con, "costs", "acme", [{"period_start": "2026-04-29", "period_end": "2026-05-02", "amount": 80.0}])
     insert(
-        con, "costs", "beta", [{"period_start": "2026-04-30", "period_end": "2026-05-01", "amount": 100.0}]
+        con,
+        "costs",
+        "acme",
+        [{"period_start": "2026-04-29", "period_end": "2026-05-02", "amount": 80.0, "kind": "invoice"}],
+    )
+    insert(
+        con,
+        "costs",
+        "beta",
+        [{"period_start": "2026-04-30", "period_end": "2026-05-01", "amount": 100.0, "kind": "invoice"}],
     )
     return ready(con)
 

@@ -62,6 +62,7 @@ def render_report(report: IngestReport) -> str:
             lines.append(f"\nRejected: {f.message}")
     for p in report.problems:
         lines.append(f"\nProblem: {p}")
+    lines += [f"\nWarning: audit {a.summary()}" for a in (report.audits.failures if report.audits else ())]
     return "\n".join(lines)
 
 

@@ -26,6 +26,7 @@ from scorecard.errors import ScorecardError
 from scorecard.ingest import db, plausible, state
 from scorecard.ingest.prepare import Prepared, export_key, loaded_sha, prepare_file, read_export
 from scorecard.ingest.state import FileResult
+from scorecard.sql import audits
 from scorecard.sql.build import Builder
 from scorecard.workspace.config import ExportConfig, VendorConfig, Workspace, load_workspace
 
@@ -45,6 +46,7 @@ class IngestReport:
     seconds: float = 0.0  #: the whole run, wall clock
     build_seconds: float = 0.0  #: of which building the materialised daily components
     built: bool = True  #: False: loaded with build=False, the materialised tables are out of date
+    audits: audits.AuditResult | None = None  #: the data audits run at the end (failures are warnings)
 
     @property
     def ok(self) -> bool:
@@ -139,6 +141,7 @@ def ingest(
             reader.close()
         report.build_seconds, report.built = builder.seconds, build
         report.problems += audit_fx(con)
+        report.audits = audits.after_ingest(con)
     finally:
         con.close()
     report.seconds = time.perf_counter() - start
