@@ -128,3 +128,11 @@ def test_opening_a_database_to_read_does_not_import_pandera() -> None:
     code = "import sys; import scorecard.ingest.db as d; d.scalar; print('pandera' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_tables_vendor_toml_accepts_are_the_models() -> None:
+    # vendor.toml is read without importing pandera, so its list of tables is written out; it must
+    # name exactly the models (a table added to one only would be unloadable or unvalidated).
+    from scorecard.workspace.files import CANONICAL_TABLES
+
+    assert CANONICAL_TABLES == tuple(schemas.SCHEMAS)
