@@ -135,4 +135,4 @@ def test_the_tables_vendor_toml_accepts_are_the_models() -> None:
     # name exactly the models (a table added to one only would be unloadable or unvalidated).
     from scorecard.workspace.files import CANONICAL_TABLES
 
-    assert CANONICAL_TABLES == tuple(schemas.SCHEMAS)
+    assert tuple(schemas.SCHEMAS) == CANONICAL_TABLES
