@@ -246,7 +246,7 @@ def _modules() -> dict[str, int]:
         *root.glob("scorecard_demo/**/*.py"),
         *root.glob("app_pages/*.py"),
     ]
-    paths.append(root / "app.py")
+    paths += [root / "app.py"] if (root / "app.py").exists() else []  # a copy may hold the library only
     return {p.relative_to(root).as_posix(): len(p.read_text(encoding="utf-8").splitlines()) for p in paths}
 
 
@@ -254,5 +254,5 @@ def test_modules_stay_under_the_line_limit_or_are_listed_with_a_reason() -> None
     lines = _modules()
     over = {name: n for name, n in sorted(lines.items()) if n > MODULE_LINES and name not in LONG_MODULES}
     assert not over, f"modules over {MODULE_LINES} lines (split them): {over}"
-    split = [name for name in LONG_MODULES if lines.get(name, 0) <= MODULE_LINES]
-    assert not split, f"now within {MODULE_LINES} lines (or gone): remove from LONG_MODULES: {split}"
+    split = [name for name in LONG_MODULES if name in lines and lines[name] <= MODULE_LINES]
+    assert not split, f"now within {MODULE_LINES} lines: remove from LONG_MODULES: {split}"
