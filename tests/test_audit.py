@@ -114,3 +114,16 @@ def test_scorecard_audit_names_a_missing_database(tmp_path: Path):
     result = CliRunner().invoke(app, ["audit", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 1
     assert "Build it first with: scorecard ingest WORKSPACE --db" in result.output
+
+
+def test_a_load_only_ingest_leaves_the_audits_to_the_build_and_says_so(workspace: Path, tmp_path: Path):
+    # --no-build is for many batches in a row; the audits read the daily components it does not build
+    db = tmp_path / "sc.duckdb"
+    args = ["ingest", str(_resent_and_doubled(workspace)), "--db", str(db), "-q", "--no-build"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Warning: audit" not in result.output
+    assert "the data audits run with that build (or now: `scorecard audit`)." in " ".join(
+        result.output.split()
+    )
+    assert CliRunner().invoke(app, ["audit", "--db", str(db)]).exit_code == 1  # on demand they still run

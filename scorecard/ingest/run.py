@@ -46,7 +46,7 @@ class IngestReport:
     seconds: float = 0.0  #: the whole run, wall clock
     build_seconds: float = 0.0  #: of which building the materialised daily components
     built: bool = True  #: False: loaded with build=False, the materialised tables are out of date
-    audits: audits.AuditResult | None = None  #: the data audits run at the end (failures are warnings)
+    audits: audits.AuditResult | None = None  #: the data audits at the end (None: --no-build)
 
     @property
     def ok(self) -> bool:
@@ -141,7 +141,7 @@ def ingest(
             reader.close()
         report.build_seconds, report.built = builder.seconds, build
         report.problems += audit_fx(con)
-        report.audits = audits.after_ingest(con)
+        report.audits = audits.after_ingest(con) if build else None  # they read the built days
     finally:
         con.close()
     report.seconds = time.perf_counter() - start
