@@ -34,7 +34,8 @@ def _resent_and_doubled(ws: Path) -> Path:
         call_id,program,arrived_at,outcome,wait_s,talk_s,hold_s,acw_s,transferred,resolved,revenue
         g1,sales,2026-04-15 10:00:00,answered,10,100,0,20,false,true,120
         g2,sales,2026-05-02 10:00:00,answered,10,100,0,20,false,true,80
-        g3,sales,2026-06-01 10:00:00,answered,10,100,0,20,false,true,0
+        g3,sales,2026-06-01 10:00:00,answered,10,100,0,20,false,true,50
+        g4,sales,2026-06-03 10:00:00,answered,10,100,0,20,false,true,0
         """,
     )
     write(ws / "fx_rates.csv", "month,currency,rate_to_base,source\n2026-04,USD,0.9,test\n")
@@ -77,10 +78,10 @@ CONTACTS = (
     "local_date=2026-04-15, answered_in_calls=1, answered_in_intervals=4."  # b1 vs the report's 4 answered
 )
 FX = (
-    "Warning: audit assert_fx_rates_cover_revenue: 1 row breaks the rule — every call with revenue is on a "
+    "Warning: audit assert_fx_rates_cover_revenue: 2 rows break the rule — every call with revenue is on a "
     "local date whose month has a rate for the vendor currency (the base currency needs none); a missing "
     "rate leaves revenue_base NULL. First: vendor_id=gamma, currency=USD, month=2026-05, days=1."
-)  # g1 (April) has a rate, g2 (2 May) has none, g3 (June) sold nothing
+)  # g1 (April) has a rate; g2 (2 May) and g3 (1 June) have none; g4 (June) sold nothing
 
 
 def test_an_ingest_warns_of_each_broken_audit_with_its_count_and_first_row(workspace: Path, tmp_path: Path):
@@ -103,11 +104,12 @@ def test_scorecard_audit_exits_1_on_a_failure_and_0_on_clean_data(workspace: Pat
     failed = CliRunner().invoke(app, ["audit", "--db", str(broken)])
     assert failed.exit_code == 1
     lines = failed.output.splitlines()
-    assert lines[:2] == [
+    assert lines[:3] == [
         CONTACTS.replace("Warning: audit", "FAILED "),
         FX.replace("Warning: audit", "FAILED "),
+        "        also: vendor_id=gamma, currency=USD, month=2026-06, days=1",
     ]
-    assert lines[2].startswith("9 audits: 2 audit(s) failed (7 passed), in ")
+    assert lines[3].startswith("9 audits: 2 audit(s) failed (7 passed), in ")
 
 
 def test_scorecard_audit_names_a_missing_database(tmp_path: Path):

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from scorecard.cli._app import app, user_errors
-from scorecard.ingest import db
-from scorecard.sql import audits
+
+if TYPE_CHECKING:
+    from scorecard.sql import audits
 
 
 def render_audits(result: audits.AuditResult) -> str:
     """One line per failed audit (rule, count, first rows), then the verdict with the count of each."""
+    from scorecard.sql.audits import text
+
     lines = []
     for failure in result.failures:
         lines.append(f"FAILED  {failure.summary()}")
         for row in failure.examples[1:]:
-            shown = ", ".join(f"{c}={audits.text(v)}" for c, v in zip(failure.columns, row, strict=True))
+            shown = ", ".join(f"{c}={text(v)}" for c, v in zip(failure.columns, row, strict=True))
             lines.append(f"        also: {shown}")
     passed, failed = len(result.passed), len(result.failures)
     verdict = "every audit passed" if result.ok else f"{failed} audit(s) failed"
@@ -37,6 +40,9 @@ def audit_command(
     whole, an FX rate for every month with costs, ...); a failure names the rule, how many rows break it
     and the first of them.
     """
+    from scorecard.ingest import db  # imported when the command runs: `scorecard --help` stays quick
+    from scorecard.sql import audits
+
     con = db.connect(database, read_only=True)
     try:
         db.check_schema(con, database)
