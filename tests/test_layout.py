@@ -136,3 +136,15 @@ def test_the_tables_vendor_toml_accepts_are_the_models() -> None:
     from scorecard.workspace.files import CANONICAL_TABLES
 
     assert tuple(schemas.SCHEMAS) == CANONICAL_TABLES
+
+
+class TwoInstants(schemas.Quality):
+    reviewed_at: pl.Datetime = pa.Field(nullable=True, description="Second review instant (UTC).")
+
+
+def test_a_model_with_two_timestamps_is_refused_with_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(schemas.SCHEMAS, "quality", TwoInstants)
+    with pytest.raises(
+        TypeError, match=r"schemas\.TwoInstants: evaluated_at, reviewed_at are timestamps; the "
+    ):
+        layout._derive()
