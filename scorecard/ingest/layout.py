@@ -51,8 +51,8 @@ def _derive() -> tuple[dict[str, dict[str, str]], dict[str, frozenset[str]], dic
         if len(ts) > 1:
             raise TypeError(
                 f"schemas.{model.__name__}: {', '.join(ts)} are timestamps; the loader converts one per "
-                "table to UTC and vendor-local time (TIMESTAMP_COLUMNS, used by prepare.py and the Spark path): "
-                "keep one, or teach both to convert more"
+                "table to UTC and vendor-local time (TIMESTAMP_COLUMNS, used by prepare.py and the Spark "
+                "path): keep one, or teach both to convert more"
             )
         if ts:
             stamps[table] = ts[0]
