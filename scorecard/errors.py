@@ -40,6 +40,11 @@ class ValidationFailure:
     rule: str
 
 
+def place(path: str) -> str:
+    """What a record number counts in a file: its line as an editor shows it, or its spreadsheet row."""
+    return "row" if path.lower().endswith((".xlsx", ".xlsm", ".xls")) else "line"
+
+
 @dataclass
 class FileValidationError(ScorecardError):
     """A file failed validation and loaded nothing; `failures` lists every broken rule found."""
@@ -56,7 +61,7 @@ class FileValidationError(ScorecardError):
     @property
     def place(self) -> str:
         """What a failure's number counts: the line of a text file, the row of a spreadsheet."""
-        return "row" if self.path.lower().endswith((".xlsx", ".xlsm", ".xls")) else "line"
+        return place(self.path)
 
     def message(self, limit: int = 20) -> str:
         """Human-readable summary: the first `limit` failures and a count of the rest."""

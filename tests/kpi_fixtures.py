@@ -85,7 +85,7 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, vendor_id: str, rows: lis
         full |= row
         if ts is not None and f"{ts}_local" not in row:
             full[f"{ts}_local"] = row.get(ts)
-        con.execute(sql, [_value(columns[c], full.get(c)) for c in names]).fetchall()
+        con.execute(sql, [_value(columns[c].split()[0], full.get(c)) for c in names]).fetchall()
     # like a canonical file: every outcome, and sales when the file has a revenue column
     observed = OUTCOMES + (("revenue",) if any("revenue" in r for r in rows) else ())
     for file in dict.fromkeys(r.get("source_file", f"{table}.csv") for r in rows):

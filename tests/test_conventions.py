@@ -175,9 +175,17 @@ def _mixed_db():
     agent = {"agent_id": "ag", "scheduled_s": 3600.0, "staffed_s": 3000.0, "handle_s": 1500.0}
     agent |= {"available_s": 900.0, "in_adherence_s": 3200.0}
     insert(con, "agent_time", "acme", [agent | {"date": d} for d in ("2026-04-30", "2026-05-01")])
-    insert(con, "costs", "acme", [{"period_start": "2026-04-29", "period_end": "2026-05-02", "amount": 80.0}])
     insert(
-        con, "costs", "beta", [{"period_start": "2026-04-30", "period_end": "2026-05-01", "amount": 100.0}]
+        con,
+        "costs",
+        "acme",
+        [{"period_start": "2026-04-29", "period_end": "2026-05-02", "amount": 80.0, "kind": "invoice"}],
+    )
+    insert(
+        con,
+        "costs",
+        "beta",
+        [{"period_start": "2026-04-30", "period_end": "2026-05-01", "amount": 100.0, "kind": "invoice"}],
     )
     return ready(con)
 
@@ -215,3 +223,36 @@ def test_sql_kpis_equal_the_catalogue_formulas_on_daily_components(grain: str) -
     # The fixture exercises values as well as NULLs.
     assert from_sql["service_level"].null_count() < from_sql.height
     assert from_sql["revenue_per_call"].null_count() > 0
+
+
+#: Python modules kept under this many lines (docs/internals.md: small modules, functions on a screen).
+MODULE_LINES = 300
+#: Modules still over the limit, each with why it is not split yet; a split file leaves the list.
+LONG_MODULES = {
+    "scorecard/ingest/adapters/readers.py": "being reworked by the batching of large files",
+    "scorecard/ingest/schemas.py": "being extended (new canonical tables); one model per table",
+    "scorecard/ingest/run.py": "being reworked (publishing an ingest)",
+    "scorecard/workspace/contract.py": "being reworked (money terms of contracts)",
+    "scorecard/review/quarter.py": "being reworked (money terms, contact KPIs in the review)",
+    "scorecard_demo/writers.py": "one writer per simulated platform export",
+    "app_pages/_common.py": "the app's shared page state; being reworked with the ranking pages",
+}
+
+
+def _modules() -> dict[str, int]:
+    root = Path(__file__).resolve().parents[1]
+    paths = [
+        *root.glob("scorecard/**/*.py"),
+        *root.glob("scorecard_demo/**/*.py"),
+        *root.glob("app_pages/*.py"),
+    ]
+    paths += [root / "app.py"] if (root / "app.py").exists() else []  # a copy may hold the library only
+    return {p.relative_to(root).as_posix(): len(p.read_text(encoding="utf-8").splitlines()) for p in paths}
+
+
+def test_modules_stay_under_the_line_limit_or_are_listed_with_a_reason() -> None:
+    lines = _modules()
+    over = {name: n for name, n in sorted(lines.items()) if n > MODULE_LINES and name not in LONG_MODULES}
+    assert not over, f"modules over {MODULE_LINES} lines (split them): {over}"
+    split = [name for name in LONG_MODULES if name in lines and lines[name] <= MODULE_LINES]
+    assert not split, f"now within {MODULE_LINES} lines: remove from LONG_MODULES: {split}"

@@ -167,7 +167,12 @@ def test_day_without_calls_gives_null_kpis_not_zero() -> None:
 def test_vendor_without_call_data_has_null_volumes() -> None:
     con = new_db()
     add_vendor(con, "acme")
-    insert(con, "costs", "acme", [{"period_start": "2026-04-01", "period_end": "2026-04-01", "amount": 10.0}])
+    insert(
+        con,
+        "costs",
+        "acme",
+        [{"period_start": "2026-04-01", "period_end": "2026-04-01", "amount": 10.0, "kind": "invoice"}],
+    )
     k = one(ready(con))
     assert k["answered"] is None  # acme never sends calls: unknown, not 0
     assert k["cost_per_call"] is None

@@ -28,7 +28,7 @@ def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     insert(con, "calls", "acme", [call("a1", "answered", 10), call("b1", "abandoned", 30)])
     row = interval(answered=10, answered_in_sl=8, abandoned=2, sl_threshold_s=60.0)
     insert(con, "intervals", "beta", [row | {"answered_wait_s": 100.0, "talk_s": 1000.0}])
-    costs = [{"period_start": "2026-04-01", "period_end": "2026-04-30", "amount": 3000.0}]
+    costs = [{"period_start": "2026-04-01", "period_end": "2026-04-30", "amount": 3000.0, "kind": "invoice"}]
     insert(con, "costs", "beta", costs)
     con.close()  # no views applied: the command builds its own (temporary) views
     return path

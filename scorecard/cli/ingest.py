@@ -46,7 +46,8 @@ def render_report(report: IngestReport) -> str:
     if not report.built:
         lines.append(
             f"Took {report.seconds:,.1f} s. The daily components were not built (--no-build): KPIs are "
-            "computed from the calls, slower, until the next `scorecard ingest` builds them."
+            "computed from the calls, slower, until the next `scorecard ingest` builds them; the data "
+            "audits run with that build (or now: `scorecard audit`)."
         )
     elif report.seconds:
         lines.append(
@@ -63,6 +64,7 @@ def render_report(report: IngestReport) -> str:
             lines.append(f"\nRejected: {f.message}")
     for p in report.problems:
         lines.append(f"\nProblem: {p}")
+    lines += [f"\nWarning: audit {a.summary()}" for a in (report.audits.failures if report.audits else ())]
     return "\n".join(lines)
 
 

@@ -3,10 +3,12 @@
 Raw tables hold validated canonical rows exactly as loaded, one table per canonical table, plus:
 `vendor_id`, `source_file` (path relative to the workspace), `source_row` (1-based data row in that file)
 and, for each timestamp column `<col>` (stored as UTC), a `<col>_local` column in the vendor's local time.
+The canonical columns, their types and NOT NULL come from the pandera models (`layout.py`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from pathlib import Path
 
@@ -23,94 +25,29 @@ PROVENANCE = {
 
 #: Bumped whenever a table's layout changes; an ingest into an older database rebuilds it from the
 #: workspace (the database holds nothing the workspace files do not), a reader asks for that ingest.
-SCHEMA_VERSION = 2
+#: An ingest also rebuilds a database whose recorded layout (`layout_sha256()`, the DDL's digest)
+#: differs, so a forgotten bump never mixes layouts; readers check the version only (no pandera import).
+SCHEMA_VERSION = 3
 
-#: Canonical columns of each raw table and their DuckDB types (timestamps are UTC).
-CANONICAL: dict[str, dict[str, str]] = {
-    "calls": {
-        "call_id": "VARCHAR",
-        "program": "VARCHAR",
-        "arrived_at": "TIMESTAMP",
-        "outcome": "VARCHAR",
-        "wait_s": "DOUBLE",
-        "talk_s": "DOUBLE",
-        "hold_s": "DOUBLE",
-        "acw_s": "DOUBLE",
-        "transferred": "BOOLEAN",
-        "resolved": "BOOLEAN",
-        "caller_key": "VARCHAR",
-        "agent_id": "VARCHAR",
-        "revenue": "DOUBLE",
-    },
-    "intervals": {
-        "program": "VARCHAR",
-        "interval_start": "TIMESTAMP",
-        "interval_s": "BIGINT",
-        "answered": "BIGINT",
-        "answered_in_sl": "BIGINT",
-        "abandoned": "BIGINT",
-        "abandoned_in_sl": "BIGINT",
-        "short_abandoned": "BIGINT",
-        "blocked": "BIGINT",
-        "self_service": "BIGINT",
-        "sl_threshold_s": "DOUBLE",
-        "short_abandon_s": "DOUBLE",
-        "answered_wait_s": "DOUBLE",
-        "abandoned_wait_s": "DOUBLE",
-        "talk_s": "DOUBLE",
-        "hold_s": "DOUBLE",
-        "acw_s": "DOUBLE",
-        "transferred": "BIGINT",
-    },
-    "agent_time": {
-        "agent_id": "VARCHAR",
-        "date": "DATE",
-        "scheduled_s": "DOUBLE",
-        "staffed_s": "DOUBLE",
-        "handle_s": "DOUBLE",
-        "available_s": "DOUBLE",
-        "in_adherence_s": "DOUBLE",
-    },
-    "surveys": {
-        "survey_id": "VARCHAR",
-        "call_id": "VARCHAR",
-        "responded_at": "TIMESTAMP",
-        "csat": "BIGINT",
-        "resolved": "BOOLEAN",
-    },
-    "quality": {
-        "evaluation_id": "VARCHAR",
-        "call_id": "VARCHAR",
-        "agent_id": "VARCHAR",
-        "evaluated_at": "TIMESTAMP",
-        "score": "DOUBLE",
-    },
-    "costs": {
-        "period_start": "DATE",
-        "period_end": "DATE",
-        "amount": "DOUBLE",
-        "kind": "VARCHAR",
-    },
-}
+#: Names derived from the pandera models (`layout.py`), resolved on first use so that opening a
+#: database to read does not import pandera.
+_LAYOUT_NAMES = ("CANONICAL", "REQUIRED", "TABLES", "TIMESTAMP_COLUMNS")
 
-#: Timestamp columns that also get a `<col>_local` column (vendor local time).
-TIMESTAMP_COLUMNS: dict[str, str] = {
-    "calls": "arrived_at",
-    "intervals": "interval_start",
-    "surveys": "responded_at",
-    "quality": "evaluated_at",
-}
 
-TABLES: tuple[str, ...] = tuple(CANONICAL)
+def __getattr__(name: str):
+    """`CANONICAL`, `REQUIRED`, `TABLES`, `TIMESTAMP_COLUMNS`: the canonical layout, from the models."""
+    if name in _LAYOUT_NAMES:
+        from scorecard.ingest import layout
+
+        return getattr(layout, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def raw_columns(table: str) -> dict[str, str]:
-    """All columns of `raw_<table>` in order: provenance, canonical, then the local timestamp."""
-    cols = dict(PROVENANCE)
-    cols.update(CANONICAL[table])
-    if table in TIMESTAMP_COLUMNS:
-        cols[f"{TIMESTAMP_COLUMNS[table]}_local"] = "TIMESTAMP"
-    return cols
+    """All columns of `raw_<table>` in order with their DDL: provenance, canonical, local timestamp."""
+    from scorecard.ingest import layout
+
+    return layout.raw_columns(table, PROVENANCE)
 
 
 _WORKSPACE_DDL = [
@@ -150,7 +87,8 @@ _WORKSPACE_DDL = [
         message varchar not null
     )""",
     """create table if not exists db_meta (
-        schema_version integer not null
+        schema_version integer not null,
+        layout_sha256 varchar not null   -- digest of every table's DDL (`layout_sha256()`)
     )""",
     """create table if not exists vendors (
         vendor_id varchar primary key,
@@ -190,23 +128,50 @@ _WORKSPACE_DDL = [
 ]
 
 
+def raw_ddl(table: str) -> str:
+    """The `create table` statement of `raw_<table>` (columns from the pandera models, see layout.py)."""
+    cols = ",\n    ".join(f'"{c}" {t}' for c, t in raw_columns(table).items())
+    return f"create table if not exists raw_{table} (\n    {cols}\n)"
+
+
+def layout_sha256() -> str:
+    """The digest of every table's DDL: two databases with the same digest have the same layout."""
+    from scorecard.ingest.layout import TABLES
+
+    text = "\n".join([*(raw_ddl(t) for t in TABLES), *_WORKSPACE_DDL])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def create_tables(con: duckdb.DuckDBPyConnection) -> bool:
     """Create every raw and workspace table that does not exist yet (idempotent).
 
     A database built by another version of the table layout is emptied first (every table, view and
     macro dropped) and True is returned: the ingest then reloads it whole from the workspace.
     """
-    rebuilt = schema_version(con) not in (None, SCHEMA_VERSION)
+    from scorecard.ingest.layout import TABLES
+
+    version, digest = schema_version(con), layout_sha256()
+    rebuilt = version is not None and (version != SCHEMA_VERSION or _recorded_layout(con) != digest)
     if rebuilt:
         _drop_everything(con)
     for table in TABLES:
-        cols = ",\n    ".join(f'"{c}" {t}' for c, t in raw_columns(table).items())
-        con.execute(f"create table if not exists raw_{table} (\n    {cols}\n)")
+        con.execute(raw_ddl(table))
     for ddl in _WORKSPACE_DDL:
         con.execute(ddl)
     if scalar(con, "select count(*) from db_meta") == 0:
-        con.execute("insert into db_meta values (?)", [SCHEMA_VERSION])
+        con.execute("insert into db_meta values (?, ?)", [SCHEMA_VERSION, digest])
     return rebuilt
+
+
+def _recorded_layout(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The layout digest a database recorded when it was built (None before digests were recorded)."""
+    cols = con.execute(
+        "select column_name from duckdb_columns() "
+        "where table_name = 'db_meta' and database_name = current_database()"
+    ).fetchall()
+    if ("layout_sha256",) not in cols:
+        return None
+    return scalar(con, "select max(layout_sha256) from db_meta")
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:

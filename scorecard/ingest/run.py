@@ -26,6 +26,7 @@ from scorecard.errors import ScorecardError
 from scorecard.ingest import db, plausible, publish, state
 from scorecard.ingest.prepare import Prepared, export_key, loaded_sha, prepare_file, read_export
 from scorecard.ingest.state import FileResult
+from scorecard.sql import audits
 from scorecard.sql.build import Builder
 from scorecard.workspace.config import ExportConfig, VendorConfig, Workspace, load_workspace
 
@@ -48,6 +49,7 @@ class IngestReport:
     copy_seconds: float = 0.0  #: of which copying the database to write on (`publish`)
     publish_seconds: float = 0.0  #: of which checkpointing, syncing and renaming the copy into place
     notes: list[str] = field(default_factory=list)  #: e.g. the leftovers of a killed ingest, removed
+    audits: audits.AuditResult | None = None  #: the data audits at the end (None: --no-build)
 
     @property
     def ok(self) -> bool:
@@ -160,6 +162,7 @@ def _ingest(
             reader.close()
         report.build_seconds, report.built = builder.seconds, build
         report.problems += audit_fx(con)
+        report.audits = audits.after_ingest(con) if build else None  # they read the built days
         con.execute("checkpoint").fetchall()
     finally:
         con.close()

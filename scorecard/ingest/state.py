@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import duckdb
 import polars as pl
 
-from scorecard.errors import FileValidationError, RowWarning, ValidationFailure
+from scorecard.errors import FileValidationError, RowWarning, ValidationFailure, place
 from scorecard.ingest import db
 from scorecard.workspace.config import Workspace
 
@@ -41,11 +41,6 @@ class FileResult:
     message: str = ""
     warnings: list[RowWarning] = field(default_factory=list)
     export_key: str = ""
-
-
-def place(path: str) -> str:
-    """What a record number counts in this file: its line, or its spreadsheet row."""
-    return "row" if path.lower().endswith((".xlsx", ".xlsm", ".xls")) else "line"
 
 
 def warnings_text(res: FileResult) -> str | None:

@@ -1,187 +1,38 @@
 """Altair chart builders for the app and reports: colour-blind-safe, tooltips carry the KPI definitions.
 
 Each builder takes plain polars frames (the library's own outputs) and returns an Altair chart; nothing
-here imports streamlit. Categorical colours are Tableau's colour-blind 10; heat maps use single-hue or
-viridis scales, which stay readable for every common colour-vision deficiency and in grey scale.
+here imports streamlit. The ranking's charts are in `ranking_charts.py` (re-exported here), the shared
+colours and labels in `chart_style.py`. Categorical colours are Tableau's colour-blind 10; heat maps use
+single-hue or viridis scales, which stay readable for every common colour-vision deficiency and in grey
+scale.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import altair as alt
 import polars as pl
 
-from scorecard.metrics import catalogue
 from scorecard.present import format as fmt
+from scorecard.present.chart_style import PALETTE, STATUS_COLOURS, WEEKDAYS
+from scorecard.present.chart_style import definition as _definition
+from scorecard.present.chart_style import label as _label
+from scorecard.present.ranking_charts import contributions, rank_probabilities, score_intervals, weight_ranges
 
-#: Tableau colour-blind 10 (categorical).
-PALETTE: tuple[str, ...] = (
-    "#006BA4", "#FF800E", "#ABABAB", "#595959", "#5F9ED1",
-    "#C85200", "#898989", "#A2C8EC", "#FFBC79", "#CFCFCF",
-)  # fmt: skip
-#: Met / near / missed (Okabe–Ito blue, orange, vermillion): never red against green.
-STATUS_COLOURS: dict[str, str] = {"met": "#0072B2", "near": "#E69F00", "missed": "#D55E00"}
-WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-def _label(kpi_id: str, sl_variant: str = "negative", fcr_method: str = "survey") -> str:
-    return catalogue.kpi(kpi_id, sl_variant, fcr_method).label
-
-
-def _definition(kpi_id: str, sl_variant: str = "negative", fcr_method: str = "survey") -> str:
-    return catalogue.kpi(kpi_id, sl_variant, fcr_method).definition
-
-
-def contributions(
-    frame: pl.DataFrame,
-    order: Sequence[str],
-    names: Mapping[str, str],
-    sl_variant: str = "negative",
-    fcr_method: str = "survey",
-    currency: str = "EUR",
-) -> alt.Chart:
-    """Stacked horizontal bars: each KPI's contribution (weight × points / Σ weight) to each score."""
-    kpi_ids = list(dict.fromkeys(frame["kpi"].to_list()))
-    data = frame.with_columns(
-        pl.col("vendor_id").replace_strict(names, default=pl.col("vendor_id")).alias("vendor"),
-        pl.col("kpi").map_elements(lambda k: _label(k, sl_variant, fcr_method), pl.String).alias("label"),
-        pl.col("kpi")
-        .map_elements(lambda k: _definition(k, sl_variant, fcr_method), pl.String)
-        .alias("definition"),
-        pl.struct("kpi", "value")
-        .map_elements(lambda r: fmt.value(r["kpi"], r["value"], currency), pl.String)
-        .alias("value_text"),
-        pl.col("kpi")
-        .replace_strict({k: i for i, k in enumerate(kpi_ids)}, return_dtype=pl.Int64)
-        .alias("kpi_order"),
-        pl.col("contribution").fill_null(0.0),
-    )
-    labels = [_label(k, sl_variant, fcr_method) for k in kpi_ids]
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X("sum(contribution):Q", title="Score (points)", scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y("vendor:N", sort=[names.get(v, v) for v in order], title=None),
-            color=alt.Color(
-                "label:N",
-                title="KPI",
-                sort=labels,
-                scale=alt.Scale(domain=labels, range=list(PALETTE[: len(labels)] or PALETTE)),
-                legend=alt.Legend(orient="bottom", columns=3, labelLimit=260),
-            ),
-            order=alt.Order("kpi_order:Q"),
-            tooltip=[
-                alt.Tooltip("vendor:N", title="Vendor"),
-                alt.Tooltip("label:N", title="KPI"),
-                alt.Tooltip("value_text:N", title="Value"),
-                alt.Tooltip("points:Q", title="Points", format=".1f"),
-                alt.Tooltip("weight:Q", title="Weight", format="g"),
-                alt.Tooltip("contribution:Q", title="Contribution", format=".1f"),
-                alt.Tooltip("definition:N", title="Definition"),
-            ],
-        )
-        .properties(height=alt.Step(32))
-    )
-
-
-def rank_probabilities(frame: pl.DataFrame, names: Mapping[str, str]) -> alt.LayerChart:
-    """Heat map of P(vendor takes rank r) under weight perturbation, with the percentage in each cell."""
-    cols = [c for c in frame.columns if c.startswith("p_rank_")]
-    order = [names.get(v, v) for v in frame["vendor_id"].to_list()]
-    long = (
-        frame.with_columns(
-            pl.col("vendor_id").replace_strict(names, default=pl.col("vendor_id")).alias("vendor")
-        )
-        .drop("rank")
-        .unpivot(index="vendor", on=cols, variable_name="rank", value_name="p")
-        .with_columns(
-            pl.col("rank").str.strip_prefix("p_rank_").cast(pl.Int64),
-            fmt.using("p", lambda p: fmt.percent(p, 0)).alias("p_text"),
-        )
-    )
-    base = alt.Chart(long).encode(
-        x=alt.X("rank:O", title="Rank"),
-        y=alt.Y("vendor:N", sort=order, title=None),
-        tooltip=[
-            alt.Tooltip("vendor:N", title="Vendor"),
-            alt.Tooltip("rank:O", title="Rank"),
-            alt.Tooltip("p_text:N", title="Probability"),
-        ],
-    )
-    cells = base.mark_rect().encode(
-        color=alt.Color("p:Q", title="Probability", scale=alt.Scale(scheme="blues", domain=[0, 1]))
-    )
-    text = base.mark_text(baseline="middle").encode(
-        text="p_text:N",
-        color=alt.condition("datum.p > 0.5", alt.value("white"), alt.value("black")),
-    )
-    return (cells + text).properties(height=alt.Step(32))
-
-
-def weight_ranges(
-    frame: pl.DataFrame, sl_variant: str = "negative", fcr_method: str = "survey"
-) -> alt.LayerChart:
-    """Per KPI: the share of the total weight over which the winner stays first, and the current share."""
-    data = frame.with_columns(
-        pl.col("kpi").map_elements(lambda k: _label(k, sl_variant, fcr_method), pl.String).alias("label"),
-        pl.col("kpi")
-        .map_elements(lambda k: _definition(k, sl_variant, fcr_method), pl.String)
-        .alias("definition"),
-        pl.struct("share_low", "share_high")
-        .map_elements(lambda r: f"{fmt.percent(r['share_low'])}–{fmt.percent(r['share_high'])}", pl.String)
-        .alias("range_text"),
-        fmt.using("share", fmt.percent).alias("share_text"),
-    )
-    order = data["label"].to_list()
-    base = alt.Chart(data).encode(
-        y=alt.Y("label:N", sort=order, title=None),
-        tooltip=[
-            alt.Tooltip("label:N", title="KPI"),
-            alt.Tooltip("share_text:N", title="Current share"),
-            alt.Tooltip("range_text:N", title="Winner unchanged"),
-            alt.Tooltip("definition:N", title="Definition"),
-        ],
-    )
-    span = base.mark_bar(height=10, color=PALETTE[4]).encode(
-        x=alt.X(
-            "share_low:Q",
-            title="Share of total weight",
-            scale=alt.Scale(domain=[0, 1]),
-            axis=alt.Axis(format=".0%"),
-        ),
-        x2="share_high:Q",
-    )
-    now = base.mark_tick(thickness=3, size=22, color=PALETTE[1]).encode(x="share:Q")
-    return (span + now).properties(height=alt.Step(28))
-
-
-def score_intervals(frame: pl.DataFrame, names: Mapping[str, str], level: float = 0.9) -> alt.LayerChart:
-    """Each vendor's score with its bootstrap interval (resampled days)."""
-    data = frame.with_columns(
-        pl.col("vendor_id").replace_strict(names, default=pl.col("vendor_id")).alias("vendor"),
-        pl.struct("score_low", "score_high")
-        .map_elements(lambda r: fmt.interval(r["score_low"], r["score_high"]), pl.String)
-        .alias("interval_text"),
-    )
-    order = data["vendor"].to_list()
-    base = alt.Chart(data).encode(
-        y=alt.Y("vendor:N", sort=order, title=None),
-        tooltip=[
-            alt.Tooltip("vendor:N", title="Vendor"),
-            alt.Tooltip("score:Q", title="Score", format=".1f"),
-            alt.Tooltip("interval_text:N", title=f"{level:.0%} interval"),
-        ],
-    )
-    bars = base.mark_rule(strokeWidth=3, color=PALETTE[0]).encode(
-        x=alt.X(
-            "score_low:Q", title=f"Score with its {level:.0%} interval", scale=alt.Scale(domain=[0, 100])
-        ),
-        x2="score_high:Q",
-    )
-    dots = base.mark_point(filled=True, size=90, color=PALETTE[1]).encode(x="score:Q")
-    return (bars + dots).properties(height=alt.Step(32))
+__all__ = [
+    "PALETTE",
+    "STATUS_COLOURS",
+    "WEEKDAYS",
+    "attainment_grid",
+    "attainment_heatmap",
+    "contributions",
+    "coverage",
+    "rank_probabilities",
+    "score_intervals",
+    "trend",
+    "weight_ranges",
+]
 
 
 def _axis(kpi_id: str, currency: str) -> alt.Axis:

@@ -9,9 +9,9 @@
 - dates without a midnight time (`2026-04-01`), other times to the minute.
 
 `by_unit(value, unit)` writes a value of a named unit (`rate`, `seconds`, `currency:EUR`, `count`, ...; a
-leading `+` means a signed change), and `excel_format(unit, value)` is the matching XLSX number format,
-so a workbook shows what the app shows. Pure functions; nothing here imports streamlit. A missing value is
-an em dash, never 0.
+leading `+` means a signed change), and `excel.excel_format(unit, value)` (also reachable here) is the
+matching XLSX number format, so a workbook shows what the app shows. Pure functions; nothing here
+imports streamlit. A missing value is an em dash, never 0.
 """
 
 from __future__ import annotations
@@ -289,37 +289,10 @@ def by_unit(value: Any, unit: str) -> str:
     return str(value)
 
 
-def excel_format(unit: str, value: Any = None) -> str:
-    """The XLSX number format that shows a `by_unit` value the same way (see `excel_value`)."""
-    signed, base = unit.startswith("+"), unit.lstrip("+")
-    if base == "rate":
-        return '+0.0" pp";-0.0" pp";0.0" pp"' if signed else "0.0%"
-    if base == "seconds":
-        if signed or value is None or abs(float(value)) < 60:
-            return '+#,##0.0" s";-#,##0.0" s";0.0" s"' if signed else '0.0" s"'
-        return "[h]:mm:ss" if abs(float(value)) >= 3600 else "[m]:ss"
-    if base.startswith("currency:"):
-        code = base.split(":", 1)[1]
-        symbol = CURRENCY_SYMBOLS.get(code)
-        body = f'"{symbol}"#,##0.00' if symbol else f'#,##0.00" {code}"'
-        return f"+{body};-{body};{body}" if signed else f"{body};-{body}"
-    if base in ("points", "score"):
-        return "+0.0;-0.0;0.0" if signed else "0.0"
-    if base == "count":
-        whole = value is None or float(value).is_integer()
-        return "#,##0" if whole else "#,##0.0"
-    if base == "pct":
-        return 'General"%"'
-    if base == "fx":
-        return "0.0000"
-    return "General"
+def __getattr__(name: str) -> Any:
+    """`excel_format`, `excel_value`: the XLSX twins of `by_unit`, in `excel.py` (imported on first use)."""
+    if name in ("excel_format", "excel_value"):
+        from scorecard.present import excel
 
-
-def excel_value(value: float, unit: str) -> float:
-    """The number an XLSX cell stores for `excel_format`: pp changes ×100, durations from a minute as days."""
-    signed, base = unit.startswith("+"), unit.lstrip("+")
-    if base == "rate" and signed:
-        return value * 100
-    if base == "seconds" and not signed and abs(value) >= 60:
-        return round(value) / 86400  # m:ss shows whole seconds, as `seconds` rounds them
-    return value
+        return getattr(excel, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

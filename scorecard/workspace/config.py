@@ -7,111 +7,46 @@ Every mistake (an unknown key, time zone or currency, a bad value, a missing FX 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from typing import Any
 
 import polars as pl
-import pycountry
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ValidationError
 
 from scorecard.errors import ConfigError
 from scorecard.metrics.catalogue import FCR_METHODS, SL_VARIANTS
 from scorecard.workspace.contract import parse_contract
+from scorecard.workspace.files import (
+    CANONICAL_TABLES,
+    READER_OPTIONS,
+    Deadline,
+    ExportFile,
+    VendorFile,
+    WorkspaceFile,
+    check_currency,
+    explain,
+    read_toml,
+)
 
-CANONICAL_TABLES = ("calls", "intervals", "agent_time", "surveys", "quality", "costs")
-READER_OPTIONS = ("delimiter", "decimal", "encoding", "sheet", "timestamp_format", "outcomes", "no_blocking")
-
-
-def _currency(code: str) -> str:
-    if pycountry.currencies.get(alpha_3=code.upper()) is None or code != code.upper():
-        raise ValueError(f"unknown currency {code!r}; use an ISO 4217 code such as EUR, USD, HUF")
-    return code
-
-
-def _timezone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"unknown time zone {name!r}; use an IANA name such as Europe/Paris or America/New_York"
-        ) from None
-    if name not in available_timezones() and name != "UTC":
-        raise ValueError(f"unknown time zone {name!r}; use an IANA name such as Europe/Paris")
-    return name
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class WorkspaceFile(_Strict):
-    """Keys of `vendors/scorecard.toml`."""
-
-    base_currency: str
-    sl_threshold_s: float = Field(20, gt=0)
-    short_abandon_s: float = Field(5, ge=0)
-    sl_variant: Literal["negative", "answered_only", "ignore_early_abandons", "positive"] = "negative"
-    fcr_method: Literal["survey", "disposition", "repeat"] = "survey"
-    fcr_repeat_days: int = Field(7, ge=1, le=90)
-    preset: str = "quarterly_review"
-    #: Rows dated before this are implausible (rejected); set it earlier to load older history.
-    earliest_date: date = date(1980, 1, 1)
-    #: Who may sign in and see what; read by scorecard.access.config (not a Workspace field).
-    access: dict[str, Any] | None = None
-
-    _check_currency = field_validator("base_currency")(classmethod(lambda cls, v: _currency(v)))
-
-
-class Deadline(_Strict):
-    """`deadline = { period = "month", days_after = 5 }`: each period's file is due N days after it."""
-
-    period: Literal["week", "month", "quarter"]
-    days_after: int = Field(ge=0, le=92)
-
-
-class ExportFile(_Strict):
-    """One `[[exports]]` table of a vendor.toml (adapter-specific keys are checked by the adapter)."""
-
-    model_config = ConfigDict(extra="allow", frozen=True)
-    table: Literal["calls", "intervals", "agent_time", "surveys", "quality", "costs"]
-    format: str = "canonical"
-    files: str
-    delimiter: str | None = None
-    decimal: Literal[".", ","] = "."
-    encoding: str = "utf-8"
-    sheet: str | int | None = None
-    timestamp_format: str | None = None
-    deadline: Deadline | None = None
-    outcomes: list[Literal["answered", "abandoned", "blocked", "self_service"]] | None = None
-    no_blocking: bool = False
-
-    @model_validator(mode="after")
-    def _table_options(self) -> ExportFile:
-        if self.outcomes is not None and self.table != "calls":
-            raise ValueError("'outcomes' is a key of calls exports only")
-        if self.no_blocking and self.table not in ("calls", "intervals"):
-            raise ValueError("'no_blocking' is a key of calls and intervals exports only")
-        if self.outcomes is not None and (not self.outcomes or len(set(self.outcomes)) != len(self.outcomes)):
-            raise ValueError("'outcomes' must list each outcome the export records, once")
-        return self
-
-
-class VendorFile(_Strict):
-    """Keys of `vendors/<vendor_id>/vendor.toml`."""
-
-    name: str
-    country: str | None = None
-    timezone: str
-    currency: str
-    contract: dict[str, Any] | None = None
-    exports: list[ExportFile] = Field(default_factory=list)
-
-    _check_tz = field_validator("timezone")(classmethod(lambda cls, v: _timezone(v)))
-    _check_currency = field_validator("currency")(classmethod(lambda cls, v: _currency(v)))
+#: Re-exported: the file models live in files.py; `_explain` is the name older callers import.
+_explain = explain
+__all__ = [
+    "CANONICAL_TABLES",
+    "READER_OPTIONS",
+    "Deadline",
+    "ExportConfig",
+    "ExportFile",
+    "VendorConfig",
+    "VendorFile",
+    "Workspace",
+    "WorkspaceFile",
+    "load_fx_rates",
+    "load_vendor",
+    "load_workspace",
+    "parse_vendor",
+]
 
 
 @dataclass(frozen=True)
@@ -197,35 +132,10 @@ class Workspace:
         }
 
 
-def _explain(exc: ValidationError, path: Path) -> ConfigError:
-    """Turn pydantic's errors into one message naming the file and each key."""
-    lines = [f"Invalid configuration in {path}:"]
-    for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"]) or "(file)"
-        if err["type"] == "extra_forbidden":
-            lines.append(f"  unknown key '{key}'; remove it or check its spelling")
-        elif err["type"] == "missing":
-            lines.append(f"  missing required key '{key}'")
-        else:
-            msg = err["msg"].removeprefix("Value error, ")
-            lines.append(f"  key '{key}' = {err.get('input')!r}: {msg}")
-    return ConfigError("\n".join(lines))
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"Missing configuration file {path}.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}.") from None
-
-
 def load_vendor(folder: Path) -> VendorConfig:
     """Read and validate `<folder>/vendor.toml`; the vendor id is the folder name."""
     path = folder / "vendor.toml"
-    return parse_vendor(_read_toml(path), folder, path)
+    return parse_vendor(read_toml(path), folder, path)
 
 
 def parse_vendor(raw: dict[str, Any], folder: Path, path: Path) -> VendorConfig:
@@ -233,7 +143,7 @@ def parse_vendor(raw: dict[str, Any], folder: Path, path: Path) -> VendorConfig:
     try:
         parsed = VendorFile.model_validate(raw)
     except ValidationError as exc:
-        raise _explain(exc, path) from None
+        raise explain(exc, path) from None
     parse_contract(dict(parsed.contract or {}), str(path))
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", folder.name):
         raise ConfigError(
@@ -308,7 +218,7 @@ def load_fx_rates(path: Path, base_currency: str) -> pl.DataFrame:
         if not row["month"] or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", row["month"]):
             raise ConfigError(f"{where}, column 'month': {row['month']!r} is not a month (YYYY-MM).")
         try:
-            _currency(row["currency"] or "")
+            check_currency(row["currency"] or "")
         except ValueError as exc:
             raise ConfigError(f"{where}, column 'currency': {exc}.") from None
         if row["rate_to_base"] is None or not row["rate_to_base"] > 0:
@@ -330,9 +240,9 @@ def load_workspace(path: str | Path) -> Workspace:
         raise ConfigError(f"Workspace folder {root} does not exist.")
     toml_path = root / "scorecard.toml"
     try:
-        ws = WorkspaceFile.model_validate(_read_toml(toml_path))
+        ws = WorkspaceFile.model_validate(read_toml(toml_path))
     except ValidationError as exc:
-        raise _explain(exc, toml_path) from None
+        raise explain(exc, toml_path) from None
     assert set(SL_VARIANTS) >= {ws.sl_variant} and set(FCR_METHODS) >= {ws.fcr_method}
     vendors: list[VendorConfig] = []
     invalid: list[tuple[str, str]] = []

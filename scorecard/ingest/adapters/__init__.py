@@ -1,22 +1,11 @@
-"""Export adapters. Importing this package registers every built-in adapter."""
+"""Export adapters. Importing this package registers every adapter an installed package declares under
+the `scorecard.adapters` entry point, the built-ins (in pyproject.toml) included; see `discover`."""
 
 from __future__ import annotations
 
-import importlib
+from scorecard.ingest.adapters.base import PROBLEMS, REGISTRY, Adapter, AdapterOutput, get_adapter, register
+from scorecard.ingest.adapters.discover import GROUP, discover
 
-from scorecard.ingest.adapters.base import REGISTRY, Adapter, AdapterOutput, get_adapter, register
+discover()
 
-_BUILTINS = (
-    "canonical",
-    "mapped",
-    "avaya_cms_hsplit",
-    "cisco_ucce_call_type_interval",
-    "genesys_cloud_queue_interval",
-    "amazon_connect_ctr",
-    "five9_call_log",
-)
-
-for _name in _BUILTINS:
-    importlib.import_module(f"scorecard.ingest.adapters.{_name}")
-
-__all__ = ["REGISTRY", "Adapter", "AdapterOutput", "get_adapter", "register"]
+__all__ = ["GROUP", "PROBLEMS", "REGISTRY", "Adapter", "AdapterOutput", "discover", "get_adapter", "register"]

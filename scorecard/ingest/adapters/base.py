@@ -60,20 +60,34 @@ class Adapter:
             )
 
 
+#: Every usable export format and its adapter (filled by `discover` from the entry points).
 REGISTRY: dict[str, type[Adapter]] = {}
+#: Formats an installed package declares but that cannot be used, with the reason (see `discover`).
+PROBLEMS: dict[str, str] = {}
 
 
 def register(cls: type[Adapter]) -> type[Adapter]:
-    """Class decorator: make an adapter available under its `format` name."""
+    """Class decorator: make an adapter available under its `format` name (also without an entry point)."""
     if cls.format in REGISTRY and REGISTRY[cls.format] is not cls:
-        raise ValueError(f"Two adapters share the format name {cls.format!r}")
+        other = REGISTRY[cls.format]
+        raise ValueError(
+            f"Two adapters claim the format name {cls.format!r}: {other.__module__}.{other.__qualname__} and "
+            f"{cls.__module__}.{cls.__qualname__}"
+        )
     REGISTRY[cls.format] = cls
     return cls
 
 
 def get_adapter(name: str, where: str = "vendor.toml") -> Adapter:
-    """The adapter registered as `name`, or a ConfigError listing the known formats."""
+    """The adapter registered as `name`, or a ConfigError saying why it cannot be used or what can."""
+    if name in PROBLEMS:
+        raise ConfigError(f"Export format {name!r} in {where} cannot be used: {PROBLEMS[name]}.")
     if name not in REGISTRY:
         known = ", ".join(sorted(REGISTRY))
+        if not known:
+            raise ConfigError(
+                f"Unknown export format {name!r} in {where}: no adapter is installed. Reinstall Vendor "
+                "Scorecard (`uv sync` or `pip install -e .` in a clone) so that its adapters are registered."
+            )
         raise ConfigError(f"Unknown export format {name!r} in {where}; expected one of: {known}.")
     return REGISTRY[name]()
