@@ -26,6 +26,8 @@ MAX_AMOUNT = 1e12
 MAX_COUNT = 100_000_000
 #: An interval report row covers at most a year.
 MAX_INTERVAL_S = 366 * 86_400
+#: Characters in one text cell (an ID, a program or agent name): a longer cell is a broken file.
+MAX_TEXT_CHARS = 1_000
 #: The earliest date a workspace accepts unless `earliest_date` in scorecard.toml says otherwise.
 DEFAULT_EARLIEST = date(2000, 1, 1)
 
@@ -63,6 +65,12 @@ _FLOATS = {
     "quality": ("score",),
     "costs": ("amount",),
 }  # fmt: skip
+
+_TEXTS = (
+    ("calls", "call_id"), ("calls", "program"), ("calls", "agent_id"), ("calls", "caller_key"),
+    ("intervals", "program"), ("agent_time", "agent_id"), ("surveys", "survey_id"), ("surveys", "call_id"),
+    ("quality", "evaluation_id"), ("quality", "call_id"), ("quality", "agent_id"), ("costs", "kind"),
+)  # fmt: skip
 
 _DATES = {
     "calls": "arrived_at",
@@ -117,6 +125,11 @@ RULES: tuple[Rule, ...] = (
         "intervals", ("interval_s",), MAX_INTERVAL_S, "interval_at_most_a_year",
         "an interval longer than a year",
     ),
+    *(
+        Rule("text_at_most_1000_chars", t, c, pl.col(c).str.len_chars() > MAX_TEXT_CHARS,
+             f"longer than {MAX_TEXT_CHARS:,} characters: no ID or name is that long")
+        for t, c in _TEXTS
+    ),
     _per_call("answered_wait_s", "answered"),
     _per_call("talk_s", "answered"),
     _per_call("hold_s", "answered"),
@@ -165,5 +178,7 @@ def failures(table: str, body: pl.DataFrame, rows: pl.Series, window: Window) ->
         for row, value in zip(
             rows.filter(hits).head(100), body[rule.column].filter(hits).head(100), strict=True
         ):
+            if isinstance(value, str) and len(value) > 80:
+                value = f"{value[:80]}… ({len(value):,} characters)"
             out.append(ValidationFailure(row, rule.column, value, f"{rule.message} (rule {rule.name})"))
     return out

@@ -6,6 +6,7 @@ Every mistake (an unknown key, time zone or currency, a bad value, a missing FX 
 
 from __future__ import annotations
 
+import codecs
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from scorecard.errors import ConfigError
 from scorecard.metrics.catalogue import FCR_METHODS, SL_VARIANTS
 from scorecard.workspace.contract import parse_contract
+from scorecard.workspace.fx_file import read_fx_csv
 
 CANONICAL_TABLES = ("calls", "intervals", "agent_time", "surveys", "quality", "costs")
 READER_OPTIONS = ("delimiter", "decimal", "encoding", "sheet", "timestamp_format", "outcomes", "no_blocking")
@@ -89,6 +91,18 @@ class ExportFile(_Strict):
     outcomes: list[Literal["answered", "abandoned", "blocked", "self_service"]] | None = None
     no_blocking: bool = False
 
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, name: str) -> str:
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            raise ValueError(
+                f"unknown encoding {name!r}; use a Python codec name such as utf-8, utf-8-sig, cp1251, gbk "
+                "or latin-1"
+            ) from None
+        return name
+
     @model_validator(mode="after")
     def _table_options(self) -> ExportFile:
         if self.outcomes is not None and self.table != "calls":
@@ -151,7 +165,12 @@ class VendorConfig:
 
     def files(self, export: ExportConfig) -> list[Path]:
         """The files an export's glob matches, sorted so that ingest order is reproducible."""
-        return sorted(p for p in self.folder.glob(export.files) if p.is_file())
+        return sorted(p for p in self.folder.glob(export.files) if p.is_file() or _broken_link(p))
+
+
+def _broken_link(path: Path) -> bool:
+    """A symbolic link that leads nowhere (or to itself): listed, so that the ingest names it."""
+    return path.is_symlink() and not path.exists()
 
 
 @dataclass(frozen=True)
@@ -294,17 +313,9 @@ def load_fx_rates(path: Path, base_currency: str) -> pl.DataFrame:
     }
     if not path.exists():
         return pl.DataFrame(schema=schema)
-    try:
-        df = pl.read_csv(path, schema_overrides=schema)
-    except Exception as exc:  # polars raises several types for malformed CSV
-        raise ConfigError(f"{path} could not be read as CSV: {exc}") from None
-    missing = [c for c in schema if c not in df.columns]
-    if missing or len(df.columns) != len(schema):
-        raise ConfigError(
-            f"{path}: expected columns month,currency,rate_to_base,source; found {','.join(df.columns)}."
-        )
-    for i, row in enumerate(df.iter_rows(named=True), start=1):
-        where = f"{path} row {i}"
+    df = read_fx_csv(path, str(path))
+    for row in df.iter_rows(named=True):
+        where = f"{path} line {row['line']}"
         if not row["month"] or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", row["month"]):
             raise ConfigError(f"{where}, column 'month': {row['month']!r} is not a month (YYYY-MM).")
         try:
@@ -319,8 +330,9 @@ def load_fx_rates(path: Path, base_currency: str) -> pl.DataFrame:
     dupes = df.filter(pl.struct("month", "currency").is_duplicated())
     if dupes.height:
         r = dupes.row(0, named=True)
-        raise ConfigError(f"{path}: two rates for {r['currency']} in {r['month']}; keep one.")
-    return df.sort("month", "currency")
+        at = " and ".join(str(n) for n in dupes.filter(month=r["month"], currency=r["currency"])["line"])
+        raise ConfigError(f"{path}: two rates for {r['currency']} in {r['month']} (lines {at}); keep one.")
+    return df.drop("line").sort("month", "currency")
 
 
 def load_workspace(path: str | Path) -> Workspace:

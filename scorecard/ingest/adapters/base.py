@@ -29,6 +29,10 @@ class AdapterOutput:
     #: sales are read. None: every outcome, and revenue when the file has any. A measure not recorded
     #: is NULL in every KPI, never 0 (a CDR without busy signals has an unknown blockage).
     observed: frozenset[str] | None = None
+    #: The file's own cells, to quote in messages: the raw text table (with `source_row`) and, per
+    #: canonical column, the file column it was read from (Genesys ms sums quoted as in the file).
+    raw: pl.DataFrame | None = None
+    cells: dict[str, str] = field(default_factory=dict)
 
 
 class Adapter:
