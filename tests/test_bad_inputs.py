@@ -7,6 +7,7 @@ and every loaded row exactly unchanged after a rejected case.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tomllib
 from dataclasses import dataclass, field
@@ -19,10 +20,15 @@ from bad_inputs import base
 from typer.testing import CliRunner
 
 from scorecard.cli import app
+from scorecard.ingest import plausible
 from scorecard.ingest.run import ingest
 from scorecard.metrics.kpis import kpis
 
 CORPUS = Path(__file__).parent / "bad_inputs"
+DOC = Path(__file__).parent.parent / "docs" / "bad-input.md"
+SOURCES = Path(__file__).parent.parent / "scorecard" / "ingest"
+START = "<!-- corpus: generated from tests/bad_inputs by tests/test_bad_inputs.py; do not edit by hand -->"
+END = "<!-- end of corpus -->"
 OUTCOMES = ("rejected", "problem", "loaded_with_warning", "held", "loaded")
 RAW = ("calls", "intervals", "agent_time", "surveys", "quality", "costs")
 
@@ -173,3 +179,47 @@ def test_a_rejected_case_leaves_kpis_equal_to_the_baseline_through_the_cli(basel
     assert result.exit_code == 1
     after = CliRunner().invoke(app, ["kpis", "--db", str(db_path), "--format", "csv"]).output
     assert after == before and pl.read_csv(before.encode()).height == 10  # 10 vendors
+
+
+def corpus_table(cases: list[Case]) -> str:
+    """The corpus as the Markdown table of docs/bad-input.md."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    rows = ["| case | what it is | outcome | rule | the message says |", "|---|---|---|---|---|"]
+    for c in cases:
+        rule = f"`{c.rule}`" if re.fullmatch(r"[a-z0-9_]+", c.rule) else cell(c.rule) or "—"
+        says = "; ".join(f"“{cell(f)}”" for f in c.contains)
+        rows.append(f"| `{c.name}` | {cell(c.what)} | {c.outcome} (exit {c.exit}) | {rule} | {says} |")
+    return "\n".join(rows)
+
+
+def test_the_doc_lists_every_case_of_the_corpus():
+    """docs/bad-input.md holds the generated corpus table; SCORECARD_WRITE_DOCS=1 rewrites it."""
+    text = DOC.read_text(encoding="utf-8")
+    head, rest = text.split(START + "\n", 1)
+    _, tail = rest.split(END, 1)
+    expected = f"{head}{START}\n{corpus_table(CASES)}\n{END}{tail}"
+    if os.environ.get("SCORECARD_WRITE_DOCS"):
+        DOC.write_text(expected, encoding="utf-8")
+    assert text == expected, "run SCORECARD_WRITE_DOCS=1 pytest tests/test_bad_inputs.py to regenerate"
+
+
+def _rule_names() -> set[str]:
+    """Every rule name a message can quote: the plausibility rules and the file checks."""
+    names = {r.name for r in plausible.RULES} | {"date_in_window"}
+    for path in (SOURCES / "adapters" / "sniff.py", SOURCES / "adapters" / "lines.py"):
+        code = path.read_text(encoding="utf-8")
+        names |= set(re.findall(r"_rule\(\\?[\"'](\w+)\\?[\"']\)", code))
+        names |= set(re.findall(r"\(rule (\w+)\)", code))
+    return names
+
+
+def test_every_rule_has_a_row_in_the_doc():
+    names = _rule_names()
+    assert {"finite_number", "wrong_delimiter", "formula_without_value", "unclosed_quote"} <= names
+    rules = DOC.read_text(encoding="utf-8").split("## The rules", 1)[1].split("## The corpus", 1)[0]
+    documented = set(re.findall(r"^\| `(\w+)` \|", rules, flags=re.M))
+    assert documented == names
+    assert {c.rule for c in CASES if re.fullmatch(r"[a-z0-9_]+", c.rule)} <= names | {"survey_no_answer"}
