@@ -239,6 +239,8 @@ def explain(exc: ScorecardError, path: Path, rel: str, export: ExportConfig) -> 
         _group_duplicates(exc)
         exc.args = (exc.message(),)
         return exc
+    if isinstance(exc, AdapterError) and str(path) in str(exc):  # name the file as the workspace does
+        exc = AdapterError(str(exc).replace(str(path), rel))
     if isinstance(exc, AdapterError) and path.suffix.lower() in _WORKBOOK and "column" in str(exc):
         names = sheet_names(path)
         if len(names) > 1:
