@@ -21,13 +21,13 @@ import polars as pl
 
 from scorecard.errors import AdapterError, FileValidationError, RowWarning, ScorecardError, ValidationFailure
 from scorecard.ingest import db, plausible
-from scorecard.ingest.adapters import get_adapter, lines, readers, sniff
+from scorecard.ingest.adapters import get_adapter, lines, readers, sniff, workbook
 from scorecard.ingest.adapters.base import Adapter
 from scorecard.ingest.schemas import OUTCOMES, validate, warnings_of
 from scorecard.workspace.config import ExportConfig, VendorConfig, Workspace
 
 #: Modules whose code decides how every file is read: a change to any of them re-reads every file.
-_SHARED_READING = (readers, lines, sniff)
+_SHARED_READING = (readers, lines, sniff, workbook)
 
 
 def sha256(path: Path) -> str:
