@@ -58,7 +58,8 @@ class Adapter:
         missing = [c for c in expected if c not in found]
         if missing:
             raise AdapterError(
-                f"{path}: not a '{self.format}' export; missing column(s) {', '.join(missing)}. "
+                f"{path}: not a '{self.format}' export; missing column(s) {', '.join(missing)} "
+                "(rule missing_column). "
                 f"Expected columns: {', '.join(expected)}. Found: {', '.join(found) or '(none)'}. "
                 "Check the file and the `format` of this export in vendor.toml."
             )

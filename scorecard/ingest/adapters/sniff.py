@@ -48,7 +48,14 @@ def check_file(path: Path, rel: str, export: ExportConfig) -> None:
     if suffix in _WORKBOOK:
         workbook.check_workbook(path, rel, head, export)
         return
-    if suffix not in _TEXT or not head:
+    if not head.strip():
+        size = "0 bytes" if not head else "only blank space"
+        raise AdapterError(
+            f"{rel}: the file is empty ({size}): an export has at least its header line "
+            f"{_rule('empty_file')}. Send the file again; a period without data is a file with only "
+            "its header."
+        )
+    if suffix not in _TEXT:
         return
     if head.startswith((workbook.ZIP, _OLE)):
         raise AdapterError(
