@@ -223,3 +223,20 @@ def test_every_rule_has_a_row_in_the_doc():
     documented = set(re.findall(r"^\| `(\w+)` \|", rules, flags=re.M))
     assert documented == names
     assert {c.rule for c in CASES if re.fullmatch(r"[a-z0-9_]+", c.rule)} <= names | {"survey_no_answer"}
+
+
+CHECKED = ("bom_semicolon", "xlsx_formulas_without_values", "unclosed_quote", "nan_duration", "csv_is_xlsx")
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_scorecard_check_names_the_same_rule_without_loading(name: str, baseline, tmp_path: Path):
+    """`scorecard check` reads as the ingest does: the same rule, the same fragments, nothing written."""
+    (case,) = [c for c in CASES if c.name == name]
+    ws = tmp_path / "ws"
+    shutil.copytree(baseline[0], ws)
+    apply(case, ws)
+    result = CliRunner().invoke(app, ["check", str(ws), "--quiet"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 1, result.output
+    for fragment in [*case.contains, case.rule]:
+        assert fragment in result.output, f"{fragment!r} not in:\n{result.output}"
