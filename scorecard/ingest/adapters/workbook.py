@@ -95,6 +95,8 @@ def _sheet_part(book: zipfile.ZipFile, sheet: str | int | None) -> str | None:
 
 def _formulas_without_values(book: zipfile.ZipFile, part: str) -> list[str]:
     """References of the cells of one sheet that have a formula and no cached value."""
+    if not _has_formula(book, part):
+        return []  # the common case, found by a byte scan: no XML parse of a large sheet
     out = []
     cell, f, v = (f"{{{_NS['m']}}}{t}" for t in ("c", "f", "v"))
     with book.open(part) as fh:
@@ -105,3 +107,18 @@ def _formulas_without_values(book: zipfile.ZipFile, part: str) -> list[str]:
                     out.append(elem.get("r", "?"))
                 elem.clear()
     return out
+
+
+_FORMULA_TAGS = (b"<f>", b"<f ", b":f>", b":f ")
+
+
+def _has_formula(book: zipfile.ZipFile, part: str) -> bool:
+    """True when the sheet's XML has a formula element (`<f>`, with or without a namespace prefix)."""
+    tail = b""
+    with book.open(part) as fh:
+        while chunk := fh.read(8 << 20):
+            data = tail + chunk
+            if any(tag in data for tag in _FORMULA_TAGS):
+                return True
+            tail = data[-3:]
+    return False
