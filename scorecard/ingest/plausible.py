@@ -93,13 +93,23 @@ def _at_most(table: str, cols: tuple[str, ...], limit: float, name: str, message
     return [Rule(name, table, c, pl.col(c).abs() > limit, message) for c in cols]
 
 
-def _per_call(col: str, count: str) -> Rule:
-    return Rule(
-        "sum_at_most_24h_per_call",
-        "intervals",
-        col,
-        pl.col(col) > pl.col(count) * MAX_CALL_S,  # unknown count: nothing to hold the sum to
-        f"more than 24 h per {count} call in this row: a sum of seconds that no interval produces",
+def _per_call(col: str, count: str) -> tuple[Rule, Rule]:
+    many = pl.col(count) > 0  # unknown count: nothing to hold the sum to; a negative one is the schema's
+    return (
+        Rule(
+            "sum_at_most_24h_per_call",
+            "intervals",
+            col,
+            many & (pl.col(col) > pl.col(count) * MAX_CALL_S),
+            f"more than 24 h per {count} call in this row: a sum of seconds that no interval produces",
+        ),
+        Rule(
+            "seconds_without_calls",
+            "intervals",
+            col,
+            (pl.col(count) == 0) & (pl.col(col) > 0),
+            f"seconds recorded for 0 {count} calls in this row",
+        ),
     )
 
 
@@ -130,11 +140,11 @@ RULES: tuple[Rule, ...] = (
              f"longer than {MAX_TEXT_CHARS:,} characters: no ID or name is that long")
         for t, c in _TEXTS
     ),
-    _per_call("answered_wait_s", "answered"),
-    _per_call("talk_s", "answered"),
-    _per_call("hold_s", "answered"),
-    _per_call("acw_s", "answered"),
-    _per_call("abandoned_wait_s", "abandoned"),
+    *_per_call("answered_wait_s", "answered"),
+    *_per_call("talk_s", "answered"),
+    *_per_call("hold_s", "answered"),
+    *_per_call("acw_s", "answered"),
+    *_per_call("abandoned_wait_s", "abandoned"),
 )  # fmt: skip
 
 
