@@ -16,7 +16,7 @@ from app_pages import _common as c
 from app_pages import _session as session
 from scorecard.access import deadlines, uploads
 from scorecard.errors import ScorecardError
-from scorecard.ingest import check
+from scorecard.ingest import check, plausible
 from scorecard.present.text import plain
 from scorecard.workspace import config
 
@@ -151,7 +151,7 @@ def _submitted(status: str, rows: int | None, message: str) -> None:
 
 
 try:  # the same reading and validation as `scorecard check` and the ingest; nothing is written
-    result, read = check.check_file(Path(fh.name), rel, export, vendor)
+    result, read = check.check_file(Path(fh.name), rel, export, vendor, plausible.Window(ws.earliest_date))
 finally:
     Path(fh.name).unlink(missing_ok=True)
 

@@ -102,4 +102,4 @@ class RowWarning:
     def summary(self, place: str = "line") -> str:
         """`3 rows: <message> (first: line 7)`."""
         first = f" (first: {place} {self.first_row})" if self.first_row is not None else ""
-        return f"{self.rows:,} row(s): {self.message}{first}"
+        return f"{self.rows:,} row(s): {self.message}{first} (rule {self.rule})"

@@ -113,9 +113,9 @@ def test_a_wrong_file_names_the_missing_columns(tmp_path: Path):
     expected = ", ".join(REQUIRED)
     missing = ", ".join(c for c in REQUIRED if c not in ("row_date", "acdcalls"))
     assert str(exc.value) == (
-        f"{path}: not a 'avaya_cms_hsplit' export; missing column(s) {missing}. Expected columns: "
-        f"{expected}. Found: row_date, logid, acdcalls. Check the file and the `format` of this export "
-        "in vendor.toml."
+        f"{path}: not a 'avaya_cms_hsplit' export; missing column(s) {missing} (rule missing_column). "
+        f"Expected columns: {expected}. Found: row_date, logid, acdcalls. Check the file and the `format` "
+        "of this export in vendor.toml."
     )
     assert missing.startswith("starttime, split, intrvl, callsoffered, abncalls, abncalls1, ")
 

@@ -391,8 +391,9 @@ def test_interval_mistakes_and_missing_source_columns(tmp_path: Path):
     with pytest.raises(AdapterError) as exc:
         read(path, "intervals", columns={"answered": "Answered", "interval_start": "Month"})
     assert str(exc.value) == (
-        f"{path}: not a 'mapped' export; missing column(s) Answered. Expected columns: Answered, Month. "
-        "Found: Month, Calls. Check the file and the `format` of this export in vendor.toml."
+        f"{path}: not a 'mapped' export; missing column(s) Answered (rule missing_column). "
+        "Expected columns: Answered, Month. Found: Month, Calls. Check the file and the `format` of this "
+        "export in vendor.toml."
     )
 
 

@@ -84,7 +84,8 @@ def test_half_of_the_agent_abandon_pair_is_refused(tmp_path: Path):
     lines = FIXTURE.read_text(encoding="utf-8-sig").splitlines()
     path = tmp_path / "cti.csv"
     path.write_text("\n".join(",".join(line.split(",")[:-1]) for line in lines) + "\n")
-    with pytest.raises(AdapterError, match=r"missing column\(s\) DelayAgentAbandTime\. Expected columns: "):
+    expected = r"missing column\(s\) DelayAgentAbandTime \(rule missing_column\)\. Expected columns: "
+    with pytest.raises(AdapterError, match=expected):
         read(path)
 
 

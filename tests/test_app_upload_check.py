@@ -27,6 +27,8 @@ FEBRUARY = (BANK / "February.txt").read_bytes()
 def bank_app_workspace(root: Path) -> Path:
     """The app fixture workspace plus a bank whose CDR export is the docs' mapping (no files yet)."""
     shutil.copytree(APP_WS, root, ignore=shutil.ignore_patterns("*.py", "__pycache__", "*.duckdb*"))
+    with (root / "scorecard.toml").open("a", encoding="utf-8") as fh:
+        fh.write("earliest_date = 1999-01-01\n")  # the public bank CDR is from 1999 (rule date_in_window)
     write(
         root / "bank" / "vendor.toml",
         'name = "Anonymous Bank"\ntimezone = "Asia/Jerusalem"\ncurrency = "EUR"\n\n'

@@ -37,7 +37,8 @@ def bank_workspace(tmp_path: Path) -> Path:
     write(
         root / "scorecard.toml",
         f'base_currency = "ILS"\nsl_threshold_s = {T}\nshort_abandon_s = {SHORT}\n'
-        f'fcr_method = "repeat"\nfcr_repeat_days = {REPEAT_DAYS}\n',
+        f'fcr_method = "repeat"\nfcr_repeat_days = {REPEAT_DAYS}\n'
+        "earliest_date = 1999-01-01\n",  # the public CDR is from 1999 (rule date_in_window)
     )
     header = 'name = "Anonymous Bank"\ntimezone = "Asia/Jerusalem"\ncurrency = "ILS"\n\n'
     write(root / "bank" / "vendor.toml", header + toml_block("adapters.md", "Example: a bank CDR"))

@@ -97,7 +97,7 @@ def test_fx_rates_bad_month_names_row(workspace: Path) -> None:
     with pytest.raises(ConfigError) as err:
         load_workspace(workspace)
     assert str(err.value) == (
-        f"{workspace / 'fx_rates.csv'} row 1, column 'month': '2026-13' is not a month (YYYY-MM)."
+        f"{workspace / 'fx_rates.csv'} line 2, column 'month': '2026-13' is not a month (YYYY-MM)."
     )
 
 
@@ -106,7 +106,7 @@ def test_fx_rates_duplicate(workspace: Path) -> None:
         workspace / "fx_rates.csv",
         "month,currency,rate_to_base,source\n2026-04,USD,0.9,ecb\n2026-04,USD,0.91,ecb\n",
     )
-    with pytest.raises(ConfigError, match=r"two rates for USD in 2026-04; keep one\.$"):
+    with pytest.raises(ConfigError, match=r"two rates for USD in 2026-04 \(lines 2 and 3\); keep one\.$"):
         load_workspace(workspace)
 
 
@@ -115,7 +115,7 @@ def test_fx_rates_non_positive(workspace: Path) -> None:
     with pytest.raises(ConfigError) as err:
         load_workspace(workspace)
     assert str(err.value).endswith(
-        "row 1, column 'rate_to_base': 0.0 must be a positive number (units of EUR for one HUF)."
+        "line 2, column 'rate_to_base': 0.0 must be a positive number (units of EUR for one HUF)."
     )
 
 

@@ -3,7 +3,7 @@
 -- Definition: call and interval sources unified into the same contact components (strict sums of
 --   both), with queued = answered + abandoned, offered = queued + self_service, attempts = offered
 --   + blocked, handled = answered + self_service.
--- Depends on: int_call_days, int_interval_days, stg_strict_sum
+-- Depends on: int_call_days, int_interval_days, stg_strict_sum, stg_exact_sum
 create or replace view int_contact_days as
 with sources as (
     select * from int_call_days
@@ -16,7 +16,13 @@ summed as (
         vendor_id,
         program,
         local_date,
-        stg_strict_sum(columns(* exclude (vendor_id, program, local_date)))
+        stg_strict_sum(columns(* exclude (
+            vendor_id, program, local_date, answered_wait_s, long_abandon_wait_s, talk_s, hold_s,
+            acw_s, revenue_base
+        ))),
+        stg_exact_sum(columns([
+            'answered_wait_s', 'long_abandon_wait_s', 'talk_s', 'hold_s', 'acw_s', 'revenue_base'
+        ]))
     from sources
     group by vendor_id, program, local_date
 ),

@@ -2,7 +2,7 @@
 -- Grain: one row per vendor_id x local_date covered by a cost period.
 -- Definition: cost_base = strict sum of the day's share of every cost line (invoices, credits and
 --   adjustments alike, signed), in the base currency; NULL when a day's FX rate is missing.
--- Depends on: int_cost_spread, stg_strict_sum
+-- Depends on: int_cost_spread, stg_exact_sum
 create or replace view int_cost_days as
 with spread as (
     select * from int_cost_spread
@@ -12,7 +12,7 @@ final as (
     select
         vendor_id,
         local_date,
-        cast(stg_strict_sum(cost_base) as double) as cost_base
+        stg_exact_sum(cost_base) as cost_base
     from spread
     group by vendor_id, local_date
 )

@@ -5,7 +5,7 @@
 --   short_abandon_s differs (or is NULL) cannot give short_abandoned (NULL) unless the workspace
 --   threshold is 0 (nothing waits < 0 s); long_abandon_wait_s is known only where short_abandoned
 --   is known to be 0. Interval reports carry no revenue, dispositions or caller keys (NULL).
--- Depends on: stg_intervals, stg_settings, stg_strict_sum
+-- Depends on: stg_intervals, stg_settings, stg_strict_sum, stg_exact_sum
 create or replace view int_interval_days as
 with intervals as (
     select
@@ -31,12 +31,12 @@ summed as (
         stg_strict_sum(if(is_workspace_sl, answered_in_sl, null)) as answered_in_sl,
         stg_strict_sum(if(is_workspace_sl, abandoned_in_sl, null)) as abandoned_in_sl,
         stg_strict_sum(workspace_short_abandoned) as short_abandoned,
-        stg_strict_sum(answered_wait_s) as answered_wait_s,
-        stg_strict_sum(if(workspace_short_abandoned = 0, abandoned_wait_s, null))
+        stg_exact_sum(answered_wait_s) as answered_wait_s,
+        stg_exact_sum(if(workspace_short_abandoned = 0, abandoned_wait_s, null))
             as long_abandon_wait_s,
-        stg_strict_sum(talk_s) as talk_s,
-        stg_strict_sum(hold_s) as hold_s,
-        stg_strict_sum(acw_s) as acw_s,
+        stg_exact_sum(talk_s) as talk_s,
+        stg_exact_sum(hold_s) as hold_s,
+        stg_exact_sum(acw_s) as acw_s,
         stg_strict_sum(transferred) as transferred
     from intervals
     group by vendor_id, program, local_date

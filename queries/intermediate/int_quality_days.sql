@@ -20,7 +20,7 @@ final as (
         vendor_id,
         program,
         local_date,
-        cast(coalesce(sum(score), 0) as double) as qa_score_sum,
+        coalesce(cast(sum(cast(score as decimal(38, 10))) as double), 0) as qa_score_sum,
         count(score) as qa_n
     from evaluations
     group by vendor_id, program, local_date

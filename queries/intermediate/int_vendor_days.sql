@@ -5,7 +5,7 @@
 --   0 on a day without rows of a source the vendor sends, NULL for a source it never sends;
 --   cost_base is NULL on a day with contacts that no cost period covers (unknown, not free).
 -- Depends on: int_vendor_contact_days, int_survey_days, int_quality_days, int_agent_days,
---   int_cost_days, int_vendor_sources, int_fill_missing
+--   int_cost_days, int_vendor_sources, int_fill_missing, stg_exact_sum
 create or replace view int_vendor_days as
 with contacts as (
     select * from int_vendor_contact_days
@@ -19,7 +19,7 @@ surveys as (
 ),
 
 quality as (
-    select vendor_id, local_date, sum(qa_score_sum) as qa_score_sum,
+    select vendor_id, local_date, stg_exact_sum(qa_score_sum) as qa_score_sum,
         cast(sum(qa_n) as bigint) as qa_n
     from int_quality_days
     group by vendor_id, local_date

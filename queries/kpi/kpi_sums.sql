@@ -1,8 +1,10 @@
 -- kpi_sums
 -- Grain: one row per vendor_id x period (x program when by_program) at the grain asked.
 -- Definition: strict sums of the daily components over each period (NULL when any day of the period
---   cannot give the component), from mart_vendor_days or, by program, mart_program_days.
--- Depends on: mart_vendor_days, mart_program_days, kpi_period_label, kpi_in_scope, stg_strict_sum
+--   cannot give the component), from mart_vendor_days or, by program, mart_program_days; seconds,
+--   money and scores are added exactly (stg_exact_sum), so the same rows give the same bits.
+-- Depends on: mart_vendor_days, mart_program_days, kpi_period_label, kpi_in_scope, stg_strict_sum,
+--   stg_exact_sum
 create or replace macro kpi_sums(
     grain, by_program := false, vendor_ids := null, start_date := null, end_date := null
 ) as table
@@ -28,7 +30,16 @@ final as (
         vendor_id,
         kpi_period_label(grain, local_date) as period,
         program,
-        stg_strict_sum(columns(* exclude (vendor_id, program, local_date)))
+        stg_strict_sum(columns(* exclude (
+            vendor_id, program, local_date, answered_wait_s, long_abandon_wait_s, talk_s, hold_s,
+            acw_s, revenue_base, qa_score_sum, agent_handle_s, agent_available_s, in_adherence_s,
+            scheduled_s, cost_base
+        ))),
+        stg_exact_sum(columns([
+            'answered_wait_s', 'long_abandon_wait_s', 'talk_s', 'hold_s', 'acw_s', 'revenue_base',
+            'qa_score_sum', 'agent_handle_s', 'agent_available_s', 'in_adherence_s', 'scheduled_s',
+            'cost_base'
+        ]))
     from days
     where kpi_in_scope(vendor_id, local_date, vendor_ids, start_date, end_date)
     group by vendor_id, period, program

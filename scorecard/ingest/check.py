@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from scorecard.errors import FileValidationError, RowWarning, ScorecardError, ValidationFailure
+from scorecard.ingest import plausible
 from scorecard.ingest.prepare import FileRead, read_export
 from scorecard.ingest.state import NATURAL_KEYS, place
 from scorecard.workspace.config import ExportConfig, VendorConfig, Workspace, load_workspace
@@ -72,12 +73,13 @@ class CheckReport:
 
 
 def check_file(
-    path: Path, rel: str, export: ExportConfig, vendor: VendorConfig
+    path: Path, rel: str, export: ExportConfig, vendor: VendorConfig, window: plausible.Window | None = None
 ) -> tuple[FileCheck, FileRead | None]:
-    """Read and validate one file (nothing written): its FileCheck, and what would load (None if rejected)."""
+    """Read and validate one file (nothing written): its FileCheck, and what would load (None if rejected).
+    `window` is the workspace's plausible dates (its `earliest_date`), as the ingest applies them."""
     result = FileCheck(rel, vendor.vendor_id, export.table, export.format)
     try:
-        read = read_export(path, rel, export, vendor)
+        read = read_export(path, rel, export, vendor, window)
     except FileValidationError as exc:
         result.errors, result.message = exc.total or len(exc.failures), exc.message(limit=10)
         result.failures, result.hint = list(exc.failures), exc.hint
@@ -108,7 +110,7 @@ def check_workspace(workspace: str | Path, progress: Progress | None = None) -> 
         rel = path.relative_to(ws.root).as_posix()
         if progress:
             progress(i, len(jobs), f"{vendor.vendor_id}: {path.name}")
-        result, read = check_file(path, rel, export, vendor)
+        result, read = check_file(path, rel, export, vendor, plausible.Window(ws.earliest_date))
         if read is not None:
             _key_conflicts(result, read, seen)
             if vendor.currency != ws.base_currency:

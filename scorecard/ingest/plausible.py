@@ -26,6 +26,8 @@ MAX_AMOUNT = 1e12
 MAX_COUNT = 100_000_000
 #: An interval report row covers at most a year.
 MAX_INTERVAL_S = 366 * 86_400
+#: Characters in one text cell (an ID, a program or agent name): a longer cell is a broken file.
+MAX_TEXT_CHARS = 1_000
 #: The earliest date a workspace accepts unless `earliest_date` in scorecard.toml says otherwise: before
 #: it are the zero dates of spreadsheets and clocks (1899-12-30, 1900-01-01, 1970-01-01), not calls.
 DEFAULT_EARLIEST = date(1980, 1, 1)
@@ -65,6 +67,12 @@ _FLOATS = {
     "costs": ("amount",),
 }  # fmt: skip
 
+_TEXTS = (
+    ("calls", "call_id"), ("calls", "program"), ("calls", "agent_id"), ("calls", "caller_key"),
+    ("intervals", "program"), ("agent_time", "agent_id"), ("surveys", "survey_id"), ("surveys", "call_id"),
+    ("quality", "evaluation_id"), ("quality", "call_id"), ("quality", "agent_id"), ("costs", "kind"),
+)  # fmt: skip
+
 _DATES = {
     "calls": "arrived_at",
     "intervals": "interval_start",
@@ -86,13 +94,23 @@ def _at_most(table: str, cols: tuple[str, ...], limit: float, name: str, message
     return [Rule(name, table, c, pl.col(c).abs() > limit, message) for c in cols]
 
 
-def _per_call(col: str, count: str) -> Rule:
-    return Rule(
-        "sum_at_most_24h_per_call",
-        "intervals",
-        col,
-        pl.col(col) > pl.col(count) * MAX_CALL_S,  # unknown count: nothing to hold the sum to
-        f"more than 24 h per {count} call in this row: a sum of seconds that no interval produces",
+def _per_call(col: str, count: str) -> tuple[Rule, Rule]:
+    many = pl.col(count) > 0  # unknown count: nothing to hold the sum to; a negative one is the schema's
+    return (
+        Rule(
+            "sum_at_most_24h_per_call",
+            "intervals",
+            col,
+            many & (pl.col(col) > pl.col(count) * MAX_CALL_S),
+            f"more than 24 h per {count} call in this row: a sum of seconds that no interval produces",
+        ),
+        Rule(
+            "seconds_without_calls",
+            "intervals",
+            col,
+            (pl.col(count) == 0) & (pl.col(col) > 0),
+            f"seconds recorded for 0 {count} calls in this row",
+        ),
     )
 
 
@@ -118,11 +136,16 @@ RULES: tuple[Rule, ...] = (
         "intervals", ("interval_s",), MAX_INTERVAL_S, "interval_at_most_a_year",
         "an interval longer than a year",
     ),
-    _per_call("answered_wait_s", "answered"),
-    _per_call("talk_s", "answered"),
-    _per_call("hold_s", "answered"),
-    _per_call("acw_s", "answered"),
-    _per_call("abandoned_wait_s", "abandoned"),
+    *(
+        Rule("text_at_most_1000_chars", t, c, pl.col(c).str.len_chars() > MAX_TEXT_CHARS,
+             f"longer than {MAX_TEXT_CHARS:,} characters: no ID or name is that long")
+        for t, c in _TEXTS
+    ),
+    *_per_call("answered_wait_s", "answered"),
+    *_per_call("talk_s", "answered"),
+    *_per_call("hold_s", "answered"),
+    *_per_call("acw_s", "answered"),
+    *_per_call("abandoned_wait_s", "abandoned"),
 )  # fmt: skip
 
 
@@ -166,5 +189,7 @@ def failures(table: str, body: pl.DataFrame, rows: pl.Series, window: Window) ->
         for row, value in zip(
             rows.filter(hits).head(100), body[rule.column].filter(hits).head(100), strict=True
         ):
+            if isinstance(value, str) and len(value) > 80:
+                value = f"{value[:80]}… ({len(value):,} characters)"
             out.append(ValidationFailure(row, rule.column, value, f"{rule.message} (rule {rule.name})"))
     return out

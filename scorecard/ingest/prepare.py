@@ -19,15 +19,15 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from scorecard.errors import FileValidationError, RowWarning, ScorecardError, ValidationFailure
+from scorecard.errors import AdapterError, FileValidationError, RowWarning, ScorecardError, ValidationFailure
 from scorecard.ingest import db, plausible
-from scorecard.ingest.adapters import get_adapter, lines, readers
+from scorecard.ingest.adapters import get_adapter, lines, readers, sniff, workbook
 from scorecard.ingest.adapters.base import Adapter
 from scorecard.ingest.schemas import OUTCOMES, validate, warnings_of
 from scorecard.workspace.config import ExportConfig, VendorConfig, Workspace
 
 #: Modules whose code decides how every file is read: a change to any of them re-reads every file.
-_SHARED_READING = (readers, lines)
+_SHARED_READING = (readers, lines, sniff, workbook)
 
 
 def sha256(path: Path) -> str:
@@ -180,10 +180,13 @@ def read_export(
     """Adapt and validate one file; FileValidationError names every line that cannot be right."""
     adapter = get_adapter(export.format, str(export.source))
     try:
+        sniff.check_file(path, rel, export)
         out = adapter.read(path, export, vendor)
     except FileValidationError as exc:
         exc.path = rel
-        raise
+        raise sniff.explain(exc, path, rel, export) from None
+    except AdapterError as exc:
+        raise sniff.explain(exc, path, rel, export) from None
     frame = to_utc_and_local(_complete(out.frame, export.table), export.table, vendor.timezone)
     problems = list(out.problems)
     observed = observed_measures(adapter, export, out.observed, frame)
@@ -195,7 +198,11 @@ def read_export(
     ts = db.TIMESTAMP_COLUMNS.get(export.table)
     local = frame.select(f"{ts}_local") if ts else None
     body = frame.drop(f"{ts}_local") if ts else frame
-    valid = validate(export.table, body, rel, extra=problems, window=window)
+    try:
+        valid = validate(export.table, body, rel, extra=problems, window=window)
+    except FileValidationError as exc:
+        sniff.in_file_terms(exc, out.raw, out.cells)
+        raise sniff.explain(exc, path, rel, export) from None
     warnings = [*out.warnings, *warnings_of(export.table, valid)]
     if local is not None:
         valid = valid.with_columns(local)

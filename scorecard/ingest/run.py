@@ -94,6 +94,21 @@ def plan(ws: Workspace, report: IngestReport) -> tuple[list[Job], frozenset[str]
     return jobs, frozenset(held)
 
 
+def _without_vendor_toml(
+    con: duckdb.DuckDBPyConnection, ws: Workspace, held: frozenset[str], report: IngestReport
+) -> frozenset[str]:
+    """Loaded vendors whose folder is still there without its vendor.toml: a mistake, not a removal."""
+    present = {v.vendor_id for v in ws.vendors} | held
+    orphans = {r[0] for r in state.loads_of(con)} - present
+    kept = frozenset(v for v in orphans if (ws.root / v).is_dir())
+    for vendor_id in sorted(kept):
+        report.problems.append(
+            f"Vendor {vendor_id} skipped (what it loaded is kept): the folder {vendor_id}/ has no "
+            "vendor.toml. Restore it, or delete the folder to remove the vendor."
+        )
+    return kept
+
+
 def _unreadable_folders(folder: Path) -> list[Path]:
     errors: list[Path] = []
     for _ in os.walk(folder, onerror=lambda e: errors.append(Path(e.filename))):
@@ -142,6 +157,7 @@ def _ingest(
     con = db.connect(db_path)
     try:
         report.rebuilt = db.create_tables(con)
+        held |= _without_vendor_toml(con, ws, held, report)
         con.execute("set memory_limit = '900MB'").fetchall()  # the builds spill to disk rather than grow
         reader = con.cursor()  # the worker's own connection to the same database (reads the state only)
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-prepare")

@@ -29,6 +29,7 @@ from scorecard.workspace.files import (
     explain,
     read_toml,
 )
+from scorecard.workspace.fx_file import read_fx_csv
 
 #: Re-exported: the file models live in files.py; `_explain` is the name older callers import.
 _explain = explain
@@ -86,7 +87,12 @@ class VendorConfig:
 
     def files(self, export: ExportConfig) -> list[Path]:
         """The files an export's glob matches, sorted so that ingest order is reproducible."""
-        return sorted(p for p in self.folder.glob(export.files) if p.is_file())
+        return sorted(p for p in self.folder.glob(export.files) if p.is_file() or _broken_link(p))
+
+
+def _broken_link(path: Path) -> bool:
+    """A symbolic link that leads nowhere (or to itself): listed, so that the ingest names it."""
+    return path.is_symlink() and not path.exists()
 
 
 @dataclass(frozen=True)
@@ -204,17 +210,9 @@ def load_fx_rates(path: Path, base_currency: str) -> pl.DataFrame:
     }
     if not path.exists():
         return pl.DataFrame(schema=schema)
-    try:
-        df = pl.read_csv(path, schema_overrides=schema)
-    except Exception as exc:  # polars raises several types for malformed CSV
-        raise ConfigError(f"{path} could not be read as CSV: {exc}") from None
-    missing = [c for c in schema if c not in df.columns]
-    if missing or len(df.columns) != len(schema):
-        raise ConfigError(
-            f"{path}: expected columns month,currency,rate_to_base,source; found {','.join(df.columns)}."
-        )
-    for i, row in enumerate(df.iter_rows(named=True), start=1):
-        where = f"{path} row {i}"
+    df = read_fx_csv(path, str(path))
+    for row in df.iter_rows(named=True):
+        where = f"{path} line {row['line']}"
         if not row["month"] or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", row["month"]):
             raise ConfigError(f"{where}, column 'month': {row['month']!r} is not a month (YYYY-MM).")
         try:
@@ -229,8 +227,9 @@ def load_fx_rates(path: Path, base_currency: str) -> pl.DataFrame:
     dupes = df.filter(pl.struct("month", "currency").is_duplicated())
     if dupes.height:
         r = dupes.row(0, named=True)
-        raise ConfigError(f"{path}: two rates for {r['currency']} in {r['month']}; keep one.")
-    return df.sort("month", "currency")
+        at = " and ".join(str(n) for n in dupes.filter(month=r["month"], currency=r["currency"])["line"])
+        raise ConfigError(f"{path}: two rates for {r['currency']} in {r['month']} (lines {at}); keep one.")
+    return df.drop("line").sort("month", "currency")
 
 
 def load_workspace(path: str | Path) -> Workspace:

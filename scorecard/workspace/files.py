@@ -6,6 +6,7 @@ file and each key. `config.py` turns the validated files into the `Workspace` th
 
 from __future__ import annotations
 
+import codecs
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -85,6 +86,18 @@ class ExportFile(_Strict):
     deadline: Deadline | None = None
     outcomes: list[Literal["answered", "abandoned", "blocked", "self_service"]] | None = None
     no_blocking: bool = False
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, name: str) -> str:
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            raise ValueError(
+                f"unknown encoding {name!r}; use a Python codec name such as utf-8, utf-8-sig, cp1251, gbk "
+                "or latin-1"
+            ) from None
+        return name
 
     @model_validator(mode="after")
     def _table_options(self) -> ExportFile:

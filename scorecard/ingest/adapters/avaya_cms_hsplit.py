@@ -34,6 +34,7 @@ import polars as pl
 
 from scorecard.errors import ConfigError
 from scorecard.ingest.adapters import readers as rd
+from scorecard.ingest.adapters import sniff
 from scorecard.ingest.adapters.base import Adapter, AdapterOutput, register
 from scorecard.workspace.config import ExportConfig, VendorConfig
 
@@ -53,6 +54,13 @@ COUNTS = [
 ]
 TIMES = ["anstime", "acdtime", "acwtime", "holdtime", "abntime", "targetseconds"]
 REQUIRED = ["row_date", "starttime", "split", *COUNTS, *TIMES]
+#: The file column each canonical column is read from, to quote the file's own cell in a message.
+CELLS = {
+    "answered": "acdcalls", "answered_in_sl": "acceptable", "abandoned": "abncalls",
+    "abandoned_in_sl": "slvlabns", "answered_wait_s": "anstime", "abandoned_wait_s": "abntime",
+    "talk_s": "acdtime", "hold_s": "holdtime", "acw_s": "acwtime", "transferred": "transferred",
+    "sl_threshold_s": "targetseconds",
+}  # fmt: skip
 
 
 def short_abandon_bucket(export: ExportConfig) -> tuple[int, float] | None:
@@ -145,4 +153,5 @@ class AvayaCmsHsplit(Adapter):
             pl.col("acwtime").alias("acw_s"),
             "transferred",
         )
-        return AdapterOutput(rd.canonical_frame(frame, "intervals"), problems=problems)
+        problems += sniff.more_than_offered(parsed, "callsoffered", ["acdcalls", "abncalls"])
+        return AdapterOutput(rd.canonical_frame(frame, "intervals"), problems=problems, raw=raw, cells=CELLS)

@@ -29,6 +29,10 @@ class AdapterOutput:
     #: sales are read. None: every outcome, and revenue when the file has any. A measure not recorded
     #: is NULL in every KPI, never 0 (a CDR without busy signals has an unknown blockage).
     observed: frozenset[str] | None = None
+    #: The file's own cells, to quote in messages: the raw text table (with `source_row`) and, per
+    #: canonical column, the file column it was read from (Genesys ms sums quoted as in the file).
+    raw: pl.DataFrame | None = None
+    cells: dict[str, str] = field(default_factory=dict)
 
 
 class Adapter:
@@ -54,7 +58,8 @@ class Adapter:
         missing = [c for c in expected if c not in found]
         if missing:
             raise AdapterError(
-                f"{path}: not a '{self.format}' export; missing column(s) {', '.join(missing)}. "
+                f"{path}: not a '{self.format}' export; missing column(s) {', '.join(missing)} "
+                "(rule missing_column). "
                 f"Expected columns: {', '.join(expected)}. Found: {', '.join(found) or '(none)'}. "
                 "Check the file and the `format` of this export in vendor.toml."
             )

@@ -176,8 +176,8 @@ class CanonicalAdapter(Adapter):
         if unknown:
             raise AdapterError(
                 f"{path}: column(s) {', '.join(unknown)} are not in the canonical '{export.table}' "
-                f"table. Expected columns: {', '.join(CANONICAL[export.table])}. Rename them, or use "
-                "the 'mapped' format to map the export's own names."
+                f"table (rule unknown_column). Expected columns: {', '.join(CANONICAL[export.table])}. "
+                "Rename them, or use the 'mapped' format to map the export's own names."
             )
         self.require_columns(path, found, required_columns(export.table))
         frame, problems = parse_columns(raw, export.table, export, vendor.timezone)

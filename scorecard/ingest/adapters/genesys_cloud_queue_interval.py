@@ -45,6 +45,13 @@ FORMAT = "genesys_cloud_queue_interval"
 COUNTS = ["nOffered", "tAnswered.count", "tAbandon.count", "nTransferred", "nOverSla"]
 SUMS_MS = ["tAnswered.sum", "tAbandon.sum", "tTalk.sum", "tHeld.sum", "tAcw.sum"]
 REQUIRED = ["interval", "queueName", *COUNTS, *SUMS_MS]
+#: The file column each canonical column is read from, to quote the file's own cell in a message.
+CELLS = {
+    "interval_start": "interval", "answered": "tAnswered.count", "abandoned": "tAbandon.count",
+    "short_abandoned": "tShortAbandon.count", "answered_wait_s": "tAnswered.sum",
+    "abandoned_wait_s": "tAbandon.sum", "talk_s": "tTalk.sum", "hold_s": "tHeld.sum", "acw_s": "tAcw.sum",
+    "transferred": "nTransferred",
+}  # fmt: skip
 SL_DEFINITION = (
     "Genesys oServiceLevel: interactions answered within the queue's service-level target / offered "
     "interactions, adjusted by the organization's service-level calculation options"
@@ -120,7 +127,6 @@ class GenesysCloudQueueInterval(Adapter):
             *(pl.col(c) for c in reported),
         )
         out = rd.canonical_frame(frame, "intervals")
-        if not reported:
-            return AdapterOutput(out, problems=problems)
         kpis = {"service_level": (pl.col("oServiceLevel"), SL_DEFINITION)}
-        return AdapterOutput(out, rd.reported_frame(frame, vendor.timezone, kpis), problems)
+        found = rd.reported_frame(frame, vendor.timezone, kpis) if reported else None
+        return AdapterOutput(out, found, problems, raw=raw, cells=CELLS)
