@@ -98,6 +98,24 @@ def _plain(col: str, sql_type: str, timezone: str) -> pl.Expr:
 def read_clean_csv(path: Path, export: ExportConfig, table: str, timezone: str) -> pl.DataFrame | None:
     """Fast path for a clean canonical CSV: one lazy scan that reads and parses every column at once.
 
+    None when the file is not eligible or has a value the plain parsers cannot parse (see `clean_scan`).
+    """
+    scan = clean_scan(path, export, table, timezone)
+    if scan is None:
+        return None
+    try:
+        frame = scan.collect()
+    except pl.exceptions.PolarsError:
+        return None
+    if frame["_unparsed"].any():
+        return None
+    return frame.drop("_unparsed")
+
+
+def clean_scan(path: Path, export: ExportConfig, table: str, timezone: str) -> pl.LazyFrame | None:
+    """The fast path's lazy scan of a clean canonical CSV, with a boolean `_unparsed` column (a value the
+    plain parsers could not parse: the caller then takes the general path), or None when not eligible.
+
     Applies to UTF-8 files without a BOM or quote characters, with one record per line, a '.' decimal
     mark and no `timestamp_format`, whose header is exactly canonical. Numbers and booleans are parsed
     by the CSV reader, timestamps as `YYYY-MM-DD HH:MM:SS` (vendor local). Returns None, so that the
@@ -126,7 +144,7 @@ def read_clean_csv(path: Path, export: ExportConfig, table: str, timezone: str) 
         schema = {c: _READER_TYPES.get(t, pl.String) for c, t in types.items()}
         checked = [c for c, t in types.items() if t in ("BIGINT", "TIMESTAMP", "DATE")]
         unparsed = [pl.col(f"_raw_{c}").is_not_null() & pl.col(c).is_null() for c in checked]
-        frame = (
+        return (
             pl.scan_csv(path, separator=separator, schema=schema)
             .with_row_index(readers.SOURCE_ROW, offset=2)  # record i is on line i + 2 (records.simple)
             .select(
@@ -138,13 +156,9 @@ def read_clean_csv(path: Path, export: ExportConfig, table: str, timezone: str) 
                 *(pl.col(c).alias(f"_raw_{c}") for c in checked),
             )
             .select(pl.exclude("^_raw_.*$"), pl.any_horizontal(pl.lit(False), *unparsed).alias("_unparsed"))
-            .collect()
         )
     except (LookupError, OSError, pl.exceptions.PolarsError):
         return None
-    if frame["_unparsed"].any():
-        return None
-    return frame.drop("_unparsed")
 
 
 def _observed(table: str, columns: list[str]) -> frozenset[str] | None:
