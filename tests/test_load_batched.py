@@ -1,7 +1,7 @@
 """Large canonical files load in bounded batches (scorecard.ingest.batched) with exactly the outcome of the
 whole-file path: the same rows, warnings, messages and line numbers.
 
-Here every canonical CSV counts as large (`MIN_BYTES = 0`) and batches hold two or three rows, so a file
+Here every canonical CSV counts as large (`MIN_BYTES = 0`) and batches hold two or three lines, so a file
 of a few lines spans several batches. The load and never-silently-wrong suites run again in this mode
 (imported below), and the tests of this file load the same dirty files both ways and compare the results.
 """
@@ -24,14 +24,14 @@ HEADER = "call_id,program,arrived_at,outcome,wait_s,talk_s,hold_s,acw_s,transfer
 @pytest.fixture(autouse=True)
 def in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(batched, "MIN_BYTES", 0)
-    monkeypatch.setattr(batched, "BATCH_ROWS", 3)
+    monkeypatch.setattr(batched, "BATCH_BYTES", 150)  # two or three lines
 
 
 Reports = tuple[run.IngestReport, run.IngestReport]
 
 
 def both_ways(ws: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch, staged: bool = True) -> Reports:
-    """The workspace ingested in batches of 3 rows, then whole (into separate databases); `staged`: the
+    """The workspace ingested in batches of 150 bytes, then whole (into separate databases); `staged`: the
     calls file went through the batched path (False: it fell back to the whole-file path)."""
     results: list[batched.Batched | None] = []
     real_stage = batched.stage
@@ -61,13 +61,17 @@ def calls_file(workspace: Path, *lines: str) -> None:
 
 
 def test_a_clean_file_in_batches_loads_the_same_rows(workspace: Path, tmp_path: Path, monkeypatch) -> None:
-    # 7 calls: batches of 3, 3 and 1 rows; c4 is a survey-less answered call with resolved empty
+    # 7 calls in several batches of two or three lines; c4, answered, has no resolved flag
     calls_file(
         workspace,
         *(f"c{i},sales,2026-04-15 10:0{i}:00,answered,{i},100,0,20,false,true" for i in range(1, 4)),
         "c4,sales,2026-04-15 10:04:00,answered,4,100,0,20,false,",
         *(f"c{i},sales,2026-04-15 10:0{i}:00,abandoned,{i},0,0,0,false," for i in range(5, 8)),
     )
+    batches = list(batched.chunks(workspace / "acme" / "calls" / "2026-04.csv"))
+    # lines of ~60 bytes: 2 in the first 150 bytes, then 3 (with the carried part of a line), 3
+    assert [line for line, _ in batches] == [2, 4, 7]
+    assert sum(text.count(b"\n") - 1 for _, text in batches) == 7  # every line once, a header each
     staged, whole = both_ways(workspace, tmp_path, monkeypatch)
     assert staged.ok and whole.ok
     assert [f.rows for f in staged.files] == [f.rows for f in whole.files] == [7, 1]
@@ -79,7 +83,7 @@ def test_a_clean_file_in_batches_loads_the_same_rows(workspace: Path, tmp_path: 
 def test_duplicates_across_batches_are_named_as_pandera_names_them(
     workspace: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    # c1 on lines 2 and 6 (batches 1 and 2), c9 on lines 4, 8 and 9 (batches 1, 3 and 3): 5 rows break
+    # c1 on lines 2 and 6, c9 on lines 4, 8 and 9 (in different batches): 5 rows break
     # "must be unique in the file"; line 7 also has a negative wait (a second kind of problem)
     ok = "sales,2026-04-15 10:00:00,answered,5,100,0,20,false,true"
     calls_file(workspace, f"c1,{ok}", f"c2,{ok}", f"c9,{ok}", f"c3,{ok}", f"c1,{ok}",

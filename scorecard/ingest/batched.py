@@ -1,18 +1,21 @@
 """Large clean canonical CSV files, loaded batch by batch so that memory stays bounded whatever their size.
 
-A file of at least `MIN_BYTES` that the canonical adapter's fast path can read (`canonical.clean_scan`:
-UTF-8, no quotes, one record per line, a canonical header) is streamed in batches of `BATCH_ROWS` rows.
-Each batch is converted to UTC + local time and validated with pandera as a whole file would be, and its
-rows go to a temporary staging table inside the vendor's open transaction; the uniqueness rules (which
-span batches) are then checked in the database over the staging table, with the same message as
-pandera's. Only when every batch is valid do the rows replace the file's previous load; otherwise the
-staging table is dropped and the file is rejected with one message listing the first problems by line
-and the count of all of them, as `schemas.validate` words it. A value the fast path cannot parse sends
-the file back to the whole-file path (which names each such value's line), so messages never change.
+A file of at least `MIN_BYTES` that the canonical adapter's fast path can read (`canonical.clean_header`:
+UTF-8, no quotes, one record per line, a canonical header) is read in runs of whole lines of about
+`BATCH_BYTES`. Each batch is parsed, converted to UTC + local time and validated with pandera as a whole
+file would be, and its rows go to a staging table inside the vendor's open transaction (a table of the
+database file, which DuckDB writes out rather than holding in memory); the uniqueness rules (which span
+batches) are then checked in the database, worded as pandera words them. Only when every batch is valid
+do the rows replace the file's previous load; otherwise the staging table is dropped and the file is
+rejected with one message listing the first problems by line and the count of all of them, as
+`schemas.validate` does. A value the fast path cannot parse sends the file back to the whole-file path
+(which names each such value's line), so messages never change.
 """
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,8 +31,8 @@ from scorecard.workspace.config import ExportConfig, VendorConfig
 
 #: Files from this size on are read in batches (smaller ones are read whole: fewer, larger pandera calls).
 MIN_BYTES = 256 << 20
-#: Rows per batch: about 100 MB of parsed call records.
-BATCH_ROWS = 1_000_000
+#: Bytes of the file per batch (about 800,000 call records; some 200 MB once parsed and validated).
+BATCH_BYTES = 64 << 20
 #: Failures kept for the message (it shows 20) and the app's table; the count covers all of them.
 KEPT_FAILURES = 1000
 STAGING = "_batched_rows"
@@ -73,17 +76,21 @@ def stage(
 ) -> Batched | None:  # fmt: skip
     """Read, validate and stage the file in batches; None when the fast path cannot read it (nothing is
     staged then). Raises FileValidationError (after dropping the staging table) when any row is invalid."""
-    scan = canonical.clean_scan(path, export, export.table, vendor.timezone)
-    if scan is None:
+    found = canonical.clean_header(path, export, export.table)
+    if found is None:
         return None
     drop(con)
-    out = Batched(recorded=canonical._observed(export.table, canonical.found_columns(path, export)))
+    out = Batched(recorded=canonical._observed(export.table, found))
     try:
-        for batch in scan.collect_batches(chunk_size=BATCH_ROWS):
+        for first_line, text in chunks(path):
+            scan = canonical.clean_frame(
+                io.BytesIO(text), export, export.table, vendor.timezone, found, first_line
+            )
+            batch = scan.collect()
             if batch["_unparsed"].any():
                 raise NotPlain
             _one(con, batch.drop("_unparsed"), rel, export, vendor, window, out)
-    except (NotPlain, pl.exceptions.PolarsError):
+    except (NotPlain, OSError, pl.exceptions.PolarsError):
         drop(con)
         return None
     out.warnings = list(out.by_rule.values())
@@ -97,6 +104,25 @@ def stage(
         raise FileValidationError(path=rel, table=export.table, failures=out.failures[:KEPT_FAILURES],
                                   total=out.total)  # fmt: skip
     return out
+
+
+def chunks(path: Path) -> Iterator[tuple[int, bytes]]:
+    """The file in runs of whole lines of about BATCH_BYTES, each with the header line prepended, and the
+    line number of its first record (the file has one record per line: `canonical.clean_header`)."""
+    with path.open("rb") as fh:
+        header = fh.readline()
+        line = 2
+        carry = b""
+        while block := fh.read(BATCH_BYTES):
+            cut = (carry + block).rfind(b"\n") + 1
+            if not cut:
+                carry += block
+                continue
+            text, carry = (carry + block)[:cut], (carry + block)[cut:]
+            yield line, header + text
+            line += text.count(b"\n")
+        if carry:
+            yield line, header + carry
 
 
 def _one(
@@ -129,14 +155,7 @@ def _one(
         return
     if local is not None:
         valid = valid.with_columns(local)
-    con.register("_batch", valid)
-    try:
-        if not out.rows:
-            con.execute(f"create temp table {STAGING} as select * from _batch").fetchall()
-        else:
-            con.execute(f"insert into {STAGING} select * from _batch").fetchall()
-    finally:
-        con.unregister("_batch")
+    _append(con, STAGING, valid)
     out.rows += valid.height
 
 
@@ -145,24 +164,13 @@ def _keep_keys(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) 
     keys = [c for (c,) in _unique_keys(table)]
     if not keys:
         return
-    con.register("_batch_keys", frame.select("source_row", *keys))
-    try:
-        exists = con.execute(
-            "select 1 from duckdb_tables() where temporary and table_name = ?", [KEYS]
-        ).fetchall()
-        verb = f"insert into {KEYS}" if exists else f"create temp table {KEYS} as"
-        con.execute(f"{verb} select * from _batch_keys").fetchall()
-    finally:
-        con.unregister("_batch_keys")
+    _append(con, KEYS, frame.select("source_row", *keys))
 
 
 def _duplicates(con: duckdb.DuckDBPyConnection, table: str, out: Batched) -> None:
     """The uniqueness rules over the whole file, in the database, worded as pandera's (every row whose
     value appears more than once, by line; empty values count as equal, as in pandera)."""
-    sources = [
-        t for t in (STAGING, KEYS)
-        if con.execute("select 1 from duckdb_tables() where temporary and table_name = ?", [t]).fetchall()
-    ]  # fmt: skip
+    sources = [t for t in (STAGING, KEYS) if _exists(con, t)]
     for (column,) in _unique_keys(table):
         if not sources:
             return
@@ -180,7 +188,23 @@ def _duplicates(con: duckdb.DuckDBPyConnection, table: str, out: Batched) -> Non
         out.failures += [ValidationFailure(r, column, v, "must be unique in the file") for r, v in rows]
 
 
+def _append(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """Append a batch to a staging table (created by the first). Through an Arrow relation: a frame
+    registered by name would be kept alive until the transaction ends, and memory would grow with the file.
+    """
+    rows = con.from_arrow(frame.to_arrow())
+    if _exists(con, name):
+        rows.insert_into(name)
+    else:
+        rows.create(name)
+
+
+def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    sql = "select 1 from duckdb_tables() where schema_name = 'main' and table_name = ?"
+    return bool(con.execute(sql, [name]).fetchall())
+
+
 def drop(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the staging tables (if any)."""
     for name in (STAGING, KEYS):
-        con.execute(f"drop table if exists temp.{name}").fetchall()
+        con.execute(f"drop table if exists main.{name}").fetchall()
