@@ -46,6 +46,52 @@ def make(data: Path, calls: int) -> Path:
     return ws
 
 
+def make_duplicates(data: Path, calls: int) -> Path:
+    """A workspace whose one calls file repeats the same call `calls` times (rejected: call_id repeats)."""
+    root = data / f"duplicates-{calls}"
+    done = root / "complete.json"
+    if done.exists():
+        return root
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "v01" / "calls").mkdir(parents=True)
+    (root / "scorecard.toml").write_text('base_currency = "EUR"\n', encoding="utf-8")
+    (root / "v01" / "vendor.toml").write_text(
+        'name = "Vendor v01"\ntimezone = "Europe/Paris"\ncurrency = "EUR"\n\n[[exports]]\n'
+        'table = "calls"\nformat = "canonical"\nfiles = "calls/*.csv"\n',
+        encoding="utf-8",
+    )
+    line = b"v01-000000001,billing,2025-01-01 01:00:01,answered,21,436,60,58,false,false,h398,v01-a53,\n"
+    with (root / "v01" / "calls" / "same.csv").open("wb") as out:
+        out.write(b"call_id,program,arrived_at,outcome,wait_s,talk_s,hold_s,acw_s,transferred,resolved,"
+                  b"caller_key,agent_id,revenue\n")  # fmt: skip
+        for _ in range(calls // 100_000):
+            out.write(line * 100_000)
+    done.write_text(json.dumps({"calls": calls}) + "\n", encoding="utf-8")
+    return root
+
+
+def rejected_ingest(workspace: str, db: str, whole: bool = False) -> dict[str, Any]:
+    """Ingest a workspace whose file must be rejected; the seconds and the message's first two lines."""
+    import time
+
+    from scorecard.ingest import batched
+    from scorecard.ingest.run import ingest
+
+    if whole:
+        batched.MIN_BYTES = 1 << 62
+    Path(db).unlink(missing_ok=True)
+    start = time.perf_counter()
+    report = ingest(workspace, db)
+    [file] = report.files
+    if file.status != "rejected":
+        raise RuntimeError(f"expected the file to be rejected, it was {file.status}")
+    return {
+        "available": True,
+        "seconds": time.perf_counter() - start,
+        "message": file.message.splitlines()[:2],
+    }
+
+
 def whole_file_ingest(workspace: str, db: str) -> dict[str, Any]:
     """The `scorecard_ingest` stage with batches turned off: every file read, validated and loaded whole."""
     from benchmarks.stages import scorecard_ingest
@@ -55,8 +101,9 @@ def whole_file_ingest(workspace: str, db: str) -> dict[str, Any]:
     return scorecard_ingest(workspace, db)
 
 
-def bench(data: Path, calls: int) -> dict[str, Any]:
-    """Batched (ours) vs whole-file (reference) ingest of the one large file: seconds and peak RSS."""
+def bench(data: Path, calls: int, duplicate_calls: int = 8_000_000) -> dict[str, Any]:
+    """Batched (ours) vs whole-file (reference) ingest of the one large file, and of a file of
+    `duplicate_calls` identical rows (rejected): seconds and peak RSS."""
     from benchmarks.run import run_stage
 
     ws = make(data, calls)
@@ -69,4 +116,13 @@ def bench(data: Path, calls: int) -> dict[str, Any]:
     result = {"ours": ours, "reference": reference, "reference_name": "whole file", "file_mb": size / 2**20}
     if "seconds" in ours and "seconds" in reference:
         result["ratio"] = ours["seconds"] / reference["seconds"]
+    dup = make_duplicates(data, duplicate_calls)
+    dup_db = dup.parent / "duplicates.duckdb"
+    result["duplicates"] = {
+        "file_mb": (dup / "v01" / "calls" / "same.csv").stat().st_size / 2**20,
+        "ours": run_stage("rejected_ingest", workspace=str(dup), db=str(dup_db)),
+        "reference": run_stage("rejected_ingest", workspace=str(dup), db=str(dup_db), whole=True),
+    }
+    for suffix in ("", ".wal"):
+        Path(f"{dup_db}{suffix}").unlink(missing_ok=True)
     return result

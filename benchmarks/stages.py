@@ -196,6 +196,7 @@ STAGES: dict[str, Callable[..., dict[str, Any]]] = {
     "export_parquet": _spark("export_parquet"),
     "spark_build": _spark("spark_build"),
     "whole_file_ingest": _elsewhere("bigfile", "whole_file_ingest"),
+    "rejected_ingest": _elsewhere("bigfile", "rejected_ingest"),
     "cli_start": _elsewhere("cli_start", "stage"),
     "app_start": _elsewhere("app_start", "stage"),
 }
