@@ -1,6 +1,6 @@
 """Speed and memory at scale, side by side with DuckDB alone and with pandas: the one benchmark command.
 
-    uv run python benchmarks/run.py --size smoke|1m|5m|20m [--json OUT] [--repeat N] [--stages a,b]
+    uv run python benchmarks/run.py --size smoke|1m|5m|20m|100m [--json OUT] [--repeat N] [--stages a,b]
 
 Generates (or reuses) a workspace of 10 vendors' call records in the canonical CSV format under
 `benchmarks/data/<size>/`, then runs each stage in a fresh process and reports its best time, the ratio to
