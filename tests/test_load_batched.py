@@ -30,9 +30,10 @@ def in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
 Reports = tuple[run.IngestReport, run.IngestReport]
 
 
-def both_ways(ws: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch, staged: bool = True) -> Reports:
+def both_ways(ws: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch, staged: bool | None = True) -> Reports:
     """The workspace ingested in batches of 150 bytes, then whole (into separate databases); `staged`: the
-    calls file went through the batched path (False: it fell back to the whole-file path)."""
+    calls file went through the batched path (False: it fell back to the whole-file path; None: it was
+    refused before any batch)."""
     results: list[batched.Batched | None] = []
     real_stage = batched.stage
 
@@ -42,7 +43,8 @@ def both_ways(ws: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch, staged: bool
 
     monkeypatch.setattr(batched, "stage", stage)
     in_batches = run.ingest(ws, tmp / "batched.duckdb")
-    assert results and (results[0] is not None) == staged  # [0]: the calls file, [1]: costs
+    if staged is not None:  # [0]: the calls file, [1]: costs
+        assert results and (results[0] is not None) == staged
     monkeypatch.setattr(batched, "MIN_BYTES", 1 << 62)
     whole = run.ingest(ws, tmp / "whole.duckdb")
     return in_batches, whole
@@ -109,3 +111,18 @@ def test_a_value_the_fast_reader_cannot_parse_falls_back_to_the_whole_file(
     staged, whole = both_ways(workspace, tmp_path, monkeypatch, staged=False)
     assert staged.files[0].message == whole.files[0].message
     assert "  line 6, column 'wait_s', value 'ten': not a number" in staged.files[0].message.splitlines()
+
+
+def test_a_file_cut_off_mid_line_is_named_by_its_workspace_path(
+    workspace: Path, tmp_path: Path, monkeypatch
+) -> None:
+    # the last line has no line break (the file may have been cut inside it): refused, line 4 named
+    ok = "sales,2026-04-15 10:00:00,answered,5,100,0,20,false,true"
+    write(
+        workspace / "acme" / "calls" / "2026-04.csv",
+        f"{HEADER}\nc1,{ok}\nc2,{ok}\nc3,sales,2026-04-15 10:00:00,answ",
+    )
+    staged, whole = both_ways(workspace, tmp_path, monkeypatch, staged=None)
+    assert staged.files[0].status == "rejected"
+    assert staged.files[0].message == whole.files[0].message
+    assert staged.files[0].message.startswith("acme/calls/2026-04.csv: 1 problem(s)")

@@ -76,7 +76,11 @@ def stage(
 ) -> Batched | None:  # fmt: skip
     """Read, validate and stage the file in batches; None when the fast path cannot read it (nothing is
     staged then). Raises FileValidationError (after dropping the staging table) when any row is invalid."""
-    found = canonical.clean_header(path, export, export.table)
+    try:
+        found = canonical.clean_header(path, export, export.table)
+    except FileValidationError as exc:  # a ragged or cut-off line: named in the workspace's terms
+        exc.path = rel
+        raise
     if found is None:
         return None
     drop(con)
