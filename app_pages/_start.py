@@ -174,7 +174,9 @@ def show_progress(p: Paths) -> None:
     st.set_page_config(page_title="Vendor Scorecard", page_icon=":material/leaderboard:", layout="wide")
     label = f"Building the database from {p.workspace.name}/"
     if build.finished:
-        st.error(build.error or "The database could not be built.")
+        from scorecard.present.text import plain  # data values (file names) shown as text, not Markdown
+
+        st.error(plain(build.error or "The database could not be built.", lines=True))
         if st.button("Try again"):
             with _builds_lock():
                 _builds().pop(p.db, None)

@@ -51,3 +51,22 @@ def test_an_access_table_in_the_settings_is_not_local_mode(ws: Path) -> None:
 def test_settings_that_do_not_parse_are_not_taken_for_local_mode(ws: Path) -> None:
     (ws / "scorecard.toml").write_text("[access\n", encoding="utf-8")
     assert local_mode(ws) is False  # the app reports the broken file after the start, as before
+
+
+def test_a_first_start_that_cannot_build_shows_why_and_offers_to_try_again(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    # a setting that is not a number: the build stops with the configuration error, nothing loads
+    settings = ws / "scorecard.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("sl_threshold_s = 20", 'sl_threshold_s = "soon"'), encoding="utf-8")
+    monkeypatch.setenv("SCORECARD_WORKSPACE", str(ws))
+    monkeypatch.setenv("SCORECARD_DB", str(ws.parent / "scorecard.duckdb"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    shown = at.error[0].value.replace("\\", "")  # the message is shown as text: Markdown escaped
+    assert "key 'sl_threshold_s' = 'soon': Input should be a valid number" in shown
+    assert not at.dataframe and not at.title  # the pages are not drawn over a failed build
+    assert [b.label for b in at.button] == ["Try again"]
