@@ -66,6 +66,9 @@ def test_a_fresh_start_shows_the_builds_progress_then_the_data(tmp_path: Path) -
                 verdict = tab.get_by_test_id("stAlertContentWarning")
                 expect(verdict.filter(has_text="Too close to call: Northwind Contact leads")).to_be_visible()
                 expect(tab.get_by_test_id("stProgress")).to_have_count(0)
+                expect(tab.get_by_test_id("stDataFrame").first).to_be_visible()  # the ranked table
+                expect(tab.get_by_role("spinbutton", name="Abandonment", exact=True)).to_have_value("15")
+                expect(tab.get_by_test_id("stVegaLiteChart").first).to_be_visible()
                 tab.screenshot(path=ARTIFACTS / f"fresh-start-data-tab{n}.png")
             # the tab that saw the build end shows its summary, as a start that built in the page did
             done = [
