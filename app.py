@@ -22,6 +22,12 @@ if str(ROOT) not in sys.path:  # `app_pages` is importable under `streamlit run`
 
 import streamlit as st  # noqa: E402
 
+from app_pages import _start  # noqa: E402
+
+# A first start (no database yet) shows the build's progress before the rest of the app is imported;
+# the run stops here until the build is done (app_pages/_start.py).
+_start.show_progress(_start.paths())
+
 from app_pages import _common as c  # noqa: E402
 from app_pages import _session as session  # noqa: E402
 from scorecard.access.scope import Scope  # noqa: E402
@@ -140,6 +146,10 @@ def main() -> None:
         st.error(f"Workspace folder {p.workspace} does not exist. Start the app with --workspace FOLDER.")
         st.stop()
     scope = session.gate(p)
+    built = st.session_state.pop("_built", None)
+    if built is not None:  # the first start's background build (app_pages/_start.py) just ended
+        c.built_status(built, f"Building the database from {p.workspace.name}/", scope)
+        st.session_state["_checked"] = True
     if "_checked" not in st.session_state or not p.db.exists():
         try:
             if c.needs_ingest(p):

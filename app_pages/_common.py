@@ -8,10 +8,7 @@ result.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import os
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +18,7 @@ from typing import Any, TypeVar
 import polars as pl
 import streamlit as st
 
+from app_pages._start import Paths, needs_ingest, paths, stamp  # noqa: F401 (c.paths() etc.)
 from scorecard import periods
 from scorecard.access import peers, reads
 from scorecard.access.scope import Scope
@@ -36,53 +34,11 @@ T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@dataclass(frozen=True)
-class Paths:
-    """The workspace folder and its database file."""
-
-    workspace: Path
-    db: Path
-    #: --no-auth: serve on a non-loopback address without access configured (everyone sees everything).
-    no_auth: bool = False
-
-
-def paths(argv: list[str] | None = None) -> Paths:
-    """`--workspace` / `--db` / `--no-auth` after `streamlit run app.py --`, else SCORECARD_WORKSPACE /
-    SCORECARD_DB."""
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--workspace")
-    parser.add_argument("--db")
-    parser.add_argument("--no-auth", action="store_true")
-    args, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
-    workspace = Path(args.workspace or os.environ.get("SCORECARD_WORKSPACE") or ROOT / "vendors")
-    database = Path(args.db or os.environ.get("SCORECARD_DB") or workspace / ".scorecard.duckdb")
-    return Paths(workspace.resolve(), database.resolve(), args.no_auth)
-
-
 @st.cache_resource
 def _db_lock() -> threading.Lock:
     """One read at a time per app process: DuckDB shares one open file between the connections of a process,
     so a read that opens the file while none is open always gets the newest version."""
     return threading.Lock()
-
-
-def stamp(path: Path) -> float:
-    """The database's last change (file or write-ahead log); 0 when absent."""
-    times = [p.stat().st_mtime for p in (path, Path(f"{path}.wal")) if p.exists()]
-    return max(times, default=0.0)
-
-
-def needs_ingest(p: Paths) -> bool:
-    """True when the database is missing or older than any file of the workspace."""
-    built = stamp(p.db)
-    if not built:
-        return True
-    for folder, dirs, files in os.walk(p.workspace):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if not name.startswith(".") and Path(folder, name).stat().st_mtime > built:
-                return True
-    return False
 
 
 def run_ingest(p: Paths, label: str, scope: Scope) -> load.IngestReport:
@@ -102,15 +58,23 @@ def run_ingest(p: Paths, label: str, scope: Scope) -> load.IngestReport:
         report = load.ingest(
             p.workspace, p.db, progress=progress, wait=True, on_wait=lambda m: bar.progress(0.0, text=m)
         )
-        loaded, rejected = reads.ingest_summary(scope, report)
-        state = "complete" if not rejected else "error"
-        box.update(
-            label=f"{label} — {loaded} file(s) loaded, {rejected} rejected",
-            state=state,
-            expanded=bool(rejected),
-        )
+        _summary(box, report, label, scope)
     st.cache_data.clear()
     return report
+
+
+def _summary(box: Any, report: load.IngestReport, label: str, scope: Scope) -> None:
+    """The status box after an ingest: files loaded and rejected (of the scope's vendors)."""
+    loaded, rejected = reads.ingest_summary(scope, report)
+    state = "complete" if not rejected else "error"
+    box.update(label=f"{label} — {loaded} file(s) loaded, {rejected} rejected", state=state,
+               expanded=bool(rejected))  # fmt: skip
+
+
+def built_status(report: load.IngestReport, label: str, scope: Scope) -> None:
+    """The first start's background build, once done: the same status box as `run_ingest` leaves."""
+    with st.status(label) as box:
+        _summary(box, report, label, scope)
 
 
 class DatabaseChanged(Exception):

@@ -1,6 +1,6 @@
 """Speed and memory at scale, side by side with DuckDB alone and with pandas: the one benchmark command.
 
-    uv run python benchmarks/run.py --size smoke|1m|5m|20m [--json OUT] [--repeat N] [--stages a,b]
+    uv run python benchmarks/run.py --size smoke|1m|5m|20m|100m [--json OUT] [--repeat N] [--stages a,b]
 
 Generates (or reuses) a workspace of 10 vendors' call records in the canonical CSV format under
 `benchmarks/data/<size>/`, then runs each stage in a fresh process and reports its best time, the ratio to
@@ -37,7 +37,7 @@ from benchmarks import generate  # noqa: E402
 DATA = ROOT / "benchmarks" / "data"
 STAGE_NAMES = ("ingest", "kpis", "ranking", "app")
 #: Stages run only when asked for (`--stages spark`): the Spark step needs Java and the `spark` extra.
-OPTIONAL_STAGES = ("spark",)
+OPTIONAL_STAGES = ("spark", "bigfile", "cli", "app_start")
 #: The issue's targets: the size each applies to and its limits.
 TARGETS: dict[str, dict[str, Any]] = {
     "ingest": {"size": "5m", "max_ratio": 1.5, "max_peak_rss_mb": 1536},
@@ -165,9 +165,25 @@ def machine() -> dict[str, Any]:
     }
 
 
+def extra_stages(stages: tuple[str, ...], data: Path, bigfile_calls: int) -> dict[str, Any]:
+    """The stages run only when named: one large file's peak memory, the CLI's and the app's start."""
+    out: dict[str, Any] = {}
+    if "bigfile" in stages:
+        from benchmarks import bigfile
+
+        out["bigfile"] = bigfile.bench(data, bigfile_calls)
+    if "cli" in stages:
+        out["cli"] = {"ours": run_stage("cli_start", data=str(data))}
+    if "app_start" in stages:
+        shots = ROOT / "test-artifacts"
+        out["app_start"] = {"ours": run_stage("app_start", workspace=str(ROOT / "vendors"), shots=str(shots))}
+    return out
+
+
 def run(
-    size: str, stages: tuple[str, ...] = STAGE_NAMES, repeat: int | None = None, data: Path = DATA
-) -> dict[str, Any]:
+    size: str, stages: tuple[str, ...] = STAGE_NAMES, repeat: int | None = None, data: Path = DATA,
+    bigfile_calls: int = 25_000_000,
+) -> dict[str, Any]:  # fmt: skip
     """Generate the data for `size` under `data` and run the stages; the full result as a JSON-ready dict."""
     spec = generate.spec_for(size)
     workspace = generate.generate(data / size, spec)
@@ -198,6 +214,7 @@ def run(
         }
     if "spark" in stages:
         result["stages"]["spark"] = bench_spark(db, repeat)
+    result["stages"] |= extra_stages(stages, data, bigfile_calls)
     result["verdicts"] = verdicts(result)
     return result
 
@@ -316,13 +333,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, help="runs of each timed step; the best is reported")
     parser.add_argument("--stages", default=",".join(STAGE_NAMES), help="comma-separated subset of stages")
     parser.add_argument("--data", type=Path, default=DATA, help="where generated workspaces and databases go")
+    parser.add_argument("--bigfile-calls", type=int, default=25_000_000, help="calls in the bigfile file")
     args = parser.parse_args(argv)
     stages = tuple(s.strip() for s in args.stages.split(",") if s.strip())
     unknown = sorted(set(stages) - set(STAGE_NAMES) - set(OPTIONAL_STAGES))
     if unknown:
         names = ", ".join(STAGE_NAMES + OPTIONAL_STAGES)
         parser.error(f"unknown stage(s) {', '.join(unknown)}; choose from {names}")
-    result = run(args.size, stages, args.repeat, args.data)
+    result = run(args.size, stages, args.repeat, args.data, args.bigfile_calls)
     print(table(result))
     out = args.json or ROOT / "benchmarks" / "results" / f"{args.size}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

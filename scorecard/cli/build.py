@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from scorecard.cli._app import app, user_errors
 from scorecard.errors import ScorecardError
-from scorecard.spark.build import BuildReport, build_duckdb, build_spark, load_job
-from scorecard.spark.loads import parse_statements
+
+if TYPE_CHECKING:  # imported where used, so that `scorecard --help` loads none of them
+    from scorecard.spark.build import BuildReport
 
 
 def _progress(phase: str) -> None:
@@ -78,6 +79,9 @@ def build_command(
     ] = None,
 ) -> None:
     """Build the daily components that KPIs, rankings, reviews and the app read."""
+    from scorecard.spark.build import build_duckdb, build_spark, load_job
+    from scorecard.spark.loads import parse_statements
+
     if engine == "duckdb":
         if source or job_output or calls_record:
             raise ScorecardError("--source, --job-output and --calls-record belong to --engine spark.")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from scorecard.cli._app import app, user_errors
-from scorecard.ingest.check import CheckReport, check_frame, check_workspace
-from scorecard.ingest.state import place
+
+if TYPE_CHECKING:  # imported where used, so that `scorecard --help` loads none of them
+    from scorecard.ingest.check import CheckReport
 
 
 def _progress(done: int, total: int, what: str) -> None:
@@ -25,6 +26,9 @@ def _cell(value: object) -> str:
 def render_check(report: CheckReport) -> str:
     """The per-file table (rows read, left out, warnings, errors), then each file's warnings and errors,
     the configuration problems and a one-line verdict."""
+    from scorecard.ingest.check import check_frame
+    from scorecard.ingest.state import place
+
     frame = check_frame(report.files)
     lines: list[str] = []
     if frame.height:
@@ -70,6 +74,8 @@ def check_command(
     Exits 0 when every file would load and the configuration is valid, 1 otherwise. Warnings (rows left
     out on purpose, sentinels read as unknown) do not fail the check.
     """
+    from scorecard.ingest.check import check_workspace
+
     report = check_workspace(workspace, progress=None if quiet else _progress)
     print(render_check(report))
     if not report.ok:

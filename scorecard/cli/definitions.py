@@ -7,13 +7,16 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import polars as pl
 import typer
 
 from scorecard.cli._app import app, user_errors
 from scorecard.errors import ScorecardError
-from scorecard.metrics import catalogue
-from scorecard.present.reference import reference_markdown, reference_rows
+from scorecard.metrics.declaration import load
+
+# the variants as the catalogue declares them (`SL_VARIANTS`, `FCR_METHODS`), read without
+# importing the catalogue's polars side, so that `scorecard --help` stays fast
+SL_VARIANTS: tuple[str, ...] = load().headlines["service_level"].variants
+FCR_METHODS: tuple[str, ...] = load().headlines["fcr_rate"].variants
 
 
 class Format(StrEnum):
@@ -28,10 +31,10 @@ class Format(StrEnum):
 def definitions_command(
     fmt: Annotated[Format, typer.Option("--format", help="markdown or csv.")] = Format.markdown,
     sl_variant: Annotated[
-        str, typer.Option("--sl-variant", help=f"Service-level variant: {', '.join(catalogue.SL_VARIANTS)}.")
+        str, typer.Option("--sl-variant", help=f"Service-level variant: {', '.join(SL_VARIANTS)}.")
     ] = "negative",
     fcr_method: Annotated[
-        str, typer.Option("--fcr-method", help=f"FCR method: {', '.join(catalogue.FCR_METHODS)}.")
+        str, typer.Option("--fcr-method", help=f"FCR method: {', '.join(FCR_METHODS)}.")
     ] = "survey",
     currency: Annotated[str, typer.Option("--currency", help="Base currency of money KPIs.")] = "EUR",
     into: Annotated[
@@ -44,9 +47,13 @@ def definitions_command(
     ] = None,
 ) -> None:
     """Print every KPI's definition and formula (the same text as the app's Definitions page)."""
+    import polars as pl
+
+    from scorecard.present.reference import reference_markdown, reference_rows
+
     for name, value, allowed in (
-        ("--sl-variant", sl_variant, catalogue.SL_VARIANTS),
-        ("--fcr-method", fcr_method, catalogue.FCR_METHODS),
+        ("--sl-variant", sl_variant, SL_VARIANTS),
+        ("--fcr-method", fcr_method, FCR_METHODS),
     ):
         if value not in allowed:
             raise ScorecardError(f"Unknown {name} {value!r}; expected one of: {', '.join(allowed)}.")

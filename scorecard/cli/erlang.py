@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from scorecard.cli._app import app, user_errors
-from scorecard.staffing.erlang import Queue, agents_needed, erlang_a, erlang_c, offered_load
+
+if TYPE_CHECKING:  # imported where used, so that `scorecard --help` stays fast
+    from scorecard.staffing.erlang import Queue
 
 
 def _lines(title: str, queue: Queue, threshold_s: float, abandon: bool) -> list[str]:
@@ -40,6 +42,8 @@ def erlang_command(
 ) -> None:
     """P(wait), service level, ASA and occupancy of an interval; with --patience-s the Erlang A queue
     (callers abandon) too; with --target-sl the fewest agents that meet the target."""
+    from scorecard.staffing.erlang import agents_needed, erlang_a, erlang_c, offered_load
+
     if agents is None and target_sl is None:
         raise typer.BadParameter("give --agents, --target-sl or both", param_hint="--agents")
     interval_s = interval_min * 60

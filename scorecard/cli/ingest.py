@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from scorecard.cli._app import app, user_errors
-from scorecard.ingest.run import IngestReport, ingest
-from scorecard.ingest.state import place
+
+if TYPE_CHECKING:  # imported where used, so that `scorecard --help` loads none of them
+    from scorecard.ingest.run import IngestReport
 
 
 def _progress(done: int, total: int, what: str) -> None:
@@ -20,6 +21,8 @@ def _progress(done: int, total: int, what: str) -> None:
 
 def render_report(report: IngestReport) -> str:
     """A readable summary of an ingest: one line per file, then what changed, warnings and problems."""
+    from scorecard.ingest.state import place
+
     lines = []
     shown = [*report.files, *report.removed]
     width = max((len(f.path) for f in shown), default=4)
@@ -110,6 +113,8 @@ def ingest_command(
     again, files and vendors no longer in the workspace leave the database. Rows that load with a
     warning (a survey without an answer, rows left out by a filter) are counted per file.
     """
+    from scorecard.ingest.run import ingest
+
     report = ingest(
         workspace,
         db,

@@ -13,21 +13,17 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import duckdb
-import polars as pl
 import typer
 
 from scorecard.cli._app import app, user_errors
 from scorecard.errors import ScorecardError
-from scorecard.ingest import db
-from scorecard.metrics.catalogue import KPI_COLUMNS, VOLUME_COLUMNS, kpi
-from scorecard.metrics.kpis import GRAINS, known_vendors, kpi_notes, kpis, workspace_settings
-from scorecard.metrics.reported import reported_vs_recomputed
-from scorecard.present import format as fmt
-from scorecard.present import text
-from scorecard.sql.views import apply_views
+from scorecard.periods import GRAINS
+
+if TYPE_CHECKING:  # imported where used, so that `scorecard --help` loads none of them
+    import duckdb
+    import polars as pl
 
 
 class Format(StrEnum):
@@ -40,6 +36,9 @@ class Format(StrEnum):
 
 def format_value(column: str, value: Any, currency: str) -> str:
     """One value as shown in the table: percent, seconds, money, points or a count; '—' when NULL."""
+    from scorecard.metrics.catalogue import VOLUME_COLUMNS
+    from scorecard.present import format as fmt
+
     if column in VOLUME_COLUMNS:
         return fmt.count(value)
     return fmt.value(column, value, currency)
@@ -47,6 +46,8 @@ def format_value(column: str, value: Any, currency: str) -> str:
 
 def definitions_line(settings: dict[str, Any]) -> str:
     """The definitions in force, printed above every table (docs/design.md: one definition for everyone)."""
+    from scorecard.metrics.catalogue import kpi
+
     sl = kpi("service_level", settings["sl_variant"], settings["fcr_method"])
     fcr = kpi("fcr_rate", settings["sl_variant"], settings["fcr_method"])
     window = f", within {settings['fcr_repeat_days']} days" if settings["fcr_method"] == "repeat" else ""
@@ -60,6 +61,8 @@ def definitions_line(settings: dict[str, Any]) -> str:
 
 def render_table(frame: pl.DataFrame, currency: str) -> str:
     """KPIs as rows, one aligned column per vendor x period (x program)."""
+    from scorecard.metrics.catalogue import KPI_COLUMNS, VOLUME_COLUMNS
+
     keys = [c for c in ("vendor_id", "period", "program") if c in frame.columns]
     header_rows = [[key] for key in keys]
     body = [[c] for c in (*VOLUME_COLUMNS, *KPI_COLUMNS)]
@@ -81,6 +84,10 @@ def render_table(frame: pl.DataFrame, currency: str) -> str:
 
 def render_notes(notes: pl.DataFrame) -> str:
     """Why KPIs are empty, one line per vendor (x program) x KPI x reason, with the periods concerned."""
+    import polars as pl
+
+    from scorecard.metrics.catalogue import KPI_COLUMNS
+
     keys = ["vendor_id", "program"] if "program" in notes.columns else ["vendor_id"]
     grouped = (
         notes.with_columns(
@@ -103,6 +110,9 @@ def render_notes(notes: pl.DataFrame) -> str:
 
 def _shown(kpi_id: str, value: Any, currency: str, sign: bool = False) -> str:
     """A reported, recomputed or difference value; KPI ids outside the catalogue print as plain numbers."""
+    from scorecard.metrics.catalogue import KPI_COLUMNS
+    from scorecard.present import format as fmt
+
     if value is None:
         return "—"
     if kpi_id not in KPI_COLUMNS:
@@ -159,6 +169,11 @@ def kpis_command(
     ] = False,
 ) -> None:
     """Recompute every KPI from the raw data, per vendor and period, under the workspace definitions."""
+    from scorecard.ingest import db
+    from scorecard.metrics.kpis import known_vendors, kpi_notes, kpis, workspace_settings
+    from scorecard.present import text
+    from scorecard.sql.views import apply_views
+
     if grain not in GRAINS:
         raise ScorecardError(f"Unknown grain {grain!r} in --grain; expected one of: {', '.join(GRAINS)}.")
     if compare_reported and (grain != "all" or by_program):
@@ -202,6 +217,10 @@ def kpis_command(
 
 def _compare_reported(con: duckdb.DuckDBPyConnection, vendors: list[str] | None, output: Format) -> None:
     """Print every vendor-reported figure of the vendors asked next to ours (`--compare-reported`)."""
+    from scorecard.metrics.kpis import workspace_settings
+    from scorecard.metrics.reported import reported_vs_recomputed
+    from scorecard.present import text
+
     frame = reported_vs_recomputed(con, vendors, limit=None)
     if output is Format.csv:
         typer.echo(text.write_csv(frame), nl=False)

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from scorecard.cli._app import app, user_errors
-from scorecard.spark.export import export_parquet
 
 
 @app.command("export-parquet")
@@ -26,6 +25,8 @@ def export_parquet_command(
 ) -> None:
     """Write the raw tables of DB as Parquet under OUT/<table>/vendor_id=.../month=.../, with loaded_files
     and the workspace tables, for the Spark step."""
+    from scorecard.spark.export import export_parquet
+
     report = export_parquet(db, out, overwrite=overwrite)
     width = max(len(t) for t in report.rows)
     for table, rows in report.rows.items():

@@ -8,19 +8,18 @@ import textwrap
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import polars as pl
 import typer
 
 from scorecard.cli._app import app, user_errors
 from scorecard.errors import ScorecardError
-from scorecard.ingest import db
-from scorecard.metrics import catalogue, kpis
-from scorecard.present import format as fmt
-from scorecard.present import text
-from scorecard.scoring import points as scoring
-from scorecard.scoring import presets, sensitivity, verdict
+
+if TYPE_CHECKING:  # imported where used, so that `scorecard --help` loads none of them
+    import polars as pl
+
+    from scorecard.scoring import points as scoring
+    from scorecard.scoring import sensitivity
 
 
 class Format(StrEnum):
@@ -53,6 +52,8 @@ def _records(frame: pl.DataFrame | None) -> list[dict[str, Any]] | None:
 
 
 def _print_table(title: str, frame: pl.DataFrame) -> None:
+    import polars as pl
+
     typer.echo(title)
     with pl.Config(
         tbl_rows=-1,
@@ -70,6 +71,9 @@ def _print_table(title: str, frame: pl.DataFrame) -> None:
 
 def readable(table: pl.DataFrame, currency: str, names: dict[str, str] | None = None) -> list[list[str]]:
     """The ranking for people, vendors as columns: rank, score, coverage, then each KPI's value · points."""
+    from scorecard.metrics import catalogue
+    from scorecard.present import format as fmt
+
     names = names or {}
     rows = table.to_dicts()
     out = [["", *(names.get(r["vendor_id"], r["vendor_id"]) for r in rows)]]
@@ -91,6 +95,8 @@ WIDTH = 100
 
 def _cell(kpi_id: str, value: float | None, pts: float | None, currency: str) -> str:
     """`86.3% · 100`: the value with its unit, then its points."""
+    from scorecard.present import format as fmt
+
     shown = fmt.value(kpi_id, value, currency)
     return shown if pts is None else f"{shown} · {pts:.0f}"
 
@@ -208,6 +214,12 @@ def rank(
     seed: Annotated[int, typer.Option(help="Random seed of the perturbation and bootstrap.")] = 0,
 ) -> None:
     """Rank vendors for a period with a weighted scorecard preset."""
+    from scorecard.ingest import db
+    from scorecard.metrics import kpis
+    from scorecard.present import text
+    from scorecard.scoring import points as scoring
+    from scorecard.scoring import presets, sensitivity, verdict
+
     if preset and preset_file:
         raise ScorecardError("Give either --preset or --preset-file, not both.")
     if show_sensitivity and output is Format.csv:

@@ -7,24 +7,25 @@ contract change takes effect without re-ingesting; the numbers come from the dat
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from scorecard.cli._app import app, user_errors
 from scorecard.errors import ScorecardError
-from scorecard.ingest import db as database
-from scorecard.review.quarter import Review, quarterly_review
-from scorecard.review.report import fmt, quarter_totals, write_report
-from scorecard.scoring.presets import load_preset
-from scorecard.workspace.config import load_workspace
-from scorecard.workspace.contract import Contract, parse_contract
+
+if TYPE_CHECKING:  # imported where used, so that `scorecard --help` loads none of them
+    from scorecard.review.quarter import Review
+    from scorecard.workspace.contract import Contract
 
 SUFFIXES = (".html", ".htm", ".xlsx")
 
 
 def vendor_contract(workspace: Path, vendor_id: str) -> Contract:
     """The vendor's validated contract terms from its vendor.toml in the workspace."""
+    from scorecard.workspace.config import load_workspace
+    from scorecard.workspace.contract import Contract, parse_contract
+
     cfg = load_workspace(workspace).vendor(vendor_id)
     if isinstance(cfg.contract, Contract):  # config loading may already parse it
         return cfg.contract
@@ -33,6 +34,8 @@ def vendor_contract(workspace: Path, vendor_id: str) -> Contract:
 
 def summary_line(review: Review, out: Path) -> str:
     """One line for the terminal: where the report went and its headline numbers."""
+    from scorecard.review.report import fmt, quarter_totals
+
     mine = review.ranking.filter(review.ranking["vendor_id"] == review.vendor_id)
     rank = mine["rank"][0] if mine.height else None
     score = mine["score"][0] if mine.height else None
@@ -59,6 +62,11 @@ def review_command(
     ] = "quarterly_review",
 ) -> None:
     """Write VENDOR's quarterly review (KPIs vs contract, credits, findings) to --out."""
+    from scorecard.ingest import db as database
+    from scorecard.review.quarter import quarterly_review
+    from scorecard.review.report import write_report
+    from scorecard.scoring.presets import load_preset
+
     if out.suffix.lower() not in SUFFIXES:
         raise ScorecardError(f"Cannot write a review to {out}: use a file ending in .html or .xlsx.")
     contract = vendor_contract(workspace, vendor)

@@ -8,20 +8,18 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from scorecard.access import AccessError, audit, launch, links
-from scorecard.access.config import load_access
+from scorecard.access import AccessError, launch
 from scorecard.access.scope import READ_PAGES, Scope
 from scorecard.cli._app import app, user_errors
 from scorecard.errors import ScorecardError
-from scorecard.metrics import catalogue
-from scorecard.metrics.kpis import parse_period
-from scorecard.present import share
-from scorecard.scoring import presets
-from scorecard.workspace.config import load_workspace
+from scorecard.periods import parse_period
+
+if TYPE_CHECKING:  # imported where used, so that `scorecard --help` loads none of them
+    from scorecard.present import share
 
 share_app = typer.Typer(help="Signed links to one view, for people without an account.", no_args_is_help=True)
 app.add_typer(share_app, name="share")
@@ -38,6 +36,11 @@ def _who(by: str | None) -> str:
 
 def _options(workspace: Path, period: str) -> share.Options:
     """What a link may say in this workspace (the period is checked by its label's form)."""
+    from scorecard.metrics import catalogue
+    from scorecard.present import share
+    from scorecard.scoring import presets
+    from scorecard.workspace.config import load_workspace
+
     ws = load_workspace(workspace)
     choices = {}
     for name in presets.preset_files(workspace):
@@ -59,6 +62,8 @@ def view_params(
     method: str | None, weights: list[str], sl: str | None, kpi: str | None, grain: str | None,
 ) -> dict[str, str]:  # fmt: skip
     """The view's query parameters, validated like a link the app opens; any problem is an error."""
+    from scorecard.present import share
+
     params = {"page": page, "period": period}
     optional = {"preset": preset, "method": method, "sl": sl, "kpi": kpi, "grain": grain, "vendor": focus}
     params |= {k: v for k, v in optional.items() if v is not None}
@@ -105,6 +110,8 @@ def create(
     by: Annotated[str | None, typer.Option("--by", help="Who makes it (default: your login).")] = None,
 ) -> None:
     """Print a signed link to one view; it expires, and `scorecard share revoke ID` ends it sooner."""
+    from scorecard.access import audit, links
+
     if for_vendor and vendor:
         raise ScorecardError(
             "Use --vendor (vendors by name) or --for-vendor (one vendor's own view), not both."
@@ -134,6 +141,8 @@ def create(
 @user_errors
 def list_links(workspace: Workspace = Path("vendors")) -> None:
     """Every link made for this workspace, newest first, with its state."""
+    from scorecard.access import audit
+
     issued = audit.Store(workspace).links()
     if issued.is_empty():
         typer.echo("No links have been made for this workspace.")
@@ -157,6 +166,8 @@ def revoke(
     by: Annotated[str | None, typer.Option("--by", help="Who revokes it (default: your login).")] = None,
 ) -> None:
     """Revoke a link: whoever opens it from now on sees only that it was revoked."""
+    from scorecard.access import audit
+
     who = _who(by)
     store = audit.Store(workspace)
     known = store.revoke(link_id, who)
@@ -179,6 +190,8 @@ def app_command(
     ] = False,
 ) -> None:
     """Start the app (extra options go to `streamlit run`, e.g. --server.port 8600)."""
+    from scorecard.access.config import load_access
+
     script = Path(__file__).resolve().parents[2] / "app.py"
     if not script.exists():
         raise ScorecardError(f"app.py is not next to the package ({script}); run this from a clone.")

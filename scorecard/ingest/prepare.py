@@ -253,6 +253,10 @@ def prepare_file(
         )
     if loaded_sha(con, vendor.vendor_id, export_key(vendor, export, ws.earliest_date), rel) == digest:
         return Prepared(digest)
+    from scorecard.ingest import batched  # (it builds on this module)
+
+    if batched.eligible(path, export):
+        return Prepared(digest)  # a large file: the writer reads it batch by batch into its transaction
     try:
         return Prepared(digest, read_export(path, rel, export, vendor, plausible.Window(ws.earliest_date)))
     except ScorecardError as exc:

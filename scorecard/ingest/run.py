@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from scorecard.errors import ScorecardError
-from scorecard.ingest import db, plausible, publish, state
+from scorecard.ingest import batched, db, plausible, publish, state
 from scorecard.ingest.prepare import Prepared, export_key, loaded_sha, prepare_file, read_export
 from scorecard.ingest.state import FileResult
 from scorecard.sql import audits
@@ -303,6 +303,10 @@ class _Loader:
             if prepared.error:
                 raise prepared.error
             window = plausible.Window(self.ws.earliest_date)
+            if prepared.read is None and batched.eligible(job.path, job.export):
+                staged = batched.stage(self.con, job.path, rel, job.export, job.vendor, window)
+                if staged is not None:
+                    return self._staged(job, res, staged, digest, previous)
             read = prepared.read or read_export(job.path, rel, job.export, job.vendor, window)
             before = state.loaded_rows(self.con, vid, job.key, rel)
             if read.frame.height == 0 and before and not self.accept_empty:
@@ -328,6 +332,25 @@ class _Loader:
         except ScorecardError as exc:
             res.status, res.message = "rejected", str(exc)
             state.log(self.con, res, digest)
+        return res
+
+    def _staged(
+        self, job: Job, res: FileResult, staged: batched.Batched, digest: str | None, previous: str | None
+    ) -> FileResult:
+        """Write a file staged in batches (`scorecard.ingest.batched`) as `_file` writes a whole one."""
+        try:
+            state.key_conflicts(self.con, res.table, res.vendor_id, job.key, res.path, batched.STAGING)
+            self.builder.invalidate()
+            res.warnings = staged.warnings
+            state.write(self.con, res, batched.STAGING, None, digest or "", job.export.files, staged.observed)
+        finally:
+            batched.drop(self.con)
+        again = (res.path, res.table) in self.reread
+        res.status = "replaced" if previous else "reread" if again else "loaded"
+        if res.status == "reread":
+            res.message = "read again: the export's settings in vendor.toml changed"
+        res.rows = staged.rows
+        state.log(self.con, res, digest)
         return res
 
 

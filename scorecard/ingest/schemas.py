@@ -319,12 +319,14 @@ def validate(
     path: str,
     extra: list[ValidationFailure] = (),
     window: plausible.Window | None = None,
+    unique: bool = True,
 ) -> pl.DataFrame:
     """Validate canonical rows (with `source_row`) lazily; raise FileValidationError naming rows and rules.
 
     `extra` carries the adapter's own parse failures (a value that is not a number, say), so that one
     message lists every problem of the file; the plausibility rules (`plausible.RULES`, dates within
-    `window`) run beside the schema's.
+    `window`) run beside the schema's. `unique=False` leaves the uniqueness rules out (a file validated
+    batch by batch checks them over the whole file in the database: `scorecard.ingest.batched`).
     """
     source_rows = frame["source_row"]
     body = frame.drop("source_row")
@@ -335,7 +337,8 @@ def validate(
             failures.append(f)
             seen.add((f.row, f.column))
     try:
-        body = _schema(table, all_distinct=_all_distinct(table, body)).validate(body, lazy=True)
+        distinct = not unique or _all_distinct(table, body)
+        body = _schema(table, all_distinct=distinct).validate(body, lazy=True)
     except pa.errors.SchemaErrors as exc:
         seen = {(f.row, f.column) for f in failures}
         failures += [f for f in failures_from(exc, source_rows) if (f.row, f.column) not in seen]

@@ -92,21 +92,24 @@ def loaded_rows(con: duckdb.DuckDBPyConnection, vendor_id: str, key: str, rel: s
 
 
 def key_conflicts(
-    con: duckdb.DuckDBPyConnection, table: str, vendor_id: str, key: str, rel: str, frame: pl.DataFrame
+    con: duckdb.DuckDBPyConnection, table: str, vendor_id: str, key: str, rel: str, frame: pl.DataFrame | str
 ) -> None:
-    """Raise FileValidationError for natural keys of `frame` already loaded from another file or export."""
+    """Raise FileValidationError for natural keys of `frame` (or of the table of that name, holding a
+    file's rows staged in batches) already loaded from another file or export."""
     keys = NATURAL_KEYS.get(table)
     if not keys:
         return
     other = "vendor_id = ? and not (export_key = ? and source_file = ?)"
     if not con.execute(f"select 1 from raw_{table} where {other} limit 1", [vendor_id, key, rel]).fetchall():
         return  # nothing else loaded for the vendor: nothing to collide with
-    con.register("incoming_keys", frame.select(*keys, "source_row"))
+    incoming = frame if isinstance(frame, str) else "incoming_keys"
+    if not isinstance(frame, str):
+        con.register("incoming_keys", frame.select(*keys, "source_row"))
     try:
         join = " and ".join(f'r."{k}" = i."{k}"' for k in keys)
         where = other.replace("vendor_id", "r.vendor_id").replace("export_key", "r.export_key")
         where = where.replace("source_file", "r.source_file")
-        sql = f"from raw_{table} r join incoming_keys i on {join} where {where}"
+        sql = f"from raw_{table} r join {incoming} i on {join} where {where}"
         total = db.scalar(con, f"select count(*) {sql}", [vendor_id, key, rel])
         rows = []
         if total:
@@ -117,7 +120,8 @@ def key_conflicts(
                 [vendor_id, key, rel],
             ).fetchall()
     finally:
-        con.unregister("incoming_keys")
+        if not isinstance(frame, str):
+            con.unregister("incoming_keys")
     if rows:
         failures = [
             ValidationFailure(
@@ -141,19 +145,23 @@ def key_conflicts(
 def write(
     con: duckdb.DuckDBPyConnection,
     res: FileResult,
-    frame: pl.DataFrame,
+    frame: pl.DataFrame | str,
     reported: pl.DataFrame | None,
     digest: str,
     export_files: str,
     observed: tuple[str, ...],
 ) -> None:
-    """Replace a load's rows and record it in loaded_files (inside the caller's transaction)."""
+    """Replace a load's rows and record it in loaded_files (inside the caller's transaction); `frame` may
+    name a table that holds the rows (a file staged in batches)."""
     remove(con, res.vendor_id, res.export_key, res.path, res.table)
-    con.register("incoming", frame)  # scanned through the Arrow C stream, no copy
+    incoming = frame if isinstance(frame, str) else "incoming"
+    if not isinstance(frame, str):
+        con.register("incoming", frame)  # scanned through the Arrow C stream, no copy
+    rows = db.scalar(con, f"select count(*) from {incoming}") if isinstance(frame, str) else frame.height
     try:
         con.execute(
             f"insert into raw_{res.table} by name select ?::varchar as vendor_id, ?::varchar as export_key, "
-            "?::varchar as source_file, * from incoming",
+            f"?::varchar as source_file, * from {incoming}",
             [res.vendor_id, res.export_key, res.path],
         )
         if reported is not None and reported.height:
@@ -165,7 +173,8 @@ def write(
             )
             con.unregister("incoming_reported")
     finally:
-        con.unregister("incoming")
+        if not isinstance(frame, str):
+            con.unregister("incoming")
     con.execute(
         "insert into loaded_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -176,7 +185,7 @@ def write(
             res.format,
             export_files,
             digest,
-            frame.height,
+            rows,
             list(observed),
             datetime.now(UTC).replace(tzinfo=None),
         ],

@@ -8,6 +8,7 @@ the schema's own findings, so one message lists every problem of the file.
 from __future__ import annotations
 
 import codecs
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -98,12 +99,37 @@ def _plain(col: str, sql_type: str, timezone: str) -> pl.Expr:
 def read_clean_csv(path: Path, export: ExportConfig, table: str, timezone: str) -> pl.DataFrame | None:
     """Fast path for a clean canonical CSV: one lazy scan that reads and parses every column at once.
 
+    None when the file is not eligible or has a value the plain parsers cannot parse (see `clean_scan`).
+    """
+    scan = clean_scan(path, export, table, timezone)
+    if scan is None:
+        return None
+    try:
+        frame = scan.collect()
+    except pl.exceptions.PolarsError:
+        return None
+    if frame["_unparsed"].any():
+        return None
+    return frame.drop("_unparsed")
+
+
+def clean_scan(path: Path, export: ExportConfig, table: str, timezone: str) -> pl.LazyFrame | None:
+    """The fast path's lazy scan of a clean canonical CSV, with a boolean `_unparsed` column (a value the
+    plain parsers could not parse: the caller then takes the general path), or None when not eligible
+    (`clean_header`)."""
+    found = clean_header(path, export, table)
+    return None if found is None else clean_frame(path, export, table, timezone, found)
+
+
+def clean_header(path: Path, export: ExportConfig, table: str) -> list[str] | None:
+    """The header of a CSV the fast path can read, or None.
+
     Applies to UTF-8 files without a BOM or quote characters, with one record per line, a '.' decimal
     mark and no `timestamp_format`, whose header is exactly canonical. Numbers and booleans are parsed
     by the CSV reader, timestamps as `YYYY-MM-DD HH:MM:SS` (vendor local). Returns None, so that the
     caller takes the general path (which parses every locale variant and names each bad value's line),
-    when the file is not eligible, cannot be read, lacks a required column, or has any value these plain
-    parsers cannot parse. A line with the wrong number of fields is an error here already.
+    when the file is not eligible, cannot be read or lacks a required column. A line with the wrong
+    number of fields is an error here already.
     """
     if path.suffix.lower() in {".xlsx", ".xlsm", ".xls"} or export.decimal != "." or export.timestamp_format:
         return None
@@ -120,31 +146,36 @@ def read_clean_csv(path: Path, export: ExportConfig, table: str, timezone: str) 
         if not records.simple:
             return None
         found = pl.scan_csv(path, separator=separator, infer_schema=False).collect_schema().names()
-        if set(found) - set(CANONICAL[table]) or set(required_columns(table)) - set(found):
-            return None
-        types = {c: CANONICAL[table][c] for c in found}
-        schema = {c: _READER_TYPES.get(t, pl.String) for c, t in types.items()}
-        checked = [c for c, t in types.items() if t in ("BIGINT", "TIMESTAMP", "DATE")]
-        unparsed = [pl.col(f"_raw_{c}").is_not_null() & pl.col(c).is_null() for c in checked]
-        frame = (
-            pl.scan_csv(path, separator=separator, schema=schema)
-            .with_row_index(readers.SOURCE_ROW, offset=2)  # record i is on line i + 2 (records.simple)
-            .select(
-                pl.col(readers.SOURCE_ROW).cast(pl.Int64),
-                *(
-                    _plain(c, t, timezone).alias(c) if c in found else pl.lit(None).alias(c)
-                    for c, t in CANONICAL[table].items()
-                ),
-                *(pl.col(c).alias(f"_raw_{c}") for c in checked),
-            )
-            .select(pl.exclude("^_raw_.*$"), pl.any_horizontal(pl.lit(False), *unparsed).alias("_unparsed"))
-            .collect()
-        )
     except (LookupError, OSError, pl.exceptions.PolarsError):
         return None
-    if frame["_unparsed"].any():
+    if set(found) - set(CANONICAL[table]) or set(required_columns(table)) - set(found):
         return None
-    return frame.drop("_unparsed")
+    return found
+
+
+def clean_frame(
+    source: Path | io.BytesIO, export: ExportConfig, table: str, timezone: str, found: list[str],
+    first_line: int = 2,
+) -> pl.LazyFrame:  # fmt: skip
+    """The fast path's parse of `source` (the file, or a run of its lines after the header, the header
+    prepended, whose first record is on line `first_line`)."""
+    types = {c: CANONICAL[table][c] for c in found}
+    schema = {c: _READER_TYPES.get(t, pl.String) for c, t in types.items()}
+    checked = [c for c, t in types.items() if t in ("BIGINT", "TIMESTAMP", "DATE")]
+    unparsed = [pl.col(f"_raw_{c}").is_not_null() & pl.col(c).is_null() for c in checked]
+    return (
+        pl.scan_csv(source, separator=export.delimiter or ",", schema=schema)
+        .with_row_index(readers.SOURCE_ROW, offset=first_line)  # one record per line (records.simple)
+        .select(
+            pl.col(readers.SOURCE_ROW).cast(pl.Int64),
+            *(
+                _plain(c, t, timezone).alias(c) if c in found else pl.lit(None).alias(c)
+                for c, t in CANONICAL[table].items()
+            ),
+            *(pl.col(c).alias(f"_raw_{c}") for c in checked),
+        )
+        .select(pl.exclude("^_raw_.*$"), pl.any_horizontal(pl.lit(False), *unparsed).alias("_unparsed"))
+    )
 
 
 def _observed(table: str, columns: list[str]) -> frozenset[str] | None:
