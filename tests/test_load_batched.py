@@ -86,7 +86,8 @@ def test_duplicates_across_batches_are_named_as_pandera_names_them(
     workspace: Path, tmp_path: Path, monkeypatch
 ) -> None:
     # c1 on lines 2 and 6, c9 on lines 4, 8 and 9 (in different batches): 5 rows break
-    # "must be unique in the file"; line 7 also has a negative wait (a second kind of problem)
+    # "must be unique in the file", told as one problem per key (2); line 7 also has a negative wait
+    # (a second kind of problem): 2 + 1 = 3 problems
     ok = "sales,2026-04-15 10:00:00,answered,5,100,0,20,false,true"
     calls_file(workspace, f"c1,{ok}", f"c2,{ok}", f"c9,{ok}", f"c3,{ok}", f"c1,{ok}",
           "c5,sales,2026-04-15 10:00:00,answered,-5,100,0,20,false,true", f"c9,{ok}", f"c9,{ok}")  # fmt: skip
@@ -94,9 +95,11 @@ def test_duplicates_across_batches_are_named_as_pandera_names_them(
     assert staged.files[0].status == whole.files[0].status == "rejected"
     assert staged.files[0].message == whole.files[0].message
     assert staged.files[0].message.splitlines()[:3] == [
-        "acme/calls/2026-04.csv: 6 problem(s); nothing from this file was loaded into 'calls'.",
-        "  line 2, column 'call_id', value 'c1': must be unique in the file",
-        "  line 4, column 'call_id', value 'c9': must be unique in the file",
+        "acme/calls/2026-04.csv: 3 problem(s); nothing from this file was loaded into 'calls'.",
+        "  line 2, column 'call_id', value 'c1': call_id 'c1' appears on lines 2 and 6: a key must be unique "
+        "in the file (rule unique_key)",
+        "  line 4, column 'call_id', value 'c9': call_id 'c9' appears on lines 4, 8 and 9: a key must be "
+        "unique in the file (rule unique_key)",
     ]
     assert raw_calls(tmp_path / "batched.duckdb") == []
 

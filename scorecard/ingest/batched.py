@@ -24,7 +24,7 @@ import polars as pl
 
 from scorecard.errors import FileValidationError, RowWarning, ValidationFailure
 from scorecard.ingest import db, plausible
-from scorecard.ingest.adapters import canonical, get_adapter
+from scorecard.ingest.adapters import canonical, get_adapter, sniff
 from scorecard.ingest.prepare import _complete, _unrecorded_outcomes, observed_measures, to_utc_and_local
 from scorecard.ingest.schemas import _unique_keys, validate, warnings_of
 from scorecard.workspace.config import ExportConfig, VendorConfig
@@ -80,7 +80,7 @@ def stage(
         found = canonical.clean_header(path, export, export.table)
     except FileValidationError as exc:  # a ragged or cut-off line: named in the workspace's terms
         exc.path = rel
-        raise
+        raise sniff.explain(exc, path, rel, export) from None
     if found is None:
         return None
     drop(con)
@@ -105,8 +105,9 @@ def stage(
     if out.total:
         drop(con)
         out.failures.sort(key=lambda f: (f.row if f.row is not None else -1, f.column))
-        raise FileValidationError(path=rel, table=export.table, failures=out.failures[:KEPT_FAILURES],
+        exc = FileValidationError(path=rel, table=export.table, failures=out.failures[:KEPT_FAILURES],
                                   total=out.total)  # fmt: skip
+        raise sniff.explain(exc, path, rel, export)  # the whole-file path's wording: keys grouped, cut-offs
     return out
 
 
