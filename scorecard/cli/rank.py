@@ -19,8 +19,8 @@ from scorecard.ingest import db
 from scorecard.metrics import catalogue, kpis
 from scorecard.present import format as fmt
 from scorecard.present import text
+from scorecard.scoring import comparable, presets, sensitivity, verdict
 from scorecard.scoring import points as scoring
-from scorecard.scoring import presets, sensitivity, verdict
 
 
 class Format(StrEnum):
@@ -68,14 +68,29 @@ def _print_table(title: str, frame: pl.DataFrame) -> None:
     typer.echo("")
 
 
-def readable(table: pl.DataFrame, currency: str, names: dict[str, str] | None = None) -> list[list[str]]:
+def _days(cover: comparable.VendorCoverage | None) -> str:
+    """`91/91 days`, flagged `⚠ 55/91 days` under the threshold."""
+    if cover is None:
+        return fmt.MISSING
+    flag = "⚠ " if cover.status == comparable.FLAGGED else ""
+    return f"{flag}{cover.covered_days}/{cover.window_days} days"
+
+
+def readable(
+    table: pl.DataFrame,
+    currency: str,
+    names: dict[str, str] | None = None,
+    coverage: comparable.Comparability | None = None,
+) -> list[list[str]]:
     """The ranking for people, vendors as columns: rank, score, coverage, then each KPI's value · points."""
     names = names or {}
     rows = table.to_dicts()
     out = [["", *(names.get(r["vendor_id"], r["vendor_id"]) for r in rows)]]
     out.append(["rank", *(fmt.MISSING if r["rank"] is None else str(r["rank"]) for r in rows)])
     out.append(["score (0–100)", *(fmt.points(r["score"]) for r in rows)])
-    out.append(["coverage", *(fmt.percent(r["coverage"]) for r in rows)])
+    if coverage is not None:
+        out.append(["days of the period covered", *(_days(coverage.of(r["vendor_id"])) for r in rows)])
+    out.append(["coverage (of the weight)", *(fmt.percent(r["coverage"]) for r in rows)])
     for col in table.columns:
         if f"{col}_points" in table.columns:
             label = catalogue.kpi(col).label
@@ -124,8 +139,27 @@ def people_table(lines: list[list[str]], width: int = 100) -> str:
     return "\n".join(text).rstrip()
 
 
-def _wrap(text: str) -> str:
-    return textwrap.fill(text, WIDTH, break_on_hyphens=False, break_long_words=False)
+def _wrap(text: str, indent: str = "") -> str:
+    return textwrap.fill(
+        text, WIDTH, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False
+    )
+
+
+def full_table(result: scoring.Ranking, reasons: pl.DataFrame) -> pl.DataFrame:
+    """DESIGN.md's columns, then each vendor's coverage of the period and why its KPIs are missing; the
+    vendors not ranked (no data, too few days) are rows too, with an empty rank and score."""
+    table = result.table
+    why = reasons.group_by("vendor_id", maintain_order=True).agg(
+        pl.format("{}: {}", "kpi", "reason").str.join("; ").alias("missing")
+    )
+    table = table.join(why, on="vendor_id", how="left", maintain_order="left")
+    if result.comparability is None:
+        return table
+    cover = result.comparability.frame().drop("vendor")
+    ranked = table.join(cover, on="vendor_id", how="left", maintain_order="left")
+    others = cover.filter(~pl.col("vendor_id").is_in(table["vendor_id"].to_list()))
+    others = others.with_columns(pl.lit(result.period, dtype=pl.String).alias("period"))
+    return pl.concat([ranked, others], how="diagonal_relaxed").select(ranked.columns)
 
 
 def _weights(items: list[str]) -> dict[str, float]:
@@ -174,6 +208,18 @@ def _print_stability(result: scoring.Ranking, report: sensitivity.Stability) -> 
         typer.echo(note)
 
 
+def _reasons(con, result: scoring.Ranking) -> pl.DataFrame:
+    """Why each missing KPI value of the ranking is missing (`kpi_notes` of the period)."""
+    p = kpis.parse_period(result.period or "all")
+    notes = kpis.kpi_notes(con, p.grain, list(result.vendors), False, p.start, p.end)
+    notes = notes.filter(pl.col("period").cast(pl.String) == p.label)
+    settings = scoring.scoring_settings(con)
+    ids = [r.kpi for r in result.rules]
+    return comparable.missing_reasons(
+        result.vendors, result.values, ids, notes, settings["sl_variant"], settings["fcr_method"]
+    )
+
+
 @app.command("rank")
 @user_errors
 def rank(
@@ -194,6 +240,13 @@ def rank(
         list[str] | None,
         typer.Option("--weight", help="KPI=WEIGHT: another weight for a KPI of the preset (repeatable)."),
     ] = None,
+    include_partial: Annotated[
+        bool,
+        typer.Option(
+            "--include-partial",
+            help="Also rank vendors whose data cover less than 80% of the period's days (flagged).",
+        ),
+    ] = False,
     output: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     show_sensitivity: Annotated[
         bool,
@@ -224,8 +277,14 @@ def rank(
             chosen = chosen.with_weights(_weights(weight))
         names = dict(con.execute("select vendor_id, name from vendors").fetchall())
         result = scoring.rank_period(
-            con, period, chosen, method=method.value if method else None, vendors=vendor
+            con,
+            period,
+            chosen,
+            method=method.value if method else None,
+            vendors=vendor,
+            include_partial=include_partial,
         )
+        reasons = _reasons(con, result)
         components = (
             scoring.period_components(con, result) if output is Format.table or show_sensitivity else None
         )
@@ -234,18 +293,19 @@ def rank(
         )
     finally:
         con.close()
+    table = full_table(result, reasons)
     if output is Format.csv:
-        typer.echo(text.write_csv(result.table), nl=False)
+        typer.echo(text.write_csv(table), nl=False)
     elif output is Format.json:
         if not show_sensitivity:
-            typer.echo(json.dumps(_records(result.table), indent=2))
+            typer.echo(json.dumps(_records(table), indent=2))
             return
         payload = {
             "preset": {"name": result.preset.name, "source": result.preset.source},
             "method": result.method,
             "missing": result.missing,
             "period": result.period,
-            "ranking": _records(result.table),
+            "ranking": _records(table),
             **{
                 key: _records(getattr(report, key))
                 for key in (
@@ -263,13 +323,23 @@ def rank(
     else:
         call = verdict.verdict(result, report)
         typer.echo(_title(result))
+        for line in result.comparability.summary(names) if result.comparability else []:
+            typer.echo(_wrap(line, indent="    "))
+        typer.echo("")
         typer.echo(_wrap(verdict.headline(call, names, result.preset.name, result.method)))
         typer.echo("")
         fragile = verdict.fragility(call, names)
         typer.echo(_wrap(fragile or "Removing any one vendor leaves the order of the others unchanged."))
         typer.echo("")
-        typer.echo(people_table(readable(result.table, currency, names)))
+        typer.echo(people_table(readable(result.table, currency, names, result.comparability)))
         typer.echo("KPIs: value · points (0–100) under the preset; --format csv or json for raw values.")
+        if reasons.height:
+            typer.echo("")
+            typer.echo("Why values are missing:")
+            for r in reasons.iter_rows(named=True):
+                label = catalogue.kpi(r["kpi"]).label
+                who = names.get(r["vendor_id"], r["vendor_id"])
+                typer.echo(_wrap(f"  {who}, {label}: {r['reason']}", indent="    "))
         if show_sensitivity:
             typer.echo("")
             _print_stability(result, report)
