@@ -12,7 +12,7 @@ from scorecard.errors import ScorecardError
 from scorecard.present import format as fmt
 from scorecard.present import share
 from scorecard.present.text import plain
-from scorecard.scoring import verdict
+from scorecard.scoring import comparable, verdict
 from scorecard.scoring.presets import MAX_WEIGHT
 
 ctx = c.ctx()
@@ -49,6 +49,10 @@ def _on_preset() -> None:
 
 def _on_method() -> None:
     c.set_view(method=st.session_state[_key("method")])
+
+
+def _on_partial() -> None:
+    c.set_view(partial=bool(st.session_state["_w_partial"]))
 
 
 def _on_weight(kpi_id: str) -> None:
@@ -95,6 +99,14 @@ with left:
         help="fixed: points against fixed targets and floors (adding a bidder never reorders the others); "
         "relative: points between the best and the worst vendor compared.",
         disabled=fixed,
+    )
+    st.toggle(
+        "Rank vendors with too few days too",
+        value=ctx.view.partial,
+        key="_w_partial",
+        on_change=_on_partial,
+        help=f"A vendor whose data cover less than {comparable.MIN_COVERAGE:.0%} of the period's days is "
+        "not ranked (its KPIs describe other days than its peers'); switch on to rank it anyway, flagged.",
     )
     st.markdown(
         "**Weights** — fixed in this view"
@@ -147,8 +159,25 @@ boot = {r["vendor_id"]: r for r in stab.bootstrap.iter_rows(named=True)} if stab
 first = {r["vendor_id"]: r["p_rank_1"] for r in stab.rank_probabilities.iter_rows(named=True)}
 
 
+cover = result.comparability
+
+
+def _days(vendor: str) -> str:
+    """`91/91 days`, `⚠ 61/91 days` when ranked although under the threshold."""
+    mine = cover.of(vendor) if cover is not None else None
+    if mine is None:
+        return fmt.MISSING
+    return (
+        "⚠ " if mine.status == comparable.FLAGGED else ""
+    ) + f"{mine.covered_days}/{mine.window_days} days"
+
+
 def _flags(vendor: str, coverage: float) -> str:
     out = [] if coverage >= 1 - 1e-12 else [f"⚠ incomplete data ({fmt.percent(coverage, 0)} of the weight)"]
+    mine = cover.of(vendor) if cover is not None else None
+    if mine is not None and mine.covered_days < mine.window_days:
+        under = f", under {comparable.MIN_COVERAGE:.0%}" if mine.status == comparable.FLAGGED else ""
+        out.append(f"⚠ data on part of the period ({mine.describe()}{under})")
     for r in few.filter(pl.col("vendor_id") == vendor).iter_rows(named=True):
         out.append(
             f"⚠ too few events: {ctx.kpi(r['kpi']).label} ({fmt.count(r['events'])} < {r['min_events']:g})"
@@ -173,6 +202,7 @@ for r in result.table.iter_rows(named=True):
         "Score": r["score"],
         "90% interval": fmt.interval(boot.get(v, {}).get("score_low"), boot.get(v, {}).get("score_high")),
         "P(first)": fmt.percent(first.get(v), 0),
+        "Days covered": _days(v),
         "Coverage": fmt.percent(r["coverage"]),
     }
     row |= {ctx.kpi(k).label: _cell(k, r) for k in result.preset.kpi_ids}
@@ -180,6 +210,61 @@ for r in result.table.iter_rows(named=True):
     row["Details"] = c.page_link(ctx, "vendor", vendor=v) if v in own else None
     row["Review"] = c.page_link(ctx, "review", vendor=v) if v in own else None
     rows.append(row)
+
+
+def _unranked(cover: comparable.Comparability | None) -> None:
+    """The vendors of the selection that are not ranked, and why: no data, or too few days."""
+    if cover is None:
+        return
+    out = cover.frame(names).filter(pl.col("status").is_in([comparable.EXCLUDED, comparable.NO_DATA]))
+    if out.is_empty():
+        return
+    st.markdown(f"**Not ranked ({out.height})**")
+    st.dataframe(
+        out.select(
+            pl.col("vendor").alias("Vendor"),
+            pl.col("status").alias("Why"),
+            pl.format("{}/{} days", "covered_days", "window_days").alias("Days covered"),
+            pl.col("first_date").alias("First day"),
+            pl.col("last_date").alias("Last day"),
+            pl.col("days_with_data").alias("Days with data"),
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _missing(result) -> None:
+    """Why each missing KPI value of the table is missing (the vendors this view shows by name)."""
+    per = ctx.period()
+    shown = [v for v in result.vendors if v in own]
+    if not shown:
+        return
+    notes = ctx.data("kpi_notes", per.grain, shown, False, per.start, per.end)
+    notes = notes.filter(pl.col("period") == per.label)
+    rows = [i for i, v in enumerate(result.vendors) if v in own]
+    why = comparable.missing_reasons(
+        [result.vendors[i] for i in rows],
+        result.values[rows],
+        list(result.preset.kpi_ids),
+        notes,
+        ctx.view.sl,
+        ctx.settings["fcr_method"],
+    )
+    if why.is_empty():
+        return
+    with st.expander(f"Why {why.height} KPI value(s) are missing"):
+        st.dataframe(
+            why.select(
+                pl.col("vendor_id").replace_strict(names, default=pl.col("vendor_id")).alias("Vendor"),
+                pl.col("kpi").map_elements(lambda k: ctx.kpi(k).label, pl.String).alias("KPI"),
+                pl.col("reason").alias("Reason"),
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
 call = verdict.verdict(result, stab)
 with right:
     text = verdict.headline(call, names, chosen.name, result.method)
@@ -193,6 +278,12 @@ with right:
     partial = periods.coverage(ctx.period(), *span).describe()
     if partial:
         st.caption(f"⚠ {plain(partial)} Scores cover only those days.")
+    if cover is not None:
+        said = cover.summary(names, option="the switch “Rank vendors with too few days too”")
+        if cover.same_days:
+            st.caption(plain(said[0]))
+        else:
+            st.warning(plain("\n".join(said), lines=True), icon=":material/date_range:")
     fragile = verdict.fragility(call, names)
     st.caption(
         plain(fragile)
@@ -218,6 +309,10 @@ with right:
             "90% interval": st.column_config.TextColumn(
                 help="Score interval from resampling days (block bootstrap)"
             ),
+            "Days covered": st.column_config.TextColumn(
+                help="Days of the period the vendor's data cover (runs of up to "
+                f"{comparable.MAX_CLOSED_DAYS} days without data count as closed days) / days compared"
+            ),
             "Coverage": st.column_config.TextColumn(
                 help="Share of the preset's weight with data for the vendor"
             ),
@@ -236,6 +331,8 @@ with right:
             ),
         },
     )
+    _unranked(cover)
+    _missing(result)
     order = result.table["vendor_id"].to_list()
     for tab, draw in zip(
         st.tabs(list(PANELS), key="_ranking_panel", on_change="rerun"), PANELS.values(), strict=True

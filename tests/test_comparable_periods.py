@@ -12,10 +12,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import REPO_DATA
+from conftest import REPO_DATA, unmarked
 from docs_blocks import toml_block
 from kpi_fixtures import add_vendor, call, insert, interval, new_db, ready
-from test_app_ranking import copy_workspace
+from streamlit.testing.v1 import AppTest
+from test_app_ranking import ROOT, copy_workspace
 from typer.testing import CliRunner
 
 from scorecard.cli import app
@@ -250,3 +251,64 @@ def test_the_bootstrap_refuses_monthly_data(monthly_db):
     assert headline.endswith(
         "but the score intervals cannot be computed (data coarser than a day cannot be resampled by day)."
     )
+
+
+@pytest.fixture
+def gaps_app(gaps_db, monkeypatch) -> AppTest:
+    monkeypatch.setenv("SCORECARD_WORKSPACE", str(gaps_db.parent))
+    monkeypatch.setenv("SCORECARD_DB", str(gaps_db))
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+
+
+def test_the_ranking_page_ranks_comparable_vendors_and_lists_the_others(gaps_app):
+    at = gaps_app
+    at.run()
+    assert not at.exception
+    assert unmarked(at.warning[0].value).splitlines() == [
+        "The vendors' data do not cover the same days of the whole range (2026-04-06 – 2026-04-20, 15 days):",
+        "  Westline Support: 2026-04-06 – 2026-04-12, 7 of 15 days (47%); data on 7 days",
+        "Not ranked, under 80% of the days: Westline Support (47%); the switch “Rank vendors with too few "
+        "days too” ranks it anyway.",
+        "No data in the whole range: Southgate BPO.",
+    ]
+    ranked = pl.from_pandas(at.dataframe[0].value)
+    assert ranked["Vendor"].to_list() == ["Northwind Contact"]
+    assert ranked["Days covered"].to_list() == ["15/15 days"]
+    others = pl.from_pandas(at.dataframe[1].value)
+    assert others.select("Vendor", "Why", "Days covered").rows() == [
+        ("Southgate BPO", "no data", "0/15 days"),
+        ("Westline Support", "not ranked", "7/15 days"),
+    ]
+    why = pl.from_pandas(at.dataframe[2].value)  # north sent no surveys
+    assert why.rows() == [
+        ("Northwind Contact", "First-contact resolution (survey)", "no surveys sent"),
+        ("Northwind Contact", "Customer satisfaction (top-2 box)", "no surveys sent"),
+    ]
+
+    at.toggle(key="_w_partial").set_value(True).run()
+    ranked = pl.from_pandas(at.dataframe[0].value)
+    assert ranked["Vendor"].to_list() == ["Westline Support", "Northwind Contact"]
+    assert ranked["Days covered"].to_list() == ["⚠ 7/15 days", "15/15 days"]
+    assert ranked["Flags"][0].startswith(
+        "⚠ data on part of the period (2026-04-06 – 2026-04-12, 7 of 15 days"
+    )
+    assert at.query_params["partial"] == "1"  # the link keeps it
+
+
+def test_the_compare_page_says_which_days_each_vendor_covers(gaps_db, monkeypatch):
+    monkeypatch.setenv("SCORECARD_WORKSPACE", str(gaps_db.parent))
+    monkeypatch.setenv("SCORECARD_DB", str(gaps_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["page"] = "compare"
+    at.run()
+    assert not at.exception
+    lines = unmarked(at.warning[0].value).splitlines()
+    assert lines[2:] == [
+        "Under 80% of the days: Westline Support (47%); their KPIs describe other days than their peers'.",
+        "No data in the whole range: Southgate BPO.",
+    ]
+    table = pl.from_pandas(at.dataframe[0].value)
+    days = table.row(0, named=True)
+    assert (days["KPI"], days["Northwind Contact"], days["Westline Support"]) == (
+        "Days covered", "15/15", "⚠ 7/15",
+    )  # fmt: skip

@@ -22,7 +22,7 @@ from scorecard.access.reads import _only
 from scorecard.access.scope import Scope
 from scorecard.metrics import catalogue, kpis
 from scorecard.present import share
-from scorecard.scoring import points, sensitivity
+from scorecard.scoring import comparable, points, sensitivity
 from scorecard.scoring.presets import Preset
 from scorecard.workspace.contract import Contract
 
@@ -46,15 +46,24 @@ def score(
     method: str,
     sl: str,
     fcr: str,
+    comparability: comparable.Comparability | None = None,
 ) -> tuple[points.Ranking, sensitivity.Stability]:
-    """Rank frames read through the scope (every row a vendor it shows by name)."""
+    """Rank frames read through the scope (every row a vendor it shows by name); with `comparability`,
+    only the vendors it ranks (comparable periods)."""
     if scope.anonymised:
         raise AccessError("A vendor's view is ranked with `ranked`, which anonymises its peers.")
     if not all(scope.allows(v) for v in frame["vendor_id"]):
         raise AccessError("The KPI frame holds vendors outside this view.")
+    if comparability is not None and not all(scope.allows(v.vendor_id) for v in comparability.vendors):
+        raise AccessError("The coverage holds vendors outside this view.")
     chosen, method = _scoring(scope, name, preset, weights, method)
     result = points.ranking(
-        share.apply_variant(frame, sl), chosen, method=method, sl_variant=sl, fcr_method=fcr
+        share.apply_variant(frame, sl),
+        chosen,
+        method=method,
+        sl_variant=sl,
+        fcr_method=fcr,
+        comparability=comparability,
     )
     return result, sensitivity.stability(result, _only(components, scope))
 
@@ -70,23 +79,40 @@ def ranked(
     method: str,
     sl: str,
     fcr: str,
+    include_partial: bool = False,
 ) -> tuple[points.Ranking, sensitivity.Stability]:
-    """The ranking of a period and its stability report; in a vendor's view against anonymised peers."""
+    """The ranking of a period and its stability report; in a vendor's view against anonymised peers.
+
+    Vendors are ranked over comparable days (`scorecard.scoring.comparable`); in a vendor's view the
+    coverage shown is its own, and the peers not ranked are only counted.
+    """
     per = kpis.parse_period(period)
     asked = None if scope.anonymised else scope.restrict(vendors)
     frame = kpis.kpis(con, per.grain, asked, False, per.start, per.end).filter(pl.col("period") == per.label)
     components = kpis.daily_components(con, asked, per.start, per.end)
+    wanted = asked if asked is not None else kpis.known_vendors(con)
+    days = kpis.coverage_days(con, wanted, per.start, per.end)
+    cover = comparable.assess(per, days, wanted, include_partial=include_partial)
     if not scope.anonymised:
-        return score(scope, frame, components, name, preset, weights, method, sl, fcr)
-    if scope.own not in frame["vendor_id"]:
-        raise AccessError("Your vendor has no data in this period, so it cannot be ranked.")
+        return score(scope, frame, components, name, preset, weights, method, sl, fcr, cover)
+    mine = cover.of(scope.own or "")
+    if mine is None or mine.status not in (comparable.RANKED, comparable.FLAGGED):
+        raise AccessError(
+            "Your vendor cannot be ranked in this period: "
+            + ("it has no data in it." if mine is None or mine.first is None else f"{mine.describe()}.")
+        )
     chosen, method = _scoring(scope, name, preset, weights, method)
     sl = kpis.workspace_settings(con)["sl_variant"]  # one variant: four would give four scores to compare
     result = points.ranking(
-        share.apply_variant(frame, sl), chosen, method=method, sl_variant=sl, fcr_method=fcr
+        share.apply_variant(frame, sl),
+        chosen,
+        method=method,
+        sl_variant=sl,
+        fcr_method=fcr,
+        comparability=cover,
     )
     scoped, stab, _ = anonymise.ranking(result, sensitivity.stability(result, components), scope.own)
-    return scoped, stab
+    return dataclasses.replace(scoped, comparability=cover.restricted(scope.own or "")), stab
 
 
 def peer_medians(

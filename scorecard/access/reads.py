@@ -78,6 +78,17 @@ def daily_components(
     return _only(kpis.daily_components(con, _vendors(scope, vendors), start, end), scope)
 
 
+def coverage_days(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    vendors: Sequence[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> pl.DataFrame:
+    """The days the scope's vendors' data cover (comparable periods)."""
+    return _only(kpis.coverage_days(con, _vendors(scope, vendors), start, end), scope)
+
+
 def date_span(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[date | None, date | None]:
     """First and last local date with data among the scope's vendors."""
     if scope.vendors is None:

@@ -145,8 +145,11 @@ class Comparability:
         ]  # fmt: skip
         return pl.DataFrame(rows, schema=schema, orient="row")
 
-    def summary(self, names: dict[str, str] | None = None, option: str = "--include-partial") -> list[str]:
-        """What the top of a ranking says: the window, who covers which days, who is not ranked and why."""
+    def summary(
+        self, names: dict[str, str] | None = None, option: str | None = "--include-partial"
+    ) -> list[str]:
+        """What the top of a ranking says: the window, who covers which days, who is not ranked and why
+        (`option` names the way to rank them anyway; None: a comparison that ranks nobody)."""
         names = names or {}
         where = "the whole range" if self.period == "all" else self.period
         if self.start is None or self.end is None:
@@ -164,7 +167,12 @@ class Comparability:
         low = [v for v in self.vendors if v.status in (EXCLUDED, FLAGGED)]
         if low:
             who = ", ".join(f"{names.get(v.vendor_id, v.vendor_id)} ({v.share:.0%})" for v in low)
-            if self.include_partial:
+            if option is None:
+                lines.append(
+                    f"Under {self.threshold:.0%} of the days: {who}; their KPIs describe other days "
+                    "than their peers'."
+                )
+            elif self.include_partial:
                 lines.append(f"Ranked although under {self.threshold:.0%} of the days, flagged: {who}.")
             else:
                 lines.append(
