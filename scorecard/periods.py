@@ -1,6 +1,6 @@
 """Period labels, once: parsing, building, neighbours, and how much of a period the data covers.
 
-DESIGN.md's labels: day `2026-04-15`, ISO week `2026-W16`, month `2026-04`, quarter `2026-Q2`, year `2026`,
+Labels (docs/kpis.md): day `2026-04-15`, ISO week `2026-W16`, month `2026-04`, quarter `2026-Q2`, year `2026`,
 the whole range `all`. Every label is a vendor-local calendar period (inclusive start and end dates). The
 metrics, the scoring, the review, the contract engine, the app and the CLI all build and read labels here.
 """

@@ -1,13 +1,9 @@
 """`scorecard kpis`: KPIs recomputed from the raw data, per vendor x period (x program).
 
 `--format table` prints the definitions in force and one column per vendor x period, KPIs as rows
-<<<<<<< HEAD
 (written by scorecard.present.format, as on every page: 85.9%, 8.5 s or 6:10, €21.83), then on stderr
-why each empty KPI is empty. `--format csv|json` prints the raw numbers with exactly the DESIGN.md columns.
-=======
-(rates in percent, seconds with `s`, money with the base currency), then on stderr why each empty KPI
-is empty. `--format csv|json` prints the raw numbers with exactly the columns of docs/kpis.md.
->>>>>>> mapping13
+why each empty KPI is empty. `--format csv|json` prints the raw numbers with exactly the columns of
+docs/kpis.md.
 `--compare-reported` prints the vendors' own reported figures next to ours recomputed over the same days
 and program (scorecard.metrics.reported).
 """

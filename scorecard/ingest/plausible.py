@@ -26,8 +26,9 @@ MAX_AMOUNT = 1e12
 MAX_COUNT = 100_000_000
 #: An interval report row covers at most a year.
 MAX_INTERVAL_S = 366 * 86_400
-#: The earliest date a workspace accepts unless `earliest_date` in scorecard.toml says otherwise.
-DEFAULT_EARLIEST = date(2000, 1, 1)
+#: The earliest date a workspace accepts unless `earliest_date` in scorecard.toml says otherwise: before
+#: it are the zero dates of spreadsheets and clocks (1899-12-30, 1900-01-01, 1970-01-01), not calls.
+DEFAULT_EARLIEST = date(1980, 1, 1)
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ class WorkspaceFile(_Strict):
     fcr_repeat_days: int = Field(7, ge=1, le=90)
     preset: str = "quarterly_review"
     #: Rows dated before this are implausible (rejected); set it earlier to load older history.
-    earliest_date: date = date(2000, 1, 1)
+    earliest_date: date = date(1980, 1, 1)
     #: Who may sign in and see what; read by scorecard.access.config (not a Workspace field).
     access: dict[str, Any] | None = None
 
