@@ -146,7 +146,7 @@ def _wrap(text: str, indent: str = "") -> str:
 
 
 def full_table(result: scoring.Ranking, reasons: pl.DataFrame) -> pl.DataFrame:
-    """DESIGN.md's columns, then each vendor's coverage of the period and why its KPIs are missing; the
+    """The columns of docs/scoring.md, then each vendor's coverage of the period and why its KPIs are missing; the
     vendors not ranked (no data, too few days) are rows too, with an empty rank and score."""
     table = result.table
     why = reasons.group_by("vendor_id", maintain_order=True).agg(
