@@ -146,8 +146,8 @@ def _wrap(text: str, indent: str = "") -> str:
 
 
 def full_table(result: scoring.Ranking, reasons: pl.DataFrame) -> pl.DataFrame:
-    """The columns of docs/scoring.md, then each vendor's coverage of the period and why its KPIs are missing; the
-    vendors not ranked (no data, too few days) are rows too, with an empty rank and score."""
+    """The columns of docs/scoring.md, then why KPIs are missing and each vendor's coverage of the period;
+    the vendors not ranked (no data, too few days) are rows too, with an empty rank and score."""
     table = result.table
     why = reasons.group_by("vendor_id", maintain_order=True).agg(
         pl.format("{}: {}", "kpi", "reason").str.join("; ").alias("missing")
