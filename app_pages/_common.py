@@ -128,6 +128,8 @@ READS: dict[str, Callable[..., Any]] = {
     "date_span": reads.date_span,
     "coverage_days": reads.coverage_days,
     "ingest_log": reads.ingest_log,
+    "file_status": reads.file_status,
+    "file_warnings": reads.file_warnings,
     "source_files": reads.source_files,
     "provenance": reads.provenance_files,
     "daily_rows": reads.daily_rows,

@@ -101,7 +101,7 @@ with left:
         disabled=fixed,
     )
     st.toggle(
-        "Rank vendors with too few days too",
+        "Rank partial vendors too",
         value=ctx.view.partial,
         key="_w_partial",
         on_change=_on_partial,
@@ -225,8 +225,14 @@ def _unranked(cover: comparable.Comparability | None) -> None:
             pl.col("vendor").alias("Vendor"),
             pl.col("status").alias("Why"),
             pl.format("{}/{} days", "covered_days", "window_days").alias("Days covered"),
-            pl.col("first_date").alias("First day"),
-            pl.col("last_date").alias("Last day"),
+            pl.col("first_date")
+            .map_elements(fmt.date_text, pl.String)
+            .fill_null(fmt.MISSING)
+            .alias("First day"),
+            pl.col("last_date")
+            .map_elements(fmt.date_text, pl.String)
+            .fill_null(fmt.MISSING)
+            .alias("Last day"),
             pl.col("days_with_data").alias("Days with data"),
         ),
         hide_index=True,
@@ -267,6 +273,12 @@ def _missing(result) -> None:
 
 call = verdict.verdict(result, stab)
 with right:
+    if cover is not None:  # which days each vendor covers comes first: it says what the ranking compares
+        said = cover.summary(names, option="the switch “Rank partial vendors too”")
+        if cover.same_days:
+            st.caption(plain(said[0]))
+        else:
+            st.warning(plain("\n".join(said), lines=True), icon=":material/date_range:")
     text = verdict.headline(call, names, chosen.name, result.method)
     if call.kind == "clear":
         st.success(plain(text), icon=":material/emoji_events:")
@@ -278,12 +290,6 @@ with right:
     partial = periods.coverage(ctx.period(), *span).describe()
     if partial:
         st.caption(f"⚠ {plain(partial)} Scores cover only those days.")
-    if cover is not None:
-        said = cover.summary(names, option="the switch “Rank vendors with too few days too”")
-        if cover.same_days:
-            st.caption(plain(said[0]))
-        else:
-            st.warning(plain("\n".join(said), lines=True), icon=":material/date_range:")
     fragile = verdict.fragility(call, names)
     st.caption(
         plain(fragile)

@@ -267,8 +267,8 @@ def test_the_ranking_page_ranks_comparable_vendors_and_lists_the_others(gaps_app
     assert unmarked(at.warning[0].value).splitlines() == [
         "The vendors' data do not cover the same days of the whole range (2026-04-06 – 2026-04-20, 15 days):",
         "  Westline Support: 2026-04-06 – 2026-04-12, 7 of 15 days (47%); data on 7 days",
-        "Not ranked, under 80% of the days: Westline Support (47%); the switch “Rank vendors with too few "
-        "days too” ranks it anyway.",
+        "Not ranked, under 80% of the days: Westline Support (47%); the switch “Rank partial vendors too” "
+        "ranks it anyway.",
         "No data in the whole range: Southgate BPO.",
     ]
     ranked = pl.from_pandas(at.dataframe[0].value)

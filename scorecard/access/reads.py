@@ -102,6 +102,16 @@ def ingest_log(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     return _only(provenance.ingest_log(con), scope)
 
 
+def file_status(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Each file as it stands, with its warnings counted; a restricted scope sees its vendors' files."""
+    return _only(provenance.file_status(con), scope)
+
+
+def file_warnings(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """The warnings of each file as it stands (rule, rows, first line, example), for the scope's vendors."""
+    return _only(provenance.file_warnings(con), scope)
+
+
 def source_files(
     con: duckdb.DuckDBPyConnection,
     scope: Scope,
