@@ -19,11 +19,14 @@ from streamlit.testing.v1 import AppTest
 from test_app_ranking import ROOT, copy_workspace
 from typer.testing import CliRunner
 
+from scorecard.access import peers
+from scorecard.access.scope import Scope
 from scorecard.cli import app
+from scorecard.ingest import db
 from scorecard.ingest import run as load
 from scorecard.metrics import kpis
 from scorecard.periods import parse_period
-from scorecard.scoring import comparable
+from scorecard.scoring import comparable, presets
 
 SF = REPO_DATA / "sf_hss_monthly" / "Call_Center_Metrics_for_the_Health_Service_System.csv"
 
@@ -312,3 +315,37 @@ def test_the_compare_page_says_which_days_each_vendor_covers(gaps_db, monkeypatc
     assert (days["KPI"], days["Northwind Contact"], days["Westline Support"]) == (
         "Days covered", "15/15", "⚠ 7/15",
     )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def west_cut(tmp_path_factory):
+    """The app fixture with only west's exports stopping on 12 April (7 of 15 days)."""
+    ws = copy_workspace(tmp_path_factory.mktemp("west-cut") / "ws")
+    for name, column in (("calls/2026-04.csv", "arrived_at"), ("surveys.csv", "responded_at"),
+                         ("quality.csv", "evaluated_at"), ("agent_time.csv", "date")):  # fmt: skip
+        _cut(ws / "west" / name, column, "2026-04-12")
+    assert load.ingest(ws, ws / ".scorecard.duckdb").ok
+    con = db.connect(ws / ".scorecard.duckdb", read_only=True)
+    yield con
+    con.close()
+
+
+def test_a_vendors_view_compares_it_only_with_comparable_peers(west_cut):
+    north = Scope(
+        "ops@northwind.example", "vendor", vendors=("north",), own="north", preset="quarterly_review"
+    )
+    medians = peers.peer_medians(west_cut, north, "all", None, None, "negative")
+    sl = medians.filter(pl.col("kpi") == "service_level").row(0, named=True)
+    # south covers 15 of 15 days, west 7: one comparable peer, and a median needs two
+    assert (sl["peers"], sl["peer_median"]) == (1, None)
+
+    qr = presets.load_preset("quarterly_review")
+    weights = tuple(zip(qr.kpi_ids, qr.weights, strict=True))
+    result, _ = peers.ranked(west_cut, north, "all", None, "quarterly_review", qr, weights, "fixed",
+                             "negative", "survey")  # fmt: skip
+    assert result.table.height == 2  # north and one anonymised peer; west is not ranked
+    assert result.comparability.summary() == [
+        "The vendors' data do not cover the same days of the whole range (2026-04-06 – 2026-04-20, 15 days).",
+        "1 peer(s) not ranked in the whole range.",
+    ]  # north sees that a peer is left out, never which one or why
+    assert "west" not in " ".join(result.comparability.summary())

@@ -123,7 +123,11 @@ def peer_medians(
     end: date | None,
     sl: str,
 ) -> pl.DataFrame:
-    """`period, kpi, peer_median, peers` for a vendor's view (money and fewer than 2 peers: null)."""
+    """`period, kpi, peer_median, peers` for a vendor's view (money and fewer than 2 peers: null).
+
+    Only peers whose data cover the period's days count (comparable periods): a peer with three days of a
+    quarter, or only an invoice, would pull the median towards days the vendor is not measured on.
+    """
     if not scope.anonymised:
         raise AccessError("Peer medians are for a vendor's view.")
     frame = share.apply_variant(kpis.kpis(con, grain, None, False, start, end), sl)
@@ -132,12 +136,22 @@ def peer_medians(
     rows = []
     for period in frame["period"].unique(maintain_order=True):
         these = peers.filter(pl.col("period") == period)
+        everyone = frame.filter(pl.col("period") == period)["vendor_id"]
+        these = these.filter(pl.col("vendor_id").is_in(_comparable(con, str(period), everyone)))
         for kpi_id in catalogue.KPI_COLUMNS:
             values = these[kpi_id]
             shown = None if kpi_id in money else anonymise.peer_median(values)
             rows.append((period, kpi_id, shown, values.drop_nulls().len()))
     schema = {"period": pl.String, "kpi": pl.String, "peer_median": pl.Float64, "peers": pl.Int64}
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _comparable(con: duckdb.DuckDBPyConnection, label: str, vendors: pl.Series) -> list[str]:
+    """The vendors among `vendors` that cover enough of a period's days to be compared."""
+    per = kpis.parse_period(label)
+    wanted = vendors.to_list()
+    days = kpis.coverage_days(con, wanted, per.start, per.end)
+    return comparable.assess(per, days, wanted).ranked
 
 
 def review(

@@ -160,10 +160,13 @@ class Comparability:
             every = where if self.period == "all" else f"all of {where}"
             lines.append(f"Every vendor's data cover {every} ({span}).")
         else:
-            lines.append(f"The vendors' data do not cover the same days of {where} ({span}):")
-            for v in self.vendors:
-                if v.status != NO_DATA and v.covered_days < v.window_days:
-                    lines.append(f"  {names.get(v.vendor_id, v.vendor_id)}: {v.describe()}")
+            short = [
+                f"  {names.get(v.vendor_id, v.vendor_id)}: {v.describe()}"
+                for v in self.vendors
+                if v.status != NO_DATA and v.covered_days < v.window_days
+            ]
+            head = f"The vendors' data do not cover the same days of {where} ({span})"
+            lines += [head + (":" if short else "."), *short]
         low = [v for v in self.vendors if v.status in (EXCLUDED, FLAGGED)]
         if low:
             who = ", ".join(f"{names.get(v.vendor_id, v.vendor_id)} ({v.share:.0%})" for v in low)
