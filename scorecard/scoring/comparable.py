@@ -182,6 +182,9 @@ class Comparability:
                     f"Not ranked, under {self.threshold:.0%} of the days: {who}; {option} ranks "
                     + ("it anyway." if len(low) == 1 else "them anyway.")
                 )
+        with_data = [v for v in self.vendors if v.status != NO_DATA]
+        if option is not None and len(low) * 2 > len(with_data) and not self.include_partial:
+            lines.append("Most vendors cover too few of these days: choose a period their data share.")
         empty = [names.get(v, v) for v in self.ids(NO_DATA)]
         if empty:
             lines.append(f"No data in {where}: {', '.join(empty)}.")
