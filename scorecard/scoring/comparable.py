@@ -37,6 +37,10 @@ DAY_S = 86_400
 RANKED, FLAGGED, EXCLUDED, NO_DATA = "ranked", "ranked, incomplete", "not ranked", "no data"
 
 
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def grain_name(row_s: int | None) -> str | None:
     """'monthly' for a source whose rows span 28–31 days; None for day-level data."""
     if row_s is None or row_s <= DAY_S:
@@ -82,7 +86,7 @@ class VendorCoverage:
         coarse = f"; {self.grain} rows" if self.grain else ""
         return (
             f"{self.first.isoformat()} – {self.last.isoformat()}, {self.covered_days} of "
-            f"{self.window_days} days ({self.share:.0%}); data on {self.days_with_data} days{coarse}"
+            f"{_days(self.window_days)} ({self.share:.0%}); data on {_days(self.days_with_data)}{coarse}"
         )
 
 
@@ -154,7 +158,7 @@ class Comparability:
         where = "the whole range" if self.period == "all" else self.period
         if self.start is None or self.end is None:
             return [f"No vendor has data in {where}."]
-        span = f"{self.start.isoformat()} – {self.end.isoformat()}, {self.window_days} days"
+        span = f"{self.start.isoformat()} – {self.end.isoformat()}, {_days(self.window_days)}"
         lines = []
         if self.same_days:
             every = where if self.period == "all" else f"all of {where}"
