@@ -90,7 +90,7 @@ def ranked(
     asked = None if scope.anonymised else scope.restrict(vendors)
     frame = kpis.kpis(con, per.grain, asked, False, per.start, per.end).filter(pl.col("period") == per.label)
     components = kpis.daily_components(con, asked, per.start, per.end)
-    wanted = asked if asked is not None else kpis.known_vendors(con)
+    wanted = asked if asked is not None else kpis.workspace_vendors(con)
     days = kpis.coverage_days(con, wanted, per.start, per.end)
     cover = comparable.assess(per, days, wanted, include_partial=include_partial)
     if not scope.anonymised:

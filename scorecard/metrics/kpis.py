@@ -131,6 +131,11 @@ def daily_components(
     return frame.select([*keys, *COMPONENT_COLUMNS])
 
 
+def workspace_vendors(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The workspace's vendor ids, sorted (the `vendors` table: a vendor removed has no rows left)."""
+    return [r[0] for r in con.execute("select vendor_id from vendors order by 1").fetchall()]
+
+
 def coverage_days(
     con: duckdb.DuckDBPyConnection,
     vendors: str | Sequence[str] | None = None,

@@ -284,7 +284,7 @@ def rank_period(
 
     p = kpi_views.parse_period(period)
     settings = scoring_settings(con)
-    known = kpi_views.known_vendors(con)
+    known = kpi_views.workspace_vendors(con)
     unknown = sorted(set(vendors or []) - set(known))
     if unknown:
         raise ScorecardError(
