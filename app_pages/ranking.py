@@ -185,6 +185,14 @@ def _flags(vendor: str, coverage: float) -> str:
     return "; ".join(out)
 
 
+def _interval(row: dict) -> str:
+    """`85.7–95.3`, or why there is none (a monthly source cannot be resampled by day)."""
+    note = row.get("note") or ""
+    if note.startswith("not available"):
+        return note
+    return fmt.interval(row.get("score_low"), row.get("score_high"))
+
+
 def _cell(kpi_id: str, row: dict) -> str:
     """A KPI's value beside its points: `85.9% · 100.0 pts`."""
     value = fmt.value(kpi_id, row.get(kpi_id), ctx.currency)
@@ -200,7 +208,7 @@ for r in result.table.iter_rows(named=True):
         "Rank": r["rank"],
         "Vendor": names.get(v, v),
         "Score": r["score"],
-        "90% interval": fmt.interval(boot.get(v, {}).get("score_low"), boot.get(v, {}).get("score_high")),
+        "90% interval": _interval(boot.get(v, {})),
         "P(first)": fmt.percent(first.get(v), 0),
         "Days covered": _days(v),
         "Coverage": fmt.percent(r["coverage"]),

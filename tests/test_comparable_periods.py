@@ -349,3 +349,23 @@ def test_a_vendors_view_compares_it_only_with_comparable_peers(west_cut):
         "1 peer(s) not ranked in the whole range.",
     ]  # north sees that a peer is left out, never which one or why
     assert "west" not in " ".join(result.comparability.summary())
+
+
+def test_the_ranking_page_says_a_monthly_source_has_no_interval(monthly_db, monkeypatch):
+    path, _ = monthly_db
+    monkeypatch.setenv("SCORECARD_WORKSPACE", str(path.parent))
+    monkeypatch.setenv("SCORECARD_DB", str(path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["period"] = "2019"
+    at.run()
+    assert not at.exception
+    table = pl.from_pandas(at.dataframe[0].value)
+    shown = dict(zip(table["Vendor"], table["90% interval"], strict=True))
+    assert shown["SF Health Service System"] == "not available: the source is monthly, one row per month"
+    assert shown["Daily Desk"][0].isdigit()  # an interval such as 52.1–55.0
+    assert unmarked(at.warning[0].value).startswith("Too close to call: ")  # the rule cannot be checked
+    at.session_state["_ranking_panel"] = "Confidence"  # drawn with a vendor without an interval
+    at.run()
+    assert not at.exception
+    wilson = pl.from_pandas(at.dataframe[-1].value)  # the panel drew to its end, past the chart
+    assert wilson.columns[-1] == "Against the pooled rate"
