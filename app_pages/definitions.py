@@ -106,8 +106,8 @@ st.markdown(
 )
 st.markdown(
     "**Comparable periods.** Vendors are compared over the days of the period their data reach. A day "
-    "counts as covered when the vendor has data on it, or when it lies in a run of at most "
-    f"{comparable.MAX_CLOSED_DAYS} days without data (a weekend, a holiday); invoices do not count. A "
+    "counts as covered when the vendor has calls (or interval rows) on it, or when it lies in a run of at "
+    f"most {comparable.MAX_CLOSED_DAYS} days without them (a weekend, a holiday); invoices do not count. A "
     f"vendor covering less than {comparable.MIN_COVERAGE:.0%} of the days is not ranked unless "
     "“Rank partial vendors too” is on (then it is flagged ⚠); a vendor without data is listed as no data. "
     "A source coarser than a day (monthly rows) gets no score interval: it cannot be resampled by day."

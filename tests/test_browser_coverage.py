@@ -104,7 +104,7 @@ def test_data_ranking_and_compare_pages(server):
             warning = page.get_by_test_id("stAlertContentWarning").filter(
                 has_text="do not cover the same days"
             )
-            expect(warning).to_contain_text("Westline Support: 2026-04-06 – 2026-04-12, 7 of 15 days (47%)")
+            expect(warning).to_contain_text("Westline Support: 2026-04-06 – 2026-04-12, 7 of 14 days (50%)")
             expect(warning).to_contain_text("No data in 2026-04: SF Health Service System, Southgate BPO")
             expect(page.get_by_text("Not ranked (3)")).to_be_visible()
             expect(page.get_by_text("Page not found")).to_have_count(0)

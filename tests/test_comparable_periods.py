@@ -99,6 +99,27 @@ def test_a_monthly_interval_row_covers_its_month_and_marks_the_source_monthly():
     assert (monthly.covered_days, monthly.grain, monthly.status) == (30, "monthly", "ranked")
 
 
+def test_surveys_do_not_cover_a_day_without_calls_of_a_vendor_that_sends_calls():
+    # "late": surveys every day of April but calls only on the 29th (its other call files were rejected);
+    # "survey_only": no call or interval data at all, so its survey days are its days with data
+    con = new_db()
+    for vendor in ("late", "survey_only"):
+        add_vendor(con, vendor, timezone="UTC")
+    surveys = [
+        {"survey_id": f"s{d}", "responded_at": f"2026-04-{d:02d} 12:00:00", "csat": 5, "resolved": True}
+        for d in range(1, 31)
+    ]
+    insert(con, "surveys", "late", surveys)
+    insert(con, "surveys", "survey_only", surveys)
+    insert(con, "calls", "late", [call("c1", arrived_at="2026-04-29 09:00:00")])
+    ready(con)
+    days = kpis.coverage_days(con, start=date(2026, 4, 1), end=date(2026, 4, 30))
+    late, only = comparable.assess(parse_period("2026-04"), days, ["late", "survey_only"]).vendors
+    # late: the 29th, and the 30th (a 1-day run); 1–28 April is a gap: 30 − 28 = 2 of 30 days
+    assert (late.days_with_data, late.covered_days, late.status) == (1, 2, "not ranked")
+    assert (only.days_with_data, only.covered_days, only.status) == (30, 30, "ranked")
+
+
 def _cut(path: Path, column: str, last: str) -> None:
     """Keep the rows of a CSV whose `column` is on or before `last` (an export that stops early)."""
     with path.open(newline="", encoding="utf-8") as fh:
@@ -131,11 +152,11 @@ def test_rank_says_who_covers_which_days_and_ranks_only_comparable_vendors(gaps_
     result = _rank(gaps_db, "--period", "all")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    # window 6–20 April (15 days); west: 6–12 April, then an 8-day run without data: 15 − 8 = 7 days
+    # window 6–19 April (the calls; 14 days); west: 6–12 April, then a 7-day run without data: 14 − 7 = 7
     assert lines[1:5] == [
-        "The vendors' data do not cover the same days of the whole range (2026-04-06 – 2026-04-20, 15 days):",
-        "  Westline Support: 2026-04-06 – 2026-04-12, 7 of 15 days (47%); data on 7 days",
-        "Not ranked, under 80% of the days: Westline Support (47%); --include-partial ranks it anyway.",
+        "The vendors' data do not cover the same days of the whole range (2026-04-06 – 2026-04-19, 14 days):",
+        "  Westline Support: 2026-04-06 – 2026-04-12, 7 of 14 days (50%); data on 7 days",
+        "Not ranked, under 80% of the days: Westline Support (50%); --include-partial ranks it anyway.",
         "No data in the whole range: Southgate BPO.",
     ]
     assert "Northwind Contact ranks first" in lines[6]  # the only vendor ranked
@@ -156,11 +177,11 @@ def test_include_partial_ranks_the_vendor_flagged(gaps_db):
     result = _rank(gaps_db, "--period", "all", "--include-partial")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[3] == "Ranked although under 80% of the days, flagged: Westline Support (47%)."
+    assert lines[3] == "Ranked although under 80% of the days, flagged: Westline Support (50%)."
     covered = next(line for line in lines if line.startswith("days of the period covered"))
     assert [c.strip() for c in covered.split("  ") if c.strip()][1:] == [
-        "⚠ 7/15 days",
-        "15/15 days",
+        "⚠ 7/14 days",
+        "14/14 days",
     ]  # west, then north
 
 
@@ -268,19 +289,19 @@ def test_the_ranking_page_ranks_comparable_vendors_and_lists_the_others(gaps_app
     at.run()
     assert not at.exception
     assert unmarked(at.warning[0].value).splitlines() == [
-        "The vendors' data do not cover the same days of the whole range (2026-04-06 – 2026-04-20, 15 days):",
-        "  Westline Support: 2026-04-06 – 2026-04-12, 7 of 15 days (47%); data on 7 days",
-        "Not ranked, under 80% of the days: Westline Support (47%); the switch “Rank partial vendors too” "
+        "The vendors' data do not cover the same days of the whole range (2026-04-06 – 2026-04-19, 14 days):",
+        "  Westline Support: 2026-04-06 – 2026-04-12, 7 of 14 days (50%); data on 7 days",
+        "Not ranked, under 80% of the days: Westline Support (50%); the switch “Rank partial vendors too” "
         "ranks it anyway.",
         "No data in the whole range: Southgate BPO.",
     ]
     ranked = pl.from_pandas(at.dataframe[0].value)
     assert ranked["Vendor"].to_list() == ["Northwind Contact"]
-    assert ranked["Days covered"].to_list() == ["15/15 days"]
+    assert ranked["Days covered"].to_list() == ["14/14 days"]
     others = pl.from_pandas(at.dataframe[1].value)
     assert others.select("Vendor", "Why", "Days covered").rows() == [
-        ("Southgate BPO", "no data", "0/15 days"),
-        ("Westline Support", "not ranked", "7/15 days"),
+        ("Southgate BPO", "no data", "0/14 days"),
+        ("Westline Support", "not ranked", "7/14 days"),
     ]
     why = pl.from_pandas(at.dataframe[2].value)  # north sent no surveys
     assert why.rows() == [
@@ -291,9 +312,9 @@ def test_the_ranking_page_ranks_comparable_vendors_and_lists_the_others(gaps_app
     at.toggle(key="_w_partial").set_value(True).run()
     ranked = pl.from_pandas(at.dataframe[0].value)
     assert ranked["Vendor"].to_list() == ["Westline Support", "Northwind Contact"]
-    assert ranked["Days covered"].to_list() == ["⚠ 7/15 days", "15/15 days"]
+    assert ranked["Days covered"].to_list() == ["⚠ 7/14 days", "14/14 days"]
     assert ranked["Flags"][0].startswith(
-        "⚠ data on part of the period (2026-04-06 – 2026-04-12, 7 of 15 days"
+        "⚠ data on part of the period (2026-04-06 – 2026-04-12, 7 of 14 days"
     )
     assert at.query_params["partial"] == "1"  # the link keeps it
 
@@ -307,19 +328,19 @@ def test_the_compare_page_says_which_days_each_vendor_covers(gaps_db, monkeypatc
     assert not at.exception
     lines = unmarked(at.warning[0].value).splitlines()
     assert lines[2:] == [
-        "Under 80% of the days: Westline Support (47%); their KPIs describe other days than their peers'.",
+        "Under 80% of the days: Westline Support (50%); their KPIs describe other days than their peers'.",
         "No data in the whole range: Southgate BPO.",
     ]
     table = pl.from_pandas(at.dataframe[0].value)
     days = table.row(0, named=True)
     assert (days["KPI"], days["Northwind Contact"], days["Westline Support"]) == (
-        "Days covered", "15/15", "⚠ 7/15",
+        "Days covered", "14/14", "⚠ 7/14",
     )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def west_cut(tmp_path_factory):
-    """The app fixture with only west's exports stopping on 12 April (7 of 15 days)."""
+    """The app fixture with only west's exports stopping on 12 April (7 of 14 days)."""
     ws = copy_workspace(tmp_path_factory.mktemp("west-cut") / "ws")
     for name, column in (("calls/2026-04.csv", "arrived_at"), ("surveys.csv", "responded_at"),
                          ("quality.csv", "evaluated_at"), ("agent_time.csv", "date")):  # fmt: skip
@@ -336,7 +357,7 @@ def test_a_vendors_view_compares_it_only_with_comparable_peers(west_cut):
     )
     medians = peers.peer_medians(west_cut, north, "all", None, None, "negative")
     sl = medians.filter(pl.col("kpi") == "service_level").row(0, named=True)
-    # south covers 15 of 15 days, west 7: one comparable peer, and a median needs two
+    # south covers 14 of 14 days, west 7: one comparable peer, and a median needs two
     assert (sl["peers"], sl["peer_median"]) == (1, None)
 
     qr = presets.load_preset("quarterly_review")
@@ -345,7 +366,7 @@ def test_a_vendors_view_compares_it_only_with_comparable_peers(west_cut):
                              "negative", "survey")  # fmt: skip
     assert result.table.height == 2  # north and one anonymised peer; west is not ranked
     assert result.comparability.summary() == [
-        "The vendors' data do not cover the same days of the whole range (2026-04-06 – 2026-04-20, 15 days).",
+        "The vendors' data do not cover the same days of the whole range (2026-04-06 – 2026-04-19, 14 days).",
         "1 peer(s) not ranked in the whole range.",
     ]  # north sees that a peer is left out, never which one or why
     assert "west" not in " ".join(result.comparability.summary())

@@ -3,9 +3,11 @@
 Vendors are compared over the days of the period that the data of the vendors asked reach (the period
 cut to the first and last day any of them has data; `all` is that span). Per vendor:
 
-- **days with data**: local dates with a call, survey, QA evaluation or agent-time row, or inside an
-  interval report row (a monthly row covers its month); costs do not count (an invoice covers its billed
-  period whether or not calls were taken);
+- **days with data**: local dates with a call, or inside an interval report row (a monthly row covers its
+  month); for a vendor without call or interval data at all, days with a survey, QA evaluation or
+  agent-time row. Surveys alone do not make a day of service KPIs (a vendor whose January calls file was
+  rejected is not covered in January because its January surveys loaded), and costs never count (an
+  invoice covers its billed period whether or not calls were taken);
 - **covered days**: the days of the window less every run of more than `MAX_CLOSED_DAYS` consecutive
   days without data (a shorter run is a weekend, a public holiday, a day the vendor is closed; a longer
   one is a gap in the exports), at the edges of the window too;
@@ -223,6 +225,14 @@ def _covered(days: list[date], start: date, end: date) -> int:
     return total - gaps
 
 
+def _own_days(days: pl.DataFrame, vendor: str) -> pl.DataFrame:
+    """A vendor's days with data: its contact days when it has call or interval data at all."""
+    mine = days.filter(pl.col("vendor_id") == vendor).sort("local_date")
+    if "is_contact_day" in mine.columns and bool(mine["has_contacts"].any()):
+        mine = mine.filter(pl.col("is_contact_day"))
+    return mine
+
+
 def assess(
     period: Period,
     days: pl.DataFrame,
@@ -233,22 +243,22 @@ def assess(
 ) -> Comparability:
     """The coverage of `period` by each of `vendors`, from `kpi_coverage_days` rows (vendor_id,
     local_date, row_s) already limited to the period."""
-    days = days.filter(pl.col("vendor_id").is_in(list(vendors)))
-    if days.is_empty():
+    own = {v: _own_days(days, v) for v in sorted(vendors)}
+    dated = [d["local_date"] for d in own.values() if d.height]
+    if not dated:
         empty = tuple(VendorCoverage(v, None, None, 0, 0, 0, NO_DATA) for v in sorted(vendors))
         return Comparability(period.label, None, None, empty, threshold, include_partial)
-    start = period.start or days["local_date"].min()
-    end = period.end or days["local_date"].max()
-    start, end = max(start, days["local_date"].min()), min(end, days["local_date"].max())  # type: ignore[type-var]
-    window = (end - start).days + 1  # type: ignore[operator]
+    first, last = min(d.min() for d in dated), max(d.max() for d in dated)  # type: ignore[type-var]
+    start = max(period.start or first, first)  # type: ignore[type-var]
+    end = min(period.end or last, last)  # type: ignore[type-var]
+    window = (end - start).days + 1
     out = []
-    for vendor in sorted(vendors):
-        mine = days.filter(pl.col("vendor_id") == vendor).sort("local_date")
+    for vendor, mine in own.items():
         dates = mine["local_date"].to_list()
         if not dates:
             out.append(VendorCoverage(vendor, None, None, 0, 0, window, NO_DATA))
             continue
-        covered = _covered(dates, start, end)  # type: ignore[arg-type]
+        covered = _covered(dates, start, end)
         share = covered / window
         status = RANKED if share >= threshold else (FLAGGED if include_partial else EXCLUDED)
         row_s = int(mine["row_s"].max())  # type: ignore[arg-type]
