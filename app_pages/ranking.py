@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _common as c
-from app_pages._ranking_panels import PANELS
+from app_pages._ranking_panels import PANELS, missing_values, not_ranked
 from scorecard import periods
 from scorecard.errors import ScorecardError
 from scorecard.present import format as fmt
@@ -220,65 +220,6 @@ for r in result.table.iter_rows(named=True):
     rows.append(row)
 
 
-def _unranked(cover: comparable.Comparability | None) -> None:
-    """The vendors of the selection that are not ranked, and why: no data, or too few days."""
-    if cover is None:
-        return
-    out = cover.frame(names).filter(pl.col("status").is_in([comparable.EXCLUDED, comparable.NO_DATA]))
-    if out.is_empty():
-        return
-    st.markdown(f"**Not ranked ({out.height})**")
-    st.dataframe(
-        out.select(
-            pl.col("vendor").alias("Vendor"),
-            pl.col("status").alias("Why"),
-            pl.format("{}/{} days", "covered_days", "window_days").alias("Days covered"),
-            pl.col("first_date")
-            .map_elements(fmt.date_text, pl.String)
-            .fill_null(fmt.MISSING)
-            .alias("First day"),
-            pl.col("last_date")
-            .map_elements(fmt.date_text, pl.String)
-            .fill_null(fmt.MISSING)
-            .alias("Last day"),
-            pl.col("days_with_data").alias("Days with data"),
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-
-
-def _missing(result) -> None:
-    """Why each missing KPI value of the table is missing (the vendors this view shows by name)."""
-    per = ctx.period()
-    shown = [v for v in result.vendors if v in own]
-    if not shown:
-        return
-    notes = ctx.data("kpi_notes", per.grain, shown, False, per.start, per.end)
-    notes = notes.filter(pl.col("period") == per.label)
-    rows = [i for i, v in enumerate(result.vendors) if v in own]
-    why = comparable.missing_reasons(
-        [result.vendors[i] for i in rows],
-        result.values[rows],
-        list(result.preset.kpi_ids),
-        notes,
-        ctx.view.sl,
-        ctx.settings["fcr_method"],
-    )
-    if why.is_empty():
-        return
-    with st.expander(f"Why {why.height} KPI value(s) are missing"):
-        st.dataframe(
-            why.select(
-                pl.col("vendor_id").replace_strict(names, default=pl.col("vendor_id")).alias("Vendor"),
-                pl.col("kpi").map_elements(lambda k: ctx.kpi(k).label, pl.String).alias("KPI"),
-                pl.col("reason").alias("Reason"),
-            ),
-            hide_index=True,
-            width="stretch",
-        )
-
-
 call = verdict.verdict(result, stab)
 with right:
     if cover is not None:  # which days each vendor covers comes first: it says what the ranking compares
@@ -345,8 +286,8 @@ with right:
             ),
         },
     )
-    _unranked(cover)
-    _missing(result)
+    not_ranked(cover, names)
+    missing_values(ctx, result, names, own)
     order = result.table["vendor_id"].to_list()
     for tab, draw in zip(
         st.tabs(list(PANELS), key="_ranking_panel", on_change="rerun"), PANELS.values(), strict=True
