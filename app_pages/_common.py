@@ -27,8 +27,8 @@ from scorecard.ingest import db
 from scorecard.ingest import run as load
 from scorecard.metrics import catalogue, kpis
 from scorecard.present import share
+from scorecard.scoring import comparable, presets, sensitivity
 from scorecard.scoring import points as scoring
-from scorecard.scoring import presets, sensitivity
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,7 +104,10 @@ READS: dict[str, Callable[..., Any]] = {
     "settings": reads.settings,
     "vendors": reads.vendors,
     "date_span": reads.date_span,
+    "coverage_days": reads.coverage_days,
     "ingest_log": reads.ingest_log,
+    "file_status": reads.file_status,
+    "file_warnings": reads.file_warnings,
     "source_files": reads.source_files,
     "provenance": reads.provenance_files,
     "daily_rows": reads.daily_rows,
@@ -263,22 +266,34 @@ def ranked(ctx: Context) -> tuple[scoring.Ranking, sensitivity.Stability]:
     chosen = preset(p.workspace, v.preset)
     fcr = ctx.settings["fcr_method"]
     if ctx.scope.anonymised:  # peers are read and anonymised inside the library, in one call
-        args = (v.period, None, v.preset, chosen, v.weights, v.method, v.sl, fcr)
+        args = (v.period, None, v.preset, chosen, v.weights, v.method, v.sl, fcr, v.partial)
         return cached(p, version, "ranked", ctx.scope, *args)
-    return _ranked(p, version, ctx.scope, v.period, v.vendors, v.preset, v.method, v.weights, v.sl, fcr)
+    return _ranked(
+        p, version, ctx.scope, v.period, v.vendors, v.preset, v.method, v.weights, v.sl, fcr, v.partial
+    )
+
+
+def comparability(ctx: Context) -> comparable.Comparability:
+    """Which days of the view's period each selected vendor's data cover (comparable periods)."""
+    per, v = ctx.period(), ctx.view
+    days = ctx.data("coverage_days", list(v.vendors), per.start, per.end)
+    return comparable.assess(per, days, list(v.vendors), include_partial=v.partial)
 
 
 @st.cache_data(show_spinner="Scoring…")
 def _ranked(
     p: Paths, version: float, scope: Scope, period: str, vendors: tuple, name: str, method: str,
-    weights: tuple, sl: str, fcr: str,
+    weights: tuple, sl: str, fcr: str, partial: bool,
 ) -> tuple[scoring.Ranking, sensitivity.Stability]:  # fmt: skip
     # The database reads are cached by stamp and period only, so a weight change reruns just the scoring.
     per = kpis.parse_period(period)
     frame = cached(p, version, "kpis", scope, per.grain, list(vendors), False, per.start, per.end)
     frame = frame.filter(pl.col("period") == per.label)
     components = cached(p, version, "daily_components", scope, list(vendors), per.start, per.end)
-    return peers.score(scope, frame, components, name, preset(p.workspace, name), weights, method, sl, fcr)
+    days = cached(p, version, "coverage_days", scope, list(vendors), per.start, per.end)
+    cover = comparable.assess(per, days, list(vendors), include_partial=partial)
+    chosen = preset(p.workspace, name)
+    return peers.score(scope, frame, components, name, chosen, weights, method, sl, fcr, cover)
 
 
 def header(ctx: Context, title: str, intro: str) -> None:

@@ -13,7 +13,8 @@ import streamlit as st
 from app_pages import _common as c
 from scorecard.present import charts
 from scorecard.present import format as fmt
-from scorecard.scoring import funnel
+from scorecard.scoring import comparable, funnel
+from scorecard.scoring.points import Ranking
 from scorecard.scoring.sensitivity import Stability
 
 Names = dict[str, str]
@@ -114,6 +115,65 @@ def confidence(ctx: c.Context, stab: Stability, names: Names, order: list[str]) 
         width="stretch",
         column_config={"Events": st.column_config.NumberColumn(format="%d")},
     )
+
+
+def not_ranked(cover: comparable.Comparability | None, names: Names) -> None:
+    """The vendors of the selection that are not ranked, and why: no data, or too few days."""
+    if cover is None:
+        return
+    out = cover.frame(names).filter(pl.col("status").is_in([comparable.EXCLUDED, comparable.NO_DATA]))
+    if out.is_empty():
+        return
+    st.markdown(f"**Not ranked ({out.height})**")
+    st.dataframe(
+        out.select(
+            pl.col("vendor").alias("Vendor"),
+            pl.col("status").alias("Why"),
+            pl.format("{}/{} days", "covered_days", "window_days").alias("Days covered"),
+            pl.col("first_date")
+            .map_elements(fmt.date_text, pl.String)
+            .fill_null(fmt.MISSING)
+            .alias("First day"),
+            pl.col("last_date")
+            .map_elements(fmt.date_text, pl.String)
+            .fill_null(fmt.MISSING)
+            .alias("Last day"),
+            pl.col("days_with_data").alias("Days with data"),
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def missing_values(ctx: c.Context, result: Ranking, names: Names, own: set[str]) -> None:
+    """Why each missing KPI value of the table is missing (the vendors this view shows by name)."""
+    per = ctx.period()
+    shown = [v for v in result.vendors if v in own]
+    if not shown:
+        return
+    notes = ctx.data("kpi_notes", per.grain, shown, False, per.start, per.end)
+    notes = notes.filter(pl.col("period") == per.label)
+    rows = [i for i, v in enumerate(result.vendors) if v in own]
+    why = comparable.missing_reasons(
+        [result.vendors[i] for i in rows],
+        result.values[rows],
+        list(result.preset.kpi_ids),
+        notes,
+        ctx.view.sl,
+        ctx.settings["fcr_method"],
+    )
+    if why.is_empty():
+        return
+    with st.expander(f"Why {why.height} KPI value(s) are missing"):
+        st.dataframe(
+            why.select(
+                pl.col("vendor_id").replace_strict(names, default=pl.col("vendor_id")).alias("Vendor"),
+                pl.col("kpi").map_elements(lambda k: ctx.kpi(k).label, pl.String).alias("KPI"),
+                pl.col("reason").alias("Reason"),
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 #: The panels below the table, in tab order.

@@ -9,7 +9,8 @@ from app_pages import _common as c
 from scorecard.metrics import catalogue
 from scorecard.present import format as fmt
 from scorecard.present.funnel_chart import funnel_chart
-from scorecard.scoring import funnel
+from scorecard.present.text import plain
+from scorecard.scoring import comparable, funnel
 
 TINTS = {"met": "#cfe3f1", "near": "#fbe6bf", "missed": "#f5d2c2"}  # light Okabe–Ito blue, orange, vermillion
 
@@ -26,6 +27,12 @@ frame = frame.filter(pl.col("period") == per.label).with_columns(
     pl.col(f"service_level_{view.sl}").alias("service_level")
 )
 notes = ctx.data("kpi_notes", per.grain, list(view.vendors), False, per.start, per.end)
+cover = c.comparability(ctx)
+said = cover.summary(ctx.names, option=None)
+if cover.same_days:
+    st.caption(plain(said[0]))
+else:
+    st.warning(plain("\n".join(said), lines=True), icon=":material/date_range:")
 rules = {r.kpi: r for r in c.preset(ctx.paths.workspace, view.preset).rules}
 vendors = frame["vendor_id"].to_list()
 values = {r["vendor_id"]: r for r in frame.iter_rows(named=True)}
@@ -52,6 +59,20 @@ noise = funnel.noise_table(components, HEADLINE, view.sl, ctx.settings["fcr_meth
 NOISE_MARK = " °"
 within = {(r["kpi"], r["vendor_id"]) for r in noise.filter("within_noise").iter_rows(named=True)}
 rows, states = [], []
+days_row: dict[str, str] = {"KPI": "Days covered", "Unit": "days", "Target": fmt.MISSING}
+for v in vendors:
+    mine = cover.of(v)
+    low = mine is not None and mine.status in (comparable.EXCLUDED, comparable.FLAGGED)
+    shown = "no data" if mine is None or mine.first is None else f"{mine.covered_days}/{mine.window_days}"
+    days_row[ctx.names.get(v, v)] = ("⚠ " if low else "") + shown
+if ctx.scope.anonymised:
+    days_row["Peer median"] = fmt.MISSING
+days_row["Definition"] = (
+    "days of the period the vendor's data cover / days compared; under "
+    f"{comparable.MIN_COVERAGE:.0%} (⚠) its KPIs describe other days than its peers'"
+)
+rows.append(days_row)
+states.append({ctx.names.get(v, v): "" for v in vendors})
 for kpi_id in HEADLINE:
     k = ctx.kpi(kpi_id)
     tgt, floor, _ = _bounds(kpi_id)

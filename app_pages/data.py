@@ -17,7 +17,8 @@ from app_pages import _session as session
 from scorecard.access import deadlines, uploads
 from scorecard.errors import ScorecardError
 from scorecard.ingest import check, plausible
-from scorecard.present.text import plain
+from scorecard.present import format as fmt
+from scorecard.present.text import plain, unmarked
 from scorecard.workspace import config
 
 ctx = c.ctx()
@@ -31,13 +32,13 @@ mine = [v for v in ws.vendors if scope.allows(v.vendor_id)]
 
 st.subheader("Workspace" if scope.vendors is None else "Your files")
 log = ctx.data("ingest_log")
-a, b, d = st.columns(3)
+files = ctx.data("file_status")
+warned = ctx.data("file_warnings")
+a, b, d, e = st.columns(4)
 a.metric("Vendors", len(ctx.options.vendors))
-b.metric("Files loaded", log.filter(pl.col("status") != "rejected")["path"].n_unique())
-d.metric(
-    "Files rejected (latest attempt)",
-    log.unique("path", keep="first").filter(pl.col("status") == "rejected").height,
-)
+b.metric("Files loaded", files.filter(~pl.col("status").is_in(["rejected", "removed"])).height)
+d.metric("Files rejected (latest attempt)", files.filter(pl.col("status") == "rejected").height)
+e.metric("Files with warnings", warned.select("vendor_id", "path").unique().height)
 if scope.can_ingest:
     st.caption(
         f"Workspace {plain(p.workspace)} · database {plain(p.db)}. "
@@ -46,16 +47,81 @@ if scope.can_ingest:
     if st.button("Re-read the workspace", icon=":material/sync:"):
         c.run_ingest(p, "Re-reading the workspace", scope)
         session.record(p, scope, "ingest", detail="re-read")
-        log = ctx.data("ingest_log")
+        log, files, warned = ctx.data("ingest_log"), ctx.data("file_status"), ctx.data("file_warnings")
+
+
+def _vendor_name() -> pl.Expr:
+    return pl.col("vendor_id").replace_strict(ctx.names, default=pl.col("vendor_id")).alias("Vendor")
+
+
+def _text(column: str, name: str) -> pl.Expr:
+    """A message column as table text (the backticks of our messages removed)."""
+    return pl.col(column).map_elements(unmarked, return_dtype=pl.String, skip_nulls=True).alias(name)
+
+
+st.caption(
+    "Every file as it stands: loaded, replaced, reread (its settings changed), unchanged, held (its "
+    "vendor.toml has a mistake: the rows loaded before stay), rejected (nothing of it is used) or removed "
+    "(no longer in the workspace: its rows are gone)."
+)
 st.dataframe(
-    log,
+    files.select(
+        _vendor_name(),
+        pl.col("path").alias("File"),
+        pl.col("table").alias("Table"),
+        pl.col("status").alias("Status"),
+        pl.col("rows").alias("Rows"),
+        pl.when(pl.col("warning_rules") > 0)
+        .then(pl.format("{} row(s), {} rule(s)", pl.col("warned_rows").cast(pl.Int64), "warning_rules"))
+        .otherwise(pl.lit(""))
+        .alias("Warnings"),
+        pl.col("loaded_at").alias("Loaded at (UTC)"),
+        _text("message", "Message"),
+    ),
     hide_index=True,
     width="stretch",
     column_config={
-        "loaded_at": st.column_config.DatetimeColumn("Loaded at (UTC)", format="YYYY-MM-DD HH:mm:ss"),
-        "message": st.column_config.TextColumn("Message", width="large"),
+        "Loaded at (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
+        "Warnings": st.column_config.TextColumn(width="medium", help="Rows loaded with a warning; below"),
+        "Message": st.column_config.TextColumn(width="large"),
     },
 )
+st.markdown(f"**Warnings ({warned.height})**")
+if warned.is_empty():
+    st.caption("No file has rows loaded as incomplete or left out on purpose.")
+else:
+    st.caption(
+        "Rows that are incomplete but honest (loaded, the unknown part left unknown) or left out on purpose "
+        "(by the export's drop, keep or rules): counted per file and rule, not errors. First line: the line "
+        "as an editor shows it (the sheet row for a workbook)."
+    )
+    # A static table: every message readable in full; each cell plain text (file names and examples come
+    # from outsiders' files, so nothing in them may render as Markdown).
+    shown = warned.select(
+        _vendor_name(),
+        pl.col("path").alias("File"),
+        pl.col("status").alias("Status"),
+        pl.col("rule").alias("Rule"),
+        pl.col("rows").cast(pl.String).alias("Rows"),
+        pl.col("first_row").cast(pl.String).fill_null(fmt.MISSING).alias("First line"),
+        pl.col("example").fill_null(fmt.MISSING).alias("Example"),
+        _text("message", "What"),
+    )
+    st.table(
+        shown.with_columns(pl.all().map_elements(plain, return_dtype=pl.String)),
+        hide_index=True,
+        border="horizontal",
+    )
+with st.expander("Every ingest of every file, newest first"):
+    st.dataframe(
+        log.with_columns(_text("message", "message")),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "loaded_at": st.column_config.DatetimeColumn("Loaded at (UTC)", format="YYYY-MM-DD HH:mm:ss"),
+            "message": st.column_config.TextColumn("Message", width="large"),
+        },
+    )
 
 st.subheader("Submissions and deadlines")
 store = session.store(p.workspace)
@@ -161,7 +227,8 @@ def _show_check(result: check.FileCheck) -> None:
     st.dataframe(check.check_frame([result]), hide_index=True, width="stretch")
     if result.warnings:
         st.caption("Rows left out on purpose or read as unknown (they are counted, not errors):")
-        st.dataframe(check.warnings_frame(result), hide_index=True, width="stretch")
+        shown = check.warnings_frame(result)
+        st.dataframe(shown.with_columns(_text("what", "what")), hide_index=True, width="stretch")
 
 
 if read is None:

@@ -9,7 +9,7 @@ from app_pages import _common as c
 from scorecard.present import format as fmt
 from scorecard.present.reference import reference_rows
 from scorecard.present.text import plain
-from scorecard.scoring import verdict
+from scorecard.scoring import comparable, verdict
 
 ctx = c.ctx()
 c.header(
@@ -103,4 +103,12 @@ st.markdown(
     "changes the order of the others is named under the headline (possible with relative points or "
     "price scored against the lowest bid). A period the data does not cover from its first to its last "
     "day is marked partial, with the days it covers."
+)
+st.markdown(
+    "**Comparable periods.** Vendors are compared over the days of the period their data reach. A day "
+    "counts as covered when the vendor has calls (or interval rows) on it, or when it lies in a run of at "
+    f"most {comparable.MAX_CLOSED_DAYS} days without them (a weekend, a holiday); invoices do not count. A "
+    f"vendor covering less than {comparable.MIN_COVERAGE:.0%} of the days is not ranked unless "
+    "“Rank partial vendors too” is on (then it is flagged ⚠); a vendor without data is listed as no data. "
+    "A source coarser than a day (monthly rows) gets no score interval: it cannot be resampled by day."
 )

@@ -6,13 +6,13 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _common as c
-from app_pages._ranking_panels import PANELS
+from app_pages._ranking_panels import PANELS, missing_values, not_ranked
 from scorecard import periods
 from scorecard.errors import ScorecardError
 from scorecard.present import format as fmt
 from scorecard.present import share
 from scorecard.present.text import plain
-from scorecard.scoring import verdict
+from scorecard.scoring import comparable, verdict
 from scorecard.scoring.presets import MAX_WEIGHT
 
 ctx = c.ctx()
@@ -49,6 +49,10 @@ def _on_preset() -> None:
 
 def _on_method() -> None:
     c.set_view(method=st.session_state[_key("method")])
+
+
+def _on_partial() -> None:
+    c.set_view(partial=bool(st.session_state["_w_partial"]))
 
 
 def _on_weight(kpi_id: str) -> None:
@@ -95,6 +99,14 @@ with left:
         help="fixed: points against fixed targets and floors (adding a bidder never reorders the others); "
         "relative: points between the best and the worst vendor compared.",
         disabled=fixed,
+    )
+    st.toggle(
+        "Rank partial vendors too",
+        value=ctx.view.partial,
+        key="_w_partial",
+        on_change=_on_partial,
+        help=f"A vendor whose data cover less than {comparable.MIN_COVERAGE:.0%} of the period's days is "
+        "not ranked (its KPIs describe other days than its peers'); switch on to rank it anyway, flagged.",
     )
     st.markdown(
         "**Weights** — fixed in this view"
@@ -147,13 +159,38 @@ boot = {r["vendor_id"]: r for r in stab.bootstrap.iter_rows(named=True)} if stab
 first = {r["vendor_id"]: r["p_rank_1"] for r in stab.rank_probabilities.iter_rows(named=True)}
 
 
+cover = result.comparability
+
+
+def _days(vendor: str) -> str:
+    """`91/91 days`, `⚠ 61/91 days` when ranked although under the threshold."""
+    mine = cover.of(vendor) if cover is not None else None
+    if mine is None:
+        return fmt.MISSING
+    return (
+        "⚠ " if mine.status == comparable.FLAGGED else ""
+    ) + f"{mine.covered_days}/{mine.window_days} days"
+
+
 def _flags(vendor: str, coverage: float) -> str:
     out = [] if coverage >= 1 - 1e-12 else [f"⚠ incomplete data ({fmt.percent(coverage, 0)} of the weight)"]
+    mine = cover.of(vendor) if cover is not None else None
+    if mine is not None and mine.covered_days < mine.window_days:
+        under = f", under {comparable.MIN_COVERAGE:.0%}" if mine.status == comparable.FLAGGED else ""
+        out.append(f"⚠ data on part of the period ({mine.describe()}{under})")
     for r in few.filter(pl.col("vendor_id") == vendor).iter_rows(named=True):
         out.append(
             f"⚠ too few events: {ctx.kpi(r['kpi']).label} ({fmt.count(r['events'])} < {r['min_events']:g})"
         )
     return "; ".join(out)
+
+
+def _interval(row: dict) -> str:
+    """`85.7–95.3`, or why there is none (a monthly source cannot be resampled by day)."""
+    note = row.get("note") or ""
+    if note.startswith("not available"):
+        return note
+    return fmt.interval(row.get("score_low"), row.get("score_high"))
 
 
 def _cell(kpi_id: str, row: dict) -> str:
@@ -171,8 +208,9 @@ for r in result.table.iter_rows(named=True):
         "Rank": r["rank"],
         "Vendor": names.get(v, v),
         "Score": r["score"],
-        "90% interval": fmt.interval(boot.get(v, {}).get("score_low"), boot.get(v, {}).get("score_high")),
+        "90% interval": _interval(boot.get(v, {})),
         "P(first)": fmt.percent(first.get(v), 0),
+        "Days covered": _days(v),
         "Coverage": fmt.percent(r["coverage"]),
     }
     row |= {ctx.kpi(k).label: _cell(k, r) for k in result.preset.kpi_ids}
@@ -180,8 +218,16 @@ for r in result.table.iter_rows(named=True):
     row["Details"] = c.page_link(ctx, "vendor", vendor=v) if v in own else None
     row["Review"] = c.page_link(ctx, "review", vendor=v) if v in own else None
     rows.append(row)
+
+
 call = verdict.verdict(result, stab)
 with right:
+    if cover is not None:  # which days each vendor covers comes first: it says what the ranking compares
+        said = cover.summary(names, option="the switch “Rank partial vendors too”")
+        if cover.same_days:
+            st.caption(plain(said[0]))
+        else:
+            st.warning(plain("\n".join(said), lines=True), icon=":material/date_range:")
     text = verdict.headline(call, names, chosen.name, result.method)
     if call.kind == "clear":
         st.success(plain(text), icon=":material/emoji_events:")
@@ -218,6 +264,10 @@ with right:
             "90% interval": st.column_config.TextColumn(
                 help="Score interval from resampling days (block bootstrap)"
             ),
+            "Days covered": st.column_config.TextColumn(
+                help="Days of the period the vendor's data cover (runs of up to "
+                f"{comparable.MAX_CLOSED_DAYS} days without data count as closed days) / days compared"
+            ),
             "Coverage": st.column_config.TextColumn(
                 help="Share of the preset's weight with data for the vendor"
             ),
@@ -236,6 +286,8 @@ with right:
             ),
         },
     )
+    not_ranked(cover, names)
+    missing_values(ctx, result, names, own)
     order = result.table["vendor_id"].to_list()
     for tab, draw in zip(
         st.tabs(list(PANELS), key="_ranking_panel", on_change="rerun"), PANELS.values(), strict=True

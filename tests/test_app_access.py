@@ -185,7 +185,9 @@ def test_a_vendor_users_data_page_offers_its_own_folder_and_its_deadlines(ws):
     assert not [r for r in at.radio if r.key == "_data_mode"]  # no "A new vendor"
     [vendor_box] = [s for s in at.selectbox if s.label == "Vendor"]
     assert vendor_box.options == ["Northwind Contact"]
-    log = pl.from_pandas(at.main.dataframe[0].value)
+    files = pl.from_pandas(at.main.dataframe[0].value)  # each file as it stands
+    assert set(files["Vendor"]) == {"Northwind Contact"} and files.height == 5
+    log = pl.from_pandas(at.main.dataframe[1].value)  # every ingest (in the expander)
     assert set(log["vendor_id"]) == {"north"} and log.height == 5
     # April's calls (first loaded today) are late; every later month already due has no file at all.
     today = date.today()
@@ -193,7 +195,7 @@ def test_a_vendor_users_data_page_offers_its_own_folder_and_its_deadlines(ws):
     due = [ym for ym in due_months if date(*ym, 1) < today.replace(day=1) and not _due_after(ym, today)]
     [warning] = at.warning
     assert unmarked(warning.value) == f"{len(due)} late or missing submission(s) up to {today:%Y-%m-%d}."
-    late = pl.from_pandas(at.main.dataframe[1].value)
+    late = pl.from_pandas(at.main.dataframe[2].value)
     assert late["period"].to_list() == [f"{y}-{m:02d}" for y, m in due]
     assert late["status"].to_list() == ["late"] + ["missing"] * (len(due) - 1)
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import unmarked
+from conftest import REPO_DATA, unmarked
+from docs_blocks import toml_block
 from streamlit.testing.v1 import AppTest
 
 from scorecard.ingest import db
@@ -15,6 +16,7 @@ from scorecard.ingest import run as load
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "app_ws"
+SF = REPO_DATA / "sf_hss_monthly" / "Call_Center_Metrics_for_the_Health_Service_System.csv"
 HEADER = "call_id,program,arrived_at,outcome,wait_s,talk_s,hold_s,acw_s,transferred,resolved,agent_id\n"
 BAD = (
     HEADER
@@ -68,11 +70,64 @@ def test_data_page_shows_the_workspace_and_its_ingest_log(workspace):
     assert not at.exception
     assert [(m.label, m.value) for m in at.metric] == [
         ("Vendors", "3"), ("Files loaded", "15"), ("Files rejected (latest attempt)", "0"),
+        ("Files with warnings", "0"),
     ]  # fmt: skip
-    log = pl.from_pandas(at.main.dataframe[0].value)
-    assert sorted(zip(log["path"], log["rows"], strict=True)) == sorted(
+    files = pl.from_pandas(at.main.dataframe[0].value)
+    assert sorted(zip(files["File"], files["Status"], files["Rows"], strict=True)) == sorted(
+        log_rows(workspace)
+    )
+    assert "No file has rows loaded as incomplete or left out on purpose." in [
+        c.value for c in at.main.caption
+    ]
+    history = pl.from_pandas(at.main.dataframe[1].value)  # every ingest, in the expander
+    assert sorted(zip(history["path"], history["rows"], strict=True)) == sorted(
         (p, r) for p, _, r in log_rows(workspace)
     )
+
+
+def _add_warnings(ws: Path) -> None:
+    """Two survey non-responses for north (lines 107–108), and SF's monthly export through the docs'
+    mapped example, whose `drop` leaves out the 5 months without an abandon count (first: line 22)."""
+    with (ws / "north" / "surveys.csv").open("a", encoding="utf-8") as fh:
+        fh.write("s90001,north-00001,2026-04-19 18:00:00,,\ns90002,north-00002,2026-04-19 18:05:00,,\n")
+    sf = ws / "sf"
+    sf.mkdir()
+    shutil.copy(SF, sf / SF.name)
+    heading = "Example: a monthly aggregate with a published abandonment rate"
+    head = 'name = "SF Health Service System"\ntimezone = "America/Los_Angeles"\ncurrency = "USD"\n\n'
+    (sf / "vendor.toml").write_text(head + toml_block("adapters.md", heading), encoding="utf-8")
+
+
+def test_the_data_page_counts_each_files_warnings_by_rule(workspace):
+    _add_warnings(workspace)
+    assert load.ingest(workspace, workspace / ".scorecard.duckdb").ok  # warnings are not errors
+    for round_ in ("after loading", "after an ingest that changed nothing"):
+        at = data_page()
+        assert not at.exception, round_
+        assert at.metric[3].value == "2", round_
+        files = pl.from_pandas(at.main.dataframe[0].value)
+        warned = files.filter(pl.col("Warnings") != "").select("File", "Warnings").rows()
+        assert warned == [
+            ("north/surveys.csv", "2 row(s), 1 rule(s)"),
+            ("sf/Call_Center_Metrics_for_the_Health_Service_System.csv", "5 row(s), 1 rule(s)"),
+        ], round_
+        table = pl.from_pandas(at.main.table[0].value).with_columns(pl.all().map_elements(unmarked))
+        assert table.select("Vendor", "Rule", "Rows", "First line", "Example").rows() == [
+            ("Northwind Contact", "survey_no_answer", "2", "107", "s90001"),
+            ("SF Health Service System", "left_out_by_drop", "5", "22", "—"),
+        ], round_
+        # the message as text: no Markdown backticks in a table cell
+        assert table["What"][1] == "left out by drop (Abandoned Calls is one of '')"
+        assert "`" not in "".join(table["What"])
+        assert load.ingest(workspace, workspace / ".scorecard.duckdb").ok
+
+    shutil.rmtree(workspace / "sf")  # a vendor removed: its file is listed as removed, without warnings
+    assert load.ingest(workspace, workspace / ".scorecard.duckdb").ok
+    at = data_page()
+    files = pl.from_pandas(at.main.dataframe[0].value)
+    sf_file = files.filter(pl.col("File").str.starts_with("sf/")).select("Status", "Warnings").rows()
+    assert sf_file == [("removed", "")]
+    assert [unmarked(r) for r in at.main.table[0].value["Rule"]] == ["survey_no_answer"]
 
 
 def test_a_rejected_file_shows_every_problem_and_changes_nothing(workspace):

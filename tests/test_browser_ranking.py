@@ -61,12 +61,13 @@ def served(tmp_path_factory) -> Iterator[tuple[str, Path]]:
 
 
 def cli_headline(database: Path, preset: str, weights: dict[str, str]) -> str:
-    """The headline `scorecard rank` prints for the period `all` with these weights (its second line)."""
+    """The headline `scorecard rank` prints for the period `all` with these weights (its second paragraph:
+    the first is the title and which days each vendor's data cover)."""
     cli = str(Path(sys.executable).parent / "scorecard")
     args = [cli, "rank", "--db", str(database), "--period", "all"]
     args += ["--preset", preset, *(x for k, w in weights.items() for x in ("--weight", f"{k}={w}"))]
     out = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120, check=True).stdout
-    return " ".join(out.split("\n\n", 1)[0].splitlines()[1:])  # the title line, then the wrapped headline
+    return " ".join(out.split("\n\n")[1].splitlines())  # the wrapped headline
 
 
 def query(url: str) -> dict[str, str]:

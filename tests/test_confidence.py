@@ -101,7 +101,8 @@ def test_resampled_values_recompute_kpis_from_components() -> None:
 def test_bootstrap_intervals_and_p_rank_1() -> None:
     result = _ranking()
     boot = bootstrap(result, COMPONENTS, draws=300, seed=4)
-    assert boot.columns == ["vendor_id", "rank", "score", "score_low", "score_high", "p_rank_1"]
+    assert boot.columns == ["vendor_id", "rank", "score", "score_low", "score_high", "p_rank_1", "note"]
+    assert boot["note"].null_count() == boot.height  # every source is daily: nothing to say
     a, b, c = boot.rows(named=True)
     # a: service level 0.90 in every draw -> 100 points -> interval [100, 100], always first
     assert (a["vendor_id"], a["score"], a["score_low"], a["score_high"], a["p_rank_1"]) == (

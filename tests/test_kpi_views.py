@@ -93,8 +93,8 @@ def test_database_without_the_tables_is_explained() -> None:
     with pytest.raises(DatabaseError) as err:
         apply_views(con)
     assert str(err.value) == (
-        "The database lacks the tables fx_rates, ingest_log, loaded_files, raw_agent_time, raw_calls, "
-        "raw_costs, "
+        "The database lacks the tables fx_rates, ingest_log, ingest_warnings, loaded_files, raw_agent_time, "
+        "raw_calls, raw_costs, "
         "raw_intervals, raw_quality, raw_surveys, reported_kpis, settings, vendors that the KPI views read; "
         "build it with `scorecard ingest WORKSPACE --db PATH`."
     )

@@ -243,3 +243,20 @@ def test_with_weights_replaces_and_revalidates() -> None:
     with pytest.raises(PresetError) as err:
         parse_preset({"kpis": {"asa_s": {"weight": 1}}}, "one.toml").with_weights({"asa_s": 0})
     assert str(err.value) == "one.toml: kpis: all weights are zero; give at least one KPI a positive weight"
+
+
+@pytest.mark.parametrize(
+    ("kpi_id", "why"),
+    [("transfer_rate", "a rate, not a price"), ("revenue_per_call", "money where more is better: not a bid")],
+)
+def test_lowest_bid_needs_a_price_not_only_the_cost_family(monkeypatch, kpi_id, why):
+    """100 × lowest / x is a price comparison: a KPI filed in the cost family that is not money, or where
+    more is better, would score the best vendor worst. Only cost_per_call (money, lower is better) does."""
+    import dataclasses
+
+    monkeypatch.setitem(catalogue.KPIS, kpi_id, dataclasses.replace(catalogue.KPIS[kpi_id], family="cost"))
+    with pytest.raises(PresetError) as err:
+        parse_preset({"kpis": {kpi_id: {"weight": 1, "method": "lowest_bid"}}}, "bid.toml")
+    assert str(err.value) == (
+        f"bid.toml: kpis.{kpi_id}.method: 'lowest_bid' applies to cost KPIs only (cost_per_call)"
+    ), why

@@ -32,6 +32,8 @@ def test_the_table_states_the_headline_and_fits_100_columns(database):
     result = rank(database)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
+    assert lines[1] == "Every vendor's data cover the whole range (2026-04-06 – 2026-04-19, 14 days)."
+    lines = lines[2:]
     # 91.2 against 90.2 with overlapping 90 % intervals: not called (the page says the same)
     assert " ".join(lines[1:3]) == (
         "Too close to call: Northwind Contact leads Westline Support by 1.0 points (Quarterly review, fixed "

@@ -91,12 +91,17 @@ def test_rank_csv(db_path: Path, tmp_path: Path) -> None:
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == (
-        "vendor_id,period,rank,score,coverage,service_level,service_level_points,asa_s,asa_s_points"
+        "vendor_id,period,rank,score,coverage,service_level,service_level_points,asa_s,asa_s_points,"
+        "missing,status,first_date,last_date,days_with_data,covered_days,window_days,period_coverage,"
+        "source_grain"
     )
-    assert lines[2] == "b,2026-04,2,25.0,1.0,0.3333333333333333,0.0,15.0,100.0"
+    # both vendors have calls on 2026-04-15 only: the window is that day, covered by both
+    coverage = ",ranked,2026-04-15,2026-04-15,1,1,1,1.0,day"
+    assert lines[2] == "b,2026-04,2,25.0,1.0,0.3333333333333333,0.0,15.0,100.0," + coverage
     a = lines[1].split(",")
     assert a[:3] == ["a", "2026-04", "1"]
-    assert [float(x) for x in a[3:]] == pytest.approx([87.5, 1.0, 0.75, 250 / 3, 15.0, 100.0])
+    assert [float(x) for x in a[3:9]] == pytest.approx([87.5, 1.0, 0.75, 250 / 3, 15.0, 100.0])
+    assert ",".join(a[9:]) == coverage
 
 
 def test_rank_json_with_sensitivity(db_path: Path, tmp_path: Path) -> None:
@@ -149,7 +154,6 @@ def test_rank_errors(db_path: Path) -> None:
     code, _, err = _run("--db", str(db_path), "--period", "2026-04", "--format", "csv", "--sensitivity")
     assert (code, err) == (1, "Error: --sensitivity prints several tables; use --format table or json.\n")
     code, _, err = _run("--db", str(db_path), "--period", "2026-04", "--vendor", "zz")
-    assert (code, err) == (
-        1,
-        "Error: No KPI data for vendor(s) zz in period '2026-04'; vendors in the database: a, b\n",
-    )
+    assert (code, err) == (1, "Error: Unknown vendor(s) zz; vendors in the database: a, b\n")
+    code, _, err = _run("--db", str(db_path), "--period", "2026-05", "--vendor", "a")
+    assert (code, err) == (1, "Error: No vendor can be ranked in 2026-05: No vendor has data in 2026-05.\n")

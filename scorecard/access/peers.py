@@ -22,7 +22,7 @@ from scorecard.access.reads import _only
 from scorecard.access.scope import Scope
 from scorecard.metrics import catalogue, kpis
 from scorecard.present import share
-from scorecard.scoring import points, sensitivity
+from scorecard.scoring import comparable, points, sensitivity
 from scorecard.scoring.presets import Preset
 from scorecard.workspace.contract import Contract
 
@@ -46,15 +46,24 @@ def score(
     method: str,
     sl: str,
     fcr: str,
+    comparability: comparable.Comparability | None = None,
 ) -> tuple[points.Ranking, sensitivity.Stability]:
-    """Rank frames read through the scope (every row a vendor it shows by name)."""
+    """Rank frames read through the scope (every row a vendor it shows by name); with `comparability`,
+    only the vendors it ranks (comparable periods)."""
     if scope.anonymised:
         raise AccessError("A vendor's view is ranked with `ranked`, which anonymises its peers.")
     if not all(scope.allows(v) for v in frame["vendor_id"]):
         raise AccessError("The KPI frame holds vendors outside this view.")
+    if comparability is not None and not all(scope.allows(v.vendor_id) for v in comparability.vendors):
+        raise AccessError("The coverage holds vendors outside this view.")
     chosen, method = _scoring(scope, name, preset, weights, method)
     result = points.ranking(
-        share.apply_variant(frame, sl), chosen, method=method, sl_variant=sl, fcr_method=fcr
+        share.apply_variant(frame, sl),
+        chosen,
+        method=method,
+        sl_variant=sl,
+        fcr_method=fcr,
+        comparability=comparability,
     )
     return result, sensitivity.stability(result, _only(components, scope))
 
@@ -70,23 +79,40 @@ def ranked(
     method: str,
     sl: str,
     fcr: str,
+    include_partial: bool = False,
 ) -> tuple[points.Ranking, sensitivity.Stability]:
-    """The ranking of a period and its stability report; in a vendor's view against anonymised peers."""
+    """The ranking of a period and its stability report; in a vendor's view against anonymised peers.
+
+    Vendors are ranked over comparable days (`scorecard.scoring.comparable`); in a vendor's view the
+    coverage shown is its own, and the peers not ranked are only counted.
+    """
     per = kpis.parse_period(period)
     asked = None if scope.anonymised else scope.restrict(vendors)
     frame = kpis.kpis(con, per.grain, asked, False, per.start, per.end).filter(pl.col("period") == per.label)
     components = kpis.daily_components(con, asked, per.start, per.end)
+    wanted = asked if asked is not None else kpis.workspace_vendors(con)
+    days = kpis.coverage_days(con, wanted, per.start, per.end)
+    cover = comparable.assess(per, days, wanted, include_partial=include_partial)
     if not scope.anonymised:
-        return score(scope, frame, components, name, preset, weights, method, sl, fcr)
-    if scope.own not in frame["vendor_id"]:
-        raise AccessError("Your vendor has no data in this period, so it cannot be ranked.")
+        return score(scope, frame, components, name, preset, weights, method, sl, fcr, cover)
+    mine = cover.of(scope.own or "")
+    if mine is None or mine.status not in (comparable.RANKED, comparable.FLAGGED):
+        raise AccessError(
+            "Your vendor cannot be ranked in this period: "
+            + ("it has no data in it." if mine is None or mine.first is None else f"{mine.describe()}.")
+        )
     chosen, method = _scoring(scope, name, preset, weights, method)
     sl = kpis.workspace_settings(con)["sl_variant"]  # one variant: four would give four scores to compare
     result = points.ranking(
-        share.apply_variant(frame, sl), chosen, method=method, sl_variant=sl, fcr_method=fcr
+        share.apply_variant(frame, sl),
+        chosen,
+        method=method,
+        sl_variant=sl,
+        fcr_method=fcr,
+        comparability=cover,
     )
     scoped, stab, _ = anonymise.ranking(result, sensitivity.stability(result, components), scope.own)
-    return scoped, stab
+    return dataclasses.replace(scoped, comparability=cover.restricted(scope.own or "")), stab
 
 
 def peer_medians(
@@ -97,7 +123,11 @@ def peer_medians(
     end: date | None,
     sl: str,
 ) -> pl.DataFrame:
-    """`period, kpi, peer_median, peers` for a vendor's view (money and fewer than 2 peers: null)."""
+    """`period, kpi, peer_median, peers` for a vendor's view (money and fewer than 2 peers: null).
+
+    Only peers whose data cover the period's days count (comparable periods): a peer with three days of a
+    quarter, or only an invoice, would pull the median towards days the vendor is not measured on.
+    """
     if not scope.anonymised:
         raise AccessError("Peer medians are for a vendor's view.")
     frame = share.apply_variant(kpis.kpis(con, grain, None, False, start, end), sl)
@@ -106,12 +136,22 @@ def peer_medians(
     rows = []
     for period in frame["period"].unique(maintain_order=True):
         these = peers.filter(pl.col("period") == period)
+        everyone = frame.filter(pl.col("period") == period)["vendor_id"]
+        these = these.filter(pl.col("vendor_id").is_in(_comparable(con, str(period), everyone)))
         for kpi_id in catalogue.KPI_COLUMNS:
             values = these[kpi_id]
             shown = None if kpi_id in money else anonymise.peer_median(values)
             rows.append((period, kpi_id, shown, values.drop_nulls().len()))
     schema = {"period": pl.String, "kpi": pl.String, "peer_median": pl.Float64, "peers": pl.Int64}
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _comparable(con: duckdb.DuckDBPyConnection, label: str, vendors: pl.Series) -> list[str]:
+    """The vendors among `vendors` that cover enough of a period's days to be compared."""
+    per = kpis.parse_period(label)
+    wanted = vendors.to_list()
+    days = kpis.coverage_days(con, wanted, per.start, per.end)
+    return comparable.assess(per, days, wanted).ranked
 
 
 def review(

@@ -78,6 +78,17 @@ def daily_components(
     return _only(kpis.daily_components(con, _vendors(scope, vendors), start, end), scope)
 
 
+def coverage_days(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    vendors: Sequence[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> pl.DataFrame:
+    """The days the scope's vendors' data cover (comparable periods)."""
+    return _only(kpis.coverage_days(con, _vendors(scope, vendors), start, end), scope)
+
+
 def date_span(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[date | None, date | None]:
     """First and last local date with data among the scope's vendors."""
     if scope.vendors is None:
@@ -89,6 +100,16 @@ def date_span(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[date | None
 def ingest_log(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """The ingest log; a restricted scope sees only its vendors' files (not workspace-level ones)."""
     return _only(provenance.ingest_log(con), scope)
+
+
+def file_status(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Each file as it stands, with its warnings counted; a restricted scope sees its vendors' files."""
+    return _only(provenance.file_status(con), scope)
+
+
+def file_warnings(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """The warnings of each file as it stands (rule, rows, first line, example), for the scope's vendors."""
+    return _only(provenance.file_warnings(con), scope)
 
 
 def source_files(

@@ -69,69 +69,12 @@ def _print_table(title: str, frame: pl.DataFrame) -> None:
     typer.echo("")
 
 
-def readable(table: pl.DataFrame, currency: str, names: dict[str, str] | None = None) -> list[list[str]]:
-    """The ranking for people, vendors as columns: rank, score, coverage, then each KPI's value · points."""
-    from scorecard.metrics import catalogue
-    from scorecard.present import format as fmt
+def _wrap(text: str, indent: str = "") -> str:
+    from scorecard.cli._rank_table import WIDTH  # the people's table's width (imports polars)
 
-    names = names or {}
-    rows = table.to_dicts()
-    out = [["", *(names.get(r["vendor_id"], r["vendor_id"]) for r in rows)]]
-    out.append(["rank", *(fmt.MISSING if r["rank"] is None else str(r["rank"]) for r in rows)])
-    out.append(["score (0–100)", *(fmt.points(r["score"]) for r in rows)])
-    out.append(["coverage", *(fmt.percent(r["coverage"]) for r in rows)])
-    for col in table.columns:
-        if f"{col}_points" in table.columns:
-            label = catalogue.kpi(col).label
-            cells = [_cell(col, r[col], r[f"{col}_points"], currency) for r in rows]
-            out.append([label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 1] + "…", *cells])
-    return out
-
-
-LABEL_WIDTH = 26
-#: The people's table and its headline fit a terminal of this many columns.
-WIDTH = 100
-
-
-def _cell(kpi_id: str, value: float | None, pts: float | None, currency: str) -> str:
-    """`86.3% · 100`: the value with its unit, then its points."""
-    from scorecard.present import format as fmt
-
-    shown = fmt.value(kpi_id, value, currency)
-    return shown if pts is None else f"{shown} · {pts:.0f}"
-
-
-def people_table(lines: list[list[str]], width: int = 100) -> str:
-    """Rows of `readable`, in blocks of vendor columns that each fit `width` characters."""
-    label_w = max(len(r[0]) for r in lines)
-    cols = list(range(1, len(lines[0])))
-    col_w = {j: min(max(len(r[j]) for r in lines[1:]) + 0, 40) for j in cols}
-    for j in cols:
-        col_w[j] = max(col_w[j], min(len(lines[0][j]), 18))
-    blocks: list[list[int]] = [[]]
-    used = label_w
-    for j in cols:
-        if blocks[-1] and used + 2 + col_w[j] > width:
-            blocks.append([])
-            used = label_w
-        blocks[-1].append(j)
-        used += 2 + col_w[j]
-    text = []
-    for block in blocks:
-        for n, row in enumerate(lines):
-            cells = [row[0].ljust(label_w)]
-            for j in block:
-                cell = row[j] if len(row[j]) <= col_w[j] else row[j][: col_w[j] - 1] + "…"
-                cells.append(cell.rjust(col_w[j]))
-            text.append("  ".join(cells).rstrip())
-            if n == 0:
-                text.append("  ".join("-" * w for w in [label_w, *(col_w[j] for j in block)]))
-        text.append("")
-    return "\n".join(text).rstrip()
-
-
-def _wrap(text: str) -> str:
-    return textwrap.fill(text, WIDTH, break_on_hyphens=False, break_long_words=False)
+    return textwrap.fill(
+        text, WIDTH, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False
+    )
 
 
 def _weights(items: list[str]) -> dict[str, float]:
@@ -180,6 +123,24 @@ def _print_stability(result: scoring.Ranking, report: sensitivity.Stability) -> 
         typer.echo(note)
 
 
+def _reasons(con, result: scoring.Ranking) -> pl.DataFrame:
+    """Why each missing KPI value of the ranking is missing (`kpi_notes` of the period)."""
+    import polars as pl
+
+    from scorecard.metrics import kpis
+    from scorecard.scoring import comparable
+    from scorecard.scoring import points as scoring
+
+    p = kpis.parse_period(result.period or "all")
+    notes = kpis.kpi_notes(con, p.grain, list(result.vendors), False, p.start, p.end)
+    notes = notes.filter(pl.col("period").cast(pl.String) == p.label)
+    settings = scoring.scoring_settings(con)
+    ids = [r.kpi for r in result.rules]
+    return comparable.missing_reasons(
+        result.vendors, result.values, ids, notes, settings["sl_variant"], settings["fcr_method"]
+    )
+
+
 @app.command("rank")
 @user_errors
 def rank(
@@ -200,6 +161,13 @@ def rank(
         list[str] | None,
         typer.Option("--weight", help="KPI=WEIGHT: another weight for a KPI of the preset (repeatable)."),
     ] = None,
+    include_partial: Annotated[
+        bool,
+        typer.Option(
+            "--include-partial",
+            help="Also rank vendors whose data cover less than 80% of the period's days (flagged).",
+        ),
+    ] = False,
     output: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     show_sensitivity: Annotated[
         bool,
@@ -214,8 +182,9 @@ def rank(
     seed: Annotated[int, typer.Option(help="Random seed of the perturbation and bootstrap.")] = 0,
 ) -> None:
     """Rank vendors for a period with a weighted scorecard preset."""
+    from scorecard.cli._rank_table import full_table, people_table, readable
     from scorecard.ingest import db
-    from scorecard.metrics import kpis
+    from scorecard.metrics import catalogue, kpis
     from scorecard.present import text
     from scorecard.scoring import points as scoring
     from scorecard.scoring import presets, sensitivity, verdict
@@ -236,8 +205,14 @@ def rank(
             chosen = chosen.with_weights(_weights(weight))
         names = dict(con.execute("select vendor_id, name from vendors").fetchall())
         result = scoring.rank_period(
-            con, period, chosen, method=method.value if method else None, vendors=vendor
+            con,
+            period,
+            chosen,
+            method=method.value if method else None,
+            vendors=vendor,
+            include_partial=include_partial,
         )
+        reasons = _reasons(con, result)
         components = (
             scoring.period_components(con, result) if output is Format.table or show_sensitivity else None
         )
@@ -246,18 +221,19 @@ def rank(
         )
     finally:
         con.close()
+    table = full_table(result, reasons)
     if output is Format.csv:
-        typer.echo(text.write_csv(result.table), nl=False)
+        typer.echo(text.write_csv(table), nl=False)
     elif output is Format.json:
         if not show_sensitivity:
-            typer.echo(json.dumps(_records(result.table), indent=2))
+            typer.echo(json.dumps(_records(table), indent=2))
             return
         payload = {
             "preset": {"name": result.preset.name, "source": result.preset.source},
             "method": result.method,
             "missing": result.missing,
             "period": result.period,
-            "ranking": _records(result.table),
+            "ranking": _records(table),
             **{
                 key: _records(getattr(report, key))
                 for key in (
@@ -275,13 +251,23 @@ def rank(
     else:
         call = verdict.verdict(result, report)
         typer.echo(_title(result))
+        for line in result.comparability.summary(names) if result.comparability else []:
+            typer.echo(_wrap(line, indent="    "))
+        typer.echo("")
         typer.echo(_wrap(verdict.headline(call, names, result.preset.name, result.method)))
         typer.echo("")
         fragile = verdict.fragility(call, names)
         typer.echo(_wrap(fragile or "Removing any one vendor leaves the order of the others unchanged."))
         typer.echo("")
-        typer.echo(people_table(readable(result.table, currency, names)))
+        typer.echo(people_table(readable(result.table, currency, names, result.comparability)))
         typer.echo("KPIs: value · points (0–100) under the preset; --format csv or json for raw values.")
+        if reasons.height:
+            typer.echo("")
+            typer.echo("Why values are missing:")
+            for r in reasons.iter_rows(named=True):
+                label = catalogue.kpi(r["kpi"]).label
+                who = names.get(r["vendor_id"], r["vendor_id"])
+                typer.echo(_wrap(f"  {who}, {label}: {r['reason']}", indent="    "))
         if show_sensitivity:
             typer.echo("")
             _print_stability(result, report)

@@ -131,6 +131,27 @@ def daily_components(
     return frame.select([*keys, *COMPONENT_COLUMNS])
 
 
+def workspace_vendors(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The workspace's vendor ids, sorted (the `vendors` table: a vendor removed has no rows left)."""
+    return [r[0] for r in con.execute("select vendor_id from vendors order by 1").fetchall()]
+
+
+def coverage_days(
+    con: duckdb.DuckDBPyConnection,
+    vendors: str | Sequence[str] | None = None,
+    start: date | str | None = None,
+    end: date | str | None = None,
+) -> pl.DataFrame:
+    """The days each vendor's data cover (`kpi_coverage_days`): vendor_id, local_date, row_s, sorted."""
+    ensure_views(con)
+    vendor_ids, start_date, end_date = _scope(vendors, start, end)
+    return con.sql(
+        "select * from kpi_coverage_days(vendor_ids := $vendors, start_date := $start, end_date := $end) "
+        "order by vendor_id, local_date",
+        params={"vendors": vendor_ids, "start": start_date, "end": end_date},
+    ).pl()
+
+
 def workspace_settings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """The definition choices in force (thresholds, variant, FCR method, base currency)."""
     ensure_views(con)

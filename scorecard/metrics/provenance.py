@@ -93,3 +93,24 @@ def ingest_log(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 def vendors(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The workspace's vendors: id, name, country, time zone, currency."""
     return con.sql("select vendor_id, name, country, timezone, currency from vendors order by vendor_id").pl()
+
+
+def file_status(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Each file as it stands (`int_file_status`) with its warnings counted, by vendor and path."""
+    ensure_views(con)
+    return con.sql(
+        'select s.vendor_id, s.path, s."table", s.status, s.rows, '
+        "coalesce(sum(w.rows), 0) as warned_rows, count(w.rule) as warning_rules, s.loaded_at, s.message "
+        "from int_file_status as s left join int_file_warnings as w "
+        "on w.vendor_id = s.vendor_id and w.path = s.path and w.export_key is not distinct from s.export_key "
+        "group by all order by s.vendor_id, s.path"
+    ).pl()
+
+
+def file_warnings(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The warnings of each file as it stands (`int_file_warnings`): rule, rows, first line, example."""
+    ensure_views(con)
+    return con.sql(
+        'select vendor_id, path, "table", status, rule, rows, first_row, example, message '
+        "from int_file_warnings order by vendor_id, path, rule"
+    ).pl()

@@ -5,7 +5,7 @@ the service-level variant, and the focus of the Vendor and Trends pages. `decode
 that is not valid in this workspace falls back to its default and adds a plain-language notice.
 
 Query keys: `page, period, vendors` (comma-separated), `preset, method, sl`, one `w_<kpi>` per KPI of the
-preset, `vendor, kpi, grain`.
+preset, `vendor, kpi, grain`, and `partial=1` when vendors with too few days of the period are ranked too.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ from scorecard.scoring.presets import MAX_WEIGHT, Preset
 METHODS: tuple[str, ...] = ("fixed", "relative")
 TREND_GRAINS: tuple[str, ...] = ("day", "week", "month")
 WEIGHT_PREFIX = "w_"
-KEYS: tuple[str, ...] = ("page", "period", "vendors", "preset", "method", "sl", "vendor", "kpi", "grain")
+KEYS: tuple[str, ...] = (
+    "page", "period", "vendors", "preset", "method", "sl", "vendor", "kpi", "grain", "partial",
+)  # fmt: skip
 
 Params = Mapping[str, "str | Sequence[str]"]
 
@@ -69,6 +71,8 @@ class View:
     vendor: str
     kpi: str
     grain: str
+    #: Rank vendors whose data cover too few days of the period too (flagged; docs/ranking.md).
+    partial: bool = False
     notices: tuple[str, ...] = field(default=(), compare=False)
 
     def weight(self, kpi_id: str) -> float:
@@ -200,7 +204,10 @@ def decode(params: Params, opts: Options) -> View:
     grain = _choose(params, "grain", TREND_GRAINS, base.grain, notes)
     if not opts.locked:
         weights = _weights(params, opts.presets[preset], preset, notes)
-    return View(page, period, vendors, preset, method, weights, sl, vendor, kpi, grain, tuple(notes))
+    partial = _last(params.get("partial", "0")) == "1"
+    if _last(params.get("partial", "0")) not in ("0", "1"):
+        notes.append("The link's partial is not 0 or 1; vendors with too few days are not ranked.")
+    return View(page, period, vendors, preset, method, weights, sl, vendor, kpi, grain, partial, tuple(notes))
 
 
 def _num(x: float) -> str:
@@ -221,6 +228,8 @@ def encode(view: View) -> dict[str, str]:
     }
     out.update({WEIGHT_PREFIX + k: _num(w) for k, w in view.weights})
     out.update({"vendor": view.vendor, "kpi": view.kpi, "grain": view.grain})
+    if view.partial:
+        out["partial"] = "1"
     return out
 
 

@@ -37,6 +37,18 @@ def plain(value: Any, lines: bool = False) -> str:
     return "  \n".join(row.replace("  ", "\u00a0\u00a0") for row in escaped)
 
 
+_CODE = re.compile(r"`([^`]*)`")
+
+
+def unmarked(value: Any) -> str:
+    """Our messages as table text: inline code markup (`drop`) removed, the words kept (`drop` -> drop).
+
+    Messages name options and commands in backticks for the CLI and the docs; a table cell shows text,
+    not Markdown, so the backticks would show literally.
+    """
+    return _CODE.sub(r"\1", str(value))
+
+
 def formula_safe(value: str) -> str:
     """A text cell a spreadsheet will show as text: formula-leading text gets a `'` prefix."""
     return "'" + value if value.lstrip(" ").startswith(FORMULA_STARTS) else value

@@ -9,6 +9,11 @@ its first to its last date (days without rows count as zero activity): `ceil(day
 consecutive days with uniformly drawn starts, cut to the original length. Each draw recomputes every KPI,
 the points (relative and lowest-bid points among that draw's vendors), the scores and the ranks; all draws
 are one matrix product per vendor. A KPI missing for the whole period stays missing in every draw.
+
+A vendor whose data are coarser than a day (monthly or weekly interval reports: one row stands for a
+month, `Ranking.comparability` knows it) cannot be resampled by day: its interval is not computed (the
+`note` says why), its values are held at the period's in every draw so the others' intervals stay
+computable, and P(rank 1) from resampling is not given for anyone while such a vendor is ranked.
 """
 
 from __future__ import annotations
@@ -34,6 +39,14 @@ def _formulas(result: Ranking) -> tuple[list[str], np.ndarray, np.ndarray]:
     num = np.array([[k.numerator.get(c, 0.0) for k in result.kpis] for c in cols]).reshape(len(cols), -1)
     den = np.array([[k.denominator.get(c, 0.0) for k in result.kpis] for c in cols])
     return cols, num, den.reshape(len(cols), -1)
+
+
+def coarse_vendors(result: Ranking) -> dict[str, str]:
+    """Ranked vendors whose data are coarser than a day, with their grain (`{"sf": "monthly"}`)."""
+    if result.comparability is None:
+        return {}
+    found = ((v, result.comparability.of(v)) for v in result.vendors)
+    return {v: c.grain for v, c in found if c is not None and c.grain is not None}
 
 
 def _vendor_days(
@@ -101,7 +114,11 @@ def resampled_values(
     uses = ((num != 0) | (den != 0)).astype(float)
     rng = np.random.default_rng(seed)
     out = np.full((draws, len(result.vendors), k), np.nan)
+    coarse = coarse_vendors(result)
     for i, (values, nulls) in enumerate(_vendor_days(components, result.vendors, cols)):
+        if result.vendors[i] in coarse:  # one row a month is not a month of days: held, not resampled
+            out[:, i, :] = result.values[i]
+            continue
         counts = block_counts(rng, draws, values.shape[0], block_days)
         per_day = np.hstack([values @ num, values @ den, (nulls @ uses > 0).astype(float)])
         sums = np.einsum("bd,dc->bc", counts, per_day)  # no BLAS threads: steadier on busy cores
@@ -124,6 +141,10 @@ def bootstrap(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # vendors without any score
         low, high = np.nanquantile(scores, [tail, 1.0 - tail], axis=0)
+    coarse = coarse_vendors(result)
+    held = np.array([v in coarse for v in result.vendors], dtype=bool)
+    low, high = np.where(held, np.nan, low), np.where(held, np.nan, high)
+    p_first = np.full(len(result.vendors), np.nan) if coarse else (ranks == 1).mean(axis=0)
     frame = pl.DataFrame(
         {
             "vendor_id": list(result.vendors),
@@ -131,11 +152,25 @@ def bootstrap(
             "score": result.scores,
             "score_low": low,
             "score_high": high,
-            "p_rank_1": (ranks == 1).mean(axis=0),
+            "p_rank_1": p_first,
+            "note": [_note(v, coarse) for v in result.vendors],
         },
+        schema_overrides={"note": pl.String},
         nan_to_null=True,
     )
     return frame.sort(["rank", "vendor_id"], nulls_last=True)
+
+
+def _note(vendor: str, coarse: dict[str, str]) -> str | None:
+    if vendor in coarse:
+        return f"not available: the source is {coarse[vendor]}, one row per {_unit(coarse[vendor])}"
+    if coarse:
+        return "P(rank 1) not available: a vendor's source is coarser than a day"
+    return None
+
+
+def _unit(grain: str) -> str:
+    return {"monthly": "month", "weekly": "week", "quarterly": "quarter"}.get(grain, grain.replace("-", " "))
 
 
 def wilson_interval(

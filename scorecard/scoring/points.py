@@ -23,6 +23,7 @@ import polars as pl
 
 from scorecard.errors import PresetError, ScorecardError
 from scorecard.metrics import catalogue
+from scorecard.scoring.comparable import Comparability, assess
 from scorecard.scoring.presets import KpiRule, Preset
 
 TIE_TOLERANCE = 1e-9
@@ -117,6 +118,8 @@ class Ranking:
     coverage: np.ndarray
     ranks: np.ndarray
     table: pl.DataFrame
+    #: Which days of the period each vendor's data cover; who is not ranked and why (None: not checked).
+    comparability: Comparability | None = None
 
     @property
     def rules(self) -> tuple[KpiRule, ...]:
@@ -158,8 +161,18 @@ def ranking(
     missing: str | None = None,
     sl_variant: str = "negative",
     fcr_method: str = "survey",
+    comparability: Comparability | None = None,
 ) -> Ranking:
-    """Score and rank one period's KPI frame (one row per vendor) under a preset."""
+    """Score and rank one period's KPI frame (one row per vendor) under a preset.
+
+    With `comparability`, only the vendors it ranks are scored (comparable periods, docs/ranking.md).
+    """
+    if comparability is not None:
+        frame = frame.filter(pl.col("vendor_id").is_in(comparability.ranked))
+        if frame.is_empty():
+            raise ScorecardError(
+                f"No vendor can be ranked in {comparability.period}: " + " ".join(comparability.summary())
+            )
     if "program" in frame.columns or frame["vendor_id"].n_unique() != frame.height:
         raise ScorecardError("Ranking needs one row per vendor for one period (no program split)")
     periods = frame["period"].unique().to_list() if "period" in frame.columns else [None]
@@ -206,6 +219,7 @@ def ranking(
         coverage,
         ranks,
         table,
+        comparability,
     )
 
 
@@ -259,25 +273,36 @@ def rank_period(
     *,
     method: str | None = None,
     vendors: Sequence[str] | None = None,
+    include_partial: bool = False,
 ) -> Ranking:
-    """Rank the vendors of a database for a period label (`2026-Q2`, `2026-04`, `all`, ...)."""
+    """Rank the vendors of a database for a period label (`2026-Q2`, `2026-04`, `all`, ...).
+
+    Every vendor asked (default: all) is listed; those without data in the period, or with too little of
+    it (unless `include_partial`), are not ranked (`Ranking.comparability` says which and why).
+    """
     from scorecard.metrics import kpis as kpi_views
 
     p = kpi_views.parse_period(period)
     settings = scoring_settings(con)
-    wanted = list(vendors) if vendors else None
+    known = kpi_views.workspace_vendors(con)
+    unknown = sorted(set(vendors or []) - set(known))
+    if unknown:
+        raise ScorecardError(
+            f"Unknown vendor(s) {', '.join(unknown)}; vendors in the database: {', '.join(known) or '(none)'}"
+        )
+    wanted = list(dict.fromkeys(vendors)) if vendors else known
     frame = kpi_views.kpis(con, grain=p.grain, vendors=wanted, start=p.start, end=p.end)
     if frame["period"].n_unique() > 1:
         frame = frame.filter(pl.col("period").cast(pl.String) == p.label)
-    absent = sorted(set(wanted or []) - set(frame["vendor_id"].to_list()))
-    if absent or frame.is_empty():
-        known = kpi_views.known_vendors(con)
-        raise ScorecardError(
-            f"No KPI data for vendor(s) {', '.join(absent) or '(any)'} in period {p.label!r}; "
-            f"vendors in the database: {', '.join(known) or '(none)'}"
-        )
+    days = kpi_views.coverage_days(con, wanted, p.start, p.end)
+    comparable = assess(p, days, wanted, include_partial=include_partial)
     return ranking(
-        frame, preset, method=method, sl_variant=settings["sl_variant"], fcr_method=settings["fcr_method"]
+        frame,
+        preset,
+        method=method,
+        sl_variant=settings["sl_variant"],
+        fcr_method=settings["fcr_method"],
+        comparability=comparable,
     )
 
 

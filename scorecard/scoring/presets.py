@@ -112,6 +112,11 @@ class Preset:
         return replace(self, rules=rules)
 
 
+def _is_price(entry: catalogue.Kpi) -> bool:
+    """A KPI `lowest_bid` can score: a cost (family) in money (unit) where lower is better (direction)."""
+    return entry.family == "cost" and entry.unit == "currency" and entry.direction == "lower"
+
+
 def _fail(source: str, key: str, problem: str) -> PresetError:
     return PresetError(f"{source}: {key}: {problem}")
 
@@ -162,8 +167,8 @@ def _rule(source: str, kpi_id: str, table: Any, preset_method: str) -> KpiRule:
     entry = catalogue.kpi(kpi_id)
     if "method" in table:
         _choice(source, f"{key}.method", table["method"], KPI_METHODS)
-        if entry.family != "cost":
-            costs = ", ".join(k for k, v in catalogue.KPIS.items() if v.family == "cost")
+        if not _is_price(entry):  # 100 × lowest / x means something only for a price: money, lower is better
+            costs = ", ".join(k for k, v in catalogue.KPIS.items() if _is_price(v))
             raise _fail(source, f"{key}.method", f"'lowest_bid' applies to cost KPIs only ({costs})")
         extra = [k for k in ("target", "floor", "band") if k in table]
         if extra:

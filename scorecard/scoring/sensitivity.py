@@ -219,6 +219,13 @@ def stability(
             f"Bootstrap: {bootstrap_draws} draws of {block_days}-day circular blocks of each vendor's "
             f"local dates, {level:.0%} percentile intervals, seed {seed}."
         )
+        coarse = confidence.coarse_vendors(result)
+        if coarse:
+            notes.append(
+                f"Bootstrap: {len(coarse)} vendor(s) with data coarser than a day "
+                f"({', '.join(sorted(set(coarse.values())))}) cannot be resampled by day: no score "
+                "interval for them, and no P(rank 1) from resampling for anyone."
+            )
     return Stability(
         contributions(result),
         weight_ranges(result),

@@ -1,7 +1,8 @@
 """The ranking's headline, told honestly: a clear leader, a shared first place, or too close to call.
 
 Rule (stated on the Definitions page and in docs/ranking.md): the leader is **too close to call** when its
-score interval from resampling days overlaps the runner-up's, or when it ranks first in fewer than
+score interval from resampling days overlaps the runner-up's (or either interval cannot be computed:
+monthly data), or when it ranks first in fewer than
 `MIN_P_FIRST` (60 %) of the weight perturbations. Ties share first place. The order is **fragile** when
 removing one vendor changes the order of the others (possible with relative points or lowest-bid price
 scoring); the vendors whose removal does it are named.
@@ -22,6 +23,7 @@ MIN_P_FIRST = 0.60
 
 RULE = (
     "The leader is called only when its score interval (resampled days) does not overlap the runner-up's "
+    "(both intervals computed: monthly data cannot be resampled by day) "
     f"and it ranks first in at least {MIN_P_FIRST:.0%} of weight perturbations; otherwise the headline "
     "says too close to call."
 )
@@ -72,6 +74,8 @@ def verdict(result: Ranking, stab: Stability) -> Verdict:
     a, b = _interval(stab, top["vendor_id"]), _interval(stab, second["vendor_id"])
     if a is not None and b is not None and a[0] <= b[1]:
         reasons.append("overlap")
+    elif stab.bootstrap is not None and (a is None or b is None):
+        reasons.append("no_interval")  # a source coarser than a day: the rule cannot be checked
     if p_first is not None and p_first < MIN_P_FIRST:
         reasons.append("p_first")
     kind = "close" if reasons else "clear"
@@ -96,6 +100,10 @@ def headline(v: Verdict, names: dict[str, str], preset: str, method: str) -> str
     why = []
     if "overlap" in v.reasons:
         why.append(f"its score interval overlaps {other}'s")
+    if "no_interval" in v.reasons:
+        why.append(
+            "the score intervals cannot be computed (data coarser than a day cannot be resampled by day)"
+        )
     if "p_first" in v.reasons:
         why.append(f"it is first in only {p} of weight perturbations (below {MIN_P_FIRST:.0%})")
     return (
