@@ -174,8 +174,10 @@ def main() -> None:
         st.session_state.setdefault("_notices", list(view.notices))
     elif "view" not in st.session_state:
         view = share.decode(st.query_params.to_dict(), ctx.options)
-        if current != pages_default(pages) and view.page != current:  # a page's own address wins
-            view = dataclasses.replace(view, page=current)
+        asked = st.session_state.pop("_start_page", None)  # the address before the first build
+        address = asked if asked in pages and current == pages_default(pages) else current
+        if address != pages_default(pages) and view.page != address:  # a page's own address wins
+            view = dataclasses.replace(view, page=address)
         st.session_state["view"] = view
         st.session_state["_notices"] = list(view.notices)
         if view.page != current:

@@ -175,6 +175,9 @@ def show_progress(p: Paths) -> None:
         st.cache_data.clear()
         return
     st.set_page_config(page_title="Vendor Scorecard", page_icon=":material/leaderboard:", layout="wide")
+    # The page the address asked for (e.g. /data): no page is known until the build ends, and the rerun
+    # that follows would open the first page instead; app.py opens this one.
+    st.session_state.setdefault("_start_page", (st.context.url or "").rstrip("/").rpartition("/")[2])
     label = f"Building the database from {p.workspace.name}/"
     if build.finished:
         from scorecard.present.text import plain  # data values (file names) shown as text, not Markdown
