@@ -80,6 +80,22 @@ def money(value: float | None, currency: str) -> str:
     return f"{sign}{symbol}{body}" if symbol else f"{sign}{body} {currency}"
 
 
+def price(value: float | None, currency: str) -> str:
+    """A unit price: money with two decimals, up to four when the price has them ('€0.0875', '€28.00')."""
+    if is_missing(value):
+        return MISSING
+    for decimals in (2, 3, 4):
+        if abs(round(value, decimals) - value) < 1e-9:
+            break
+    text = money(round(value, 2), currency) if decimals == 2 else money(value, currency)
+    return text if decimals == 2 else text.replace(f"{abs(value):,.2f}", f"{abs(value):,.{decimals}f}")
+
+
+def quantity(value: float | None) -> str:
+    """A billed quantity (hours, minutes, calls, FTE) with thousands separators and at most two decimals."""
+    return MISSING if is_missing(value) else _trim(value, 2)
+
+
 def points(value: float | None) -> str:
     """A 0–100 score or points with one decimal."""
     return MISSING if is_missing(value) else f"{value:.1f}"

@@ -20,9 +20,11 @@ from scorecard.errors import ConfigError
 from scorecard.metrics import catalogue
 from scorecard.periods import month_range, next_month, quarter_of
 from scorecard.periods import quarter_months as _quarter_months
+from scorecard.workspace.price_terms import parse_price
+from scorecard.workspace.pricing import PriceModel
 
 PERIODS: tuple[str, ...] = ("month", "quarter")
-_TOP_KEYS = ("at_risk_cap_pct", "volume_floor_calls", "terms")
+_TOP_KEYS = ("at_risk_cap_pct", "volume_floor_calls", "terms", "price")
 _TERM_KEYS = ("kpi", "target", "period", "credit_pct", "earn_back_months")
 #: KPI ids a term may name: every catalogue KPI except the cost and revenue ones (credits move the cost).
 TERM_KPIS: tuple[str, ...] = tuple(k for k in catalogue.KPI_COLUMNS if catalogue.kpi(k).unit != "currency")
@@ -62,6 +64,7 @@ class Contract:
     at_risk_cap_pct: float | None = None
     volume_floor_calls: int | None = None
     source: str = ""
+    price: PriceModel | None = None  #: `[contract.price]` (scorecard.workspace.pricing)
 
 
 def _is_number(value: Any) -> bool:
@@ -152,6 +155,7 @@ def parse_contract(raw: dict[str, Any], where: str) -> Contract:
             )
         elif t is not None:
             seen[(t.kpi, t.period)] = i
+    price = parse_price(raw["price"], problems) if "price" in raw else None
     if problems:
         raise ConfigError("\n  ".join([f"Invalid contract in {where}:", *problems]))
     return Contract(
@@ -159,6 +163,7 @@ def parse_contract(raw: dict[str, Any], where: str) -> Contract:
         None if cap is None else float(cap),
         floor,
         where,
+        price,
     )
 
 

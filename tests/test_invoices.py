@@ -1,0 +1,105 @@
+"""The invoice check worked out by hand: invoices in `costs` against the price model on recorded volumes."""
+
+from __future__ import annotations
+
+from kpi_fixtures import add_fx, add_vendor, call, insert, new_db, ready
+
+from scorecard.periods import parse_period
+from scorecard.review.invoices import invoice_check
+from scorecard.workspace.contract import parse_contract
+
+#: 5 agents × 10 days × 8.25 h = 412.5 productive (logged-in) hours in April 2026.
+AGENT_DAYS = [
+    {
+        "agent_id": f"a{a}",
+        "date": f"2026-04-{d:02d}",
+        "scheduled_s": 30_000.0,
+        "staffed_s": 29_700.0,  # 8.25 h
+        "handle_s": 20_000.0,
+        "available_s": 5_000.0,
+        "in_adherence_s": 28_000.0,
+    }
+    for a in range(1, 6)
+    for d in range(1, 11)
+]
+HOURLY = {"price": {"charges": [{"per": "productive_hour", "rate": 28.0}]}}
+
+
+def _db(currency: str = "EUR", invoice: list[dict] | None = None):
+    con = new_db()
+    add_vendor(con, "acme", currency=currency)
+    insert(
+        con, "calls", "acme", [call("c1", arrived_at="2026-04-02 10:00:00"), call("c2", "self_service", 0)]
+    )
+    insert(con, "agent_time", "acme", AGENT_DAYS)
+    insert(con, "costs", "acme", invoice or [])
+    return ready(con)
+
+
+def test_an_invoice_billing_six_percent_more_hours_than_logged_is_flagged_with_the_amount() -> None:
+    # billed 412.5 × 1.06 = 437.25 h at 28.00 = 12,243.00; expected 412.5 × 28.00 = 11,550.00
+    line = {"period_start": "2026-04-01", "period_end": "2026-04-30", "amount": 12_243.0, "kind": "invoice"}
+    con = _db(invoice=[line | {"quantity": 437.25, "per": "productive_hour"}])
+    check = invoice_check(con, "acme", parse_contract(HOURLY, "vendor.toml").price)
+    month = check.months.row(0, named=True)
+    assert (month["month"], month["expected"], month["invoiced"]) == ("2026-04", 11_550.0, 12_243.0)
+    assert month["difference"] == 693.0  # 12,243.00 − 11,550.00
+    assert round(month["difference_rate"], 6) == 0.06  # 693 / 11,550
+    assert month["status"] == "over-billed"
+    assert month["formula"] == "€11,550.00"
+    assert check.lines.select("part", "amount", "formula").rows() == [
+        ("per productive hour", 11_550.0, "412.5 productive h × €28.00 = €11,550.00")
+    ]
+    q = check.quantities.row(0, named=True)
+    assert (q["basis"], q["billed"], q["recorded"], q["difference"]) == (
+        "productive_hour", 437.25, 412.5, 24.75  # 437.25 − 412.5
+    )  # fmt: skip
+    assert (q["value"], q["status"]) == (693.0, "billed more")  # 24.75 h × 28.00
+    assert q["formula"] == (
+        "437.25 billed − 412.5 recorded = 24.75 productive h; priced: €12,243.00 − €11,550.00 = €693.00"
+    )
+    assert check.summary() == "over-billed by €693.00 in 2026-04"
+
+
+def test_an_invoice_within_the_tolerance_passes_and_a_month_without_invoice_says_so() -> None:
+    # 11,600 − 11,550 = 50 ≤ 1 % of 11,550 (115.50): as expected
+    line = {"period_start": "2026-04-01", "period_end": "2026-04-30", "amount": 11_600.0, "kind": "invoice"}
+    con = _db(invoice=[line])
+    insert(con, "calls", "acme", [call("m1", arrived_at="2026-05-04 09:00:00")])
+    ready(con)
+    check = invoice_check(con, "acme", parse_contract(HOURLY, "vendor.toml").price)
+    assert check.months.select("month", "expected", "difference", "status").rows() == [
+        ("2026-04", 11_550.0, 50.0, "as expected"),
+        # May: calls but no agent time on its days; the vendor sends agent time, so 0 h are recorded
+        ("2026-05", 0.0, None, "no invoice"),
+    ]
+    assert check.quantities.height == 0  # the invoice line states no quantity
+    assert check.summary() == "invoices within the price model's tolerance"
+
+
+def test_expected_invoice_in_the_base_currency_uses_the_month_rate() -> None:
+    # 11,550.00 USD × 0.9 = 10,395.00 EUR
+    con = _db("USD")
+    add_fx(con, "2026-04", "USD", 0.9)
+    check = invoice_check(con, "acme", parse_contract(HOURLY, "vendor.toml").price, parse_period("2026-Q2"))
+    month = check.months.row(0, named=True)
+    assert (month["expected"], month["expected_base"], month["status"]) == (11_550.0, 10_395.0, "no invoice")
+    assert month["formula"] == "$11,550.00; × 0.9000 = €10,395.00"
+
+
+def test_a_month_without_agent_time_cannot_be_priced_per_hour_and_says_why() -> None:
+    con = new_db()
+    add_vendor(con, "acme")
+    insert(con, "calls", "acme", [call("c1")])
+    line = {"period_start": "2026-04-01", "period_end": "2026-04-30", "amount": 900.0, "kind": "invoice"}
+    insert(con, "costs", "acme", [line])
+    ready(con)
+    check = invoice_check(con, "acme", parse_contract(HOURLY, "vendor.toml").price)
+    assert check.months.select("month", "expected", "invoiced", "status").rows() == [
+        (
+            "2026-04",
+            None,
+            900.0,
+            "cannot price: per productive hour: no productive hours (staffed_s of agent_time) recorded",
+        )
+    ]
