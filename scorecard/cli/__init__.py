@@ -1,5 +1,5 @@
-"""Command-line interface: `scorecard check | ingest | kpis | rank | review | demo | definitions | erlang |
-export-parquet | build | share | app`.
+"""Command-line interface: `scorecard check | ingest | kpis | rank | review | invoices | demo | definitions |
+erlang | export-parquet | build | share | app`.
 
 Each sub-command lives in its own module and registers itself on the shared Typer app.
 """
@@ -16,6 +16,7 @@ _COMMAND_MODULES = (
     "kpis",
     "rank",
     "review",
+    "invoices",
     "demo",
     "definitions",
     "erlang",

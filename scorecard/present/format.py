@@ -296,6 +296,8 @@ def by_unit(value: Any, unit: str) -> str:
     if base == "count":
         text = f"{x:,.0f}" if x.is_integer() else f"{x:,.1f}"
         return _signed(text, x, signed)
+    if base == "quantity":
+        return _signed(f"{x:,.0f}" if x.is_integer() else f"{x:,.2f}", x, signed)
     if base == "pct":
         return f"{_trim(x, 2)}%"
     if base == "fx":
@@ -324,6 +326,8 @@ def excel_format(unit: str, value: Any = None) -> str:
     if base == "count":
         whole = value is None or float(value).is_integer()
         return "#,##0" if whole else "#,##0.0"
+    if base == "quantity":
+        return "#,##0" if value is None or float(value).is_integer() else "#,##0.00"
     if base == "pct":
         return 'General"%"'
     if base == "fx":

@@ -25,6 +25,7 @@ from scorecard.metrics.intervals import interval_service
 from scorecard.metrics.kpis import daily_components, kpi_notes, kpis, workspace_settings
 from scorecard.periods import Coverage, Period, coverage, month_range, parse_period, previous_quarter
 from scorecard.review.findings import Finding, base_kpi, findings, side_of
+from scorecard.review.invoices import InvoiceCheck, invoice_check
 from scorecard.scoring.confidence import DEFAULT_LEVEL, wilson_interval
 from scorecard.scoring.points import contributions, ranking
 from scorecard.scoring.presets import Preset, load_preset
@@ -62,6 +63,8 @@ class Review:
     names: dict[str, str] = field(default_factory=dict)
     #: The vendor's first and last local date with data in the quarter (a partial quarter is marked).
     span: tuple[date | None, date | None] = (None, None)
+    #: The quarter's invoices against the price model's expected invoice (None without `[contract.price]`).
+    invoices: InvoiceCheck | None = None
 
     @property
     def coverage(self) -> Coverage:
@@ -293,6 +296,7 @@ def quarterly_review(
         level=level,
         names=dict(con.execute("select vendor_id, name from vendors").fetchall()),
         span=_span(con, vendor_id, period),
+        invoices=invoice_check(con, vendor_id, contract.price, period) if contract.price else None,
     )
 
 

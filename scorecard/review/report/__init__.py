@@ -85,6 +85,9 @@ HEADERS: dict[str, str] = {
     "min_events": "Minimum sample",
     "few_events": "Too few events",
     "vendor_currency": "Vendor currency",
+    "difference_q": "Difference",
+    "difference_rate": "Difference (share)",
+    "amount": "Amount",
     "base_currency": "Base currency",
 }
 

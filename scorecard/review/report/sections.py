@@ -16,6 +16,7 @@ from scorecard.present import format as number
 from scorecard.review.findings import base_kpi, findings_frame
 from scorecard.review.quarter import Review
 from scorecard.review.report import _COST_COLUMNS, _CREDIT_COLUMNS, quarter_totals
+from scorecard.review.report import invoice_sections as invoices
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,14 @@ SECTIONS: list[Section] = [
             lambda r: "Resolved calls = answered × FCR rate; billable calls = handled, at least the volume "
             "floor. Compare's cost per handled call is as billed, before SLA credits: see the first page."),
     Section("credit_lines", lambda r: "Credits by term and month", _credit_lines),
+    Section("expected_invoice", lambda r: "Expected invoice under the price model", invoices.expected_invoice,
+            lambda r: "Each part priced on the recorded volumes of the month, rounded to the cent.",
+            invoices.units),
+    Section("invoice_check", lambda r: "Invoice check: invoiced against expected", invoices.invoice_check,
+            invoices.check_note, invoices.units),
+    Section("billed_quantities", lambda r: "Billed against recorded quantities", invoices.billed_quantities,
+            lambda r: "The quantities the invoice lines state (quantity, per) against the recorded ones; the "
+            "difference priced at the contract's price.", invoices.units),
     Section("intervals", lambda r: "Interval attainment (30-minute local intervals)", lambda r: r.intervals,
             lambda r: "Share of 30-minute intervals with queued calls whose service level meets the target."),
     Section("profile", lambda r: "Interval attainment by time of day", lambda r: r.profile),
