@@ -5,7 +5,11 @@ from __future__ import annotations
 from kpi_fixtures import add_fx, add_vendor, call, insert, new_db, ready
 
 from scorecard.periods import parse_period
+from scorecard.review.front import front_page
 from scorecard.review.invoices import invoice_check
+from scorecard.review.quarter import quarterly_review
+from scorecard.review.report import review_tables
+from scorecard.review.report.html import render_html
 from scorecard.workspace.contract import parse_contract
 
 #: 5 agents × 10 days × 8.25 h = 412.5 productive (logged-in) hours in April 2026.
@@ -84,7 +88,7 @@ def test_expected_invoice_in_the_base_currency_uses_the_month_rate() -> None:
     check = invoice_check(con, "acme", parse_contract(HOURLY, "vendor.toml").price, parse_period("2026-Q2"))
     month = check.months.row(0, named=True)
     assert (month["expected"], month["expected_base"], month["status"]) == (11_550.0, 10_395.0, "no invoice")
-    assert month["formula"] == "$11,550.00; × 0.9000 = €10,395.00"
+    assert month["formula"] == "$11,550.00; × 0.9 EUR/USD = €10,395.00"
 
 
 def test_a_month_without_agent_time_cannot_be_priced_per_hour_and_says_why() -> None:
@@ -103,3 +107,38 @@ def test_a_month_without_agent_time_cannot_be_priced_per_hour_and_says_why() -> 
             "cannot price: per productive hour: no productive hours (staffed_s of agent_time) recorded",
         )
     ]
+
+
+def test_the_review_shows_the_check_and_one_line_on_its_first_page_when_invoices_over_bill() -> None:
+    line = {"period_start": "2026-04-01", "period_end": "2026-04-30", "amount": 12_243.0, "kind": "invoice"}
+    con = _db(invoice=[line | {"quantity": 437.25, "per": "productive_hour"}])
+    review = quarterly_review(con, "acme", "2026-Q2", parse_contract(HOURLY, "vendor.toml"))
+    # 12,243.00 invoiced − 11,550.00 expected = 693.00 over-billed
+    assert (
+        front_page(review).invoice_alert
+        == "Invoices: over-billed by €693.00 in 2026-04 (see the invoice check)."
+    )
+    tables = {t.key: t for t in review_tables(review)}
+    check = tables["invoice_check"]
+    assert check.frame.select("month", "expected", "invoiced", "difference", "status").rows() == [
+        ("2026-04", 11_550.0, 12_243.0, 693.0, "over-billed")
+    ]
+    assert [check.header(c) for c in check.columns][:5] == [
+        "Month", "Expected (EUR)", "Invoiced (EUR)", "Difference (EUR)", "Difference (share)"
+    ]  # fmt: skip
+    assert tables["expected_invoice"].frame["formula"].to_list() == [
+        "412.5 productive h × €28.00 = €11,550.00"
+    ]
+    assert tables["billed_quantities"].frame.select("basis", "billed", "recorded", "value").rows() == [
+        ("productive hours", 437.25, 412.5, 693.0)
+    ]
+    html = render_html(review)
+    assert "Invoices: over-billed by €693.00 in 2026-04 (see the invoice check)." in html
+
+
+def test_a_review_without_a_price_model_has_no_invoice_sections_and_no_alert() -> None:
+    con = _db()
+    review = quarterly_review(con, "acme", "2026-Q2", parse_contract({}, "vendor.toml"))
+    assert review.invoices is None and front_page(review).invoice_alert == ""
+    keys = {t.key for t in review_tables(review)}
+    assert not keys & {"expected_invoice", "invoice_check", "billed_quantities"}

@@ -15,6 +15,7 @@ VOLUMES = {
     "handled": 1000,
     "answered": 900,
     "offered": 1200,
+    "self_service": 100,
     "handle_s": 270_000.0,
     "productive_s": 1_485_000.0,
     "revenue": 12_000.0,
@@ -40,6 +41,7 @@ def one(charge: dict, **extra) -> tuple[float | None, str]:
         ("handled_call", 2.5, 2500.0, "1,000 handled calls × €2.50 = €2,500.00"),  # 1,000 × 2.50
         ("answered_call", 3.0, 2700.0, "900 answered calls × €3.00 = €2,700.00"),  # 900 × 3
         ("offered_call", 2.0, 2400.0, "1,200 offered calls × €2.00 = €2,400.00"),  # 1,200 × 2
+        ("self_service_call", 0.9, 90.0, "100 self-service calls × €0.90 = €90.00"),  # 100 × 0.90
         ("handled_minute", 0.85, 3825.0, "4,500 handled min × €0.85 = €3,825.00"),  # 270,000 / 60 × 0.85
         ("productive_hour", 28.0, 11550.0, "412.5 productive h × €28.00 = €11,550.00"),  # 1,485,000 / 3,600
         ("month", 5000.0, 5000.0, "1 month × €5,000.00 = €5,000.00"),  # a fixed fee
@@ -147,7 +149,7 @@ def test_price_mistakes_are_reported_together_with_the_key() -> None:
         "[contract.price]: unknown key 'gainshare'; allowed keys: charges, outcomes, gainshare_pct, "
         "fte_hours, tolerance_pct",
         "[[contract.price.charges]] #1: key 'per' = 'hour': expected one of: handled_call, "
-        "answered_call, offered_call, handled_minute, productive_hour, fte_month, month",
+        "answered_call, offered_call, self_service_call, handled_minute, productive_hour, fte_month, month",
         "[[contract.price.charges]] #2: give either 'rate' (one price) or 'tiers' (volume tiers), not "
         "both or neither",
         "[[contract.price.charges]] #3: key 'tiers': the first tier starts from 0 and each next one higher; "

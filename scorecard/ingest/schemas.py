@@ -32,6 +32,7 @@ BILLED_PER = [
     "handled_call",
     "answered_call",
     "offered_call",
+    "self_service_call",
     "handled_minute",
     "productive_hour",
     "fte_month",

@@ -144,7 +144,7 @@ def invoice_check(
             lines.append((m, p.part, p.quantity, p.amount, _times(p.amount, rate), p.formula, reason))
         expected, formula, reason = total(parts, cur) if parts else (None, "—", "no recorded volumes")
         if expected is not None and rate is not None and cur != base:
-            formula += f"; × {fmt.by_unit(rate, 'fx')} = {fmt.money(expected * rate, base)}"
+            formula += f"; × {rate:.6g} {base}/{cur} = {fmt.money(expected * rate, base)}"
         inv = invoiced.get(m)
         diff = None if inv is None or expected is None else round(inv - expected, 2)
         status = "no invoice" if inv is None else _status(diff, expected, model.tolerance_pct)

@@ -22,6 +22,7 @@ BASES: dict[str, str] = {
     "handled_call": "handled calls",
     "answered_call": "answered calls",
     "offered_call": "offered calls",
+    "self_service_call": "self-service calls",
     "handled_minute": "handled min",
     "productive_hour": "productive h",
     "fte_month": "FTE",
@@ -32,6 +33,7 @@ SOURCES: dict[str, str] = {
     "handled_call": "handled calls (calls or interval reports)",
     "answered_call": "answered calls (calls or interval reports)",
     "offered_call": "offered calls (calls or interval reports)",
+    "self_service_call": "self-service calls (calls or interval reports)",
     "handled_minute": "handled minutes (talk, hold and after-call work of answered calls)",
     "productive_hour": "productive hours (staffed_s of agent_time)",
     "fte_month": "productive hours (staffed_s of agent_time)",
@@ -160,28 +162,30 @@ class Part:
 def quantities(volumes: Mapping[str, Any], fte_hours: float | None) -> dict[str, float | None]:
     """Each basis's quantity from a month's recorded volumes.
 
-    `volumes`: `handled, answered, offered` (calls), `handle_s` (talk + hold + acw of answered calls),
-    `productive_s` (Σ staffed_s); a missing or None volume leaves its bases unknown."""
+    `volumes`: `handled, answered, offered, self_service` (calls), `handle_s` (talk + hold + acw of
+    answered calls), `productive_s` (Σ staffed_s); a missing or None volume leaves its bases unknown.
+    Minutes, hours and FTE are billed to two decimals, so each formula can be redone by hand."""
 
     def get(key: str, scale: float = 1.0) -> float | None:
         v = volumes.get(key)
-        return None if v is None else float(v) / scale
+        return None if v is None else round(float(v) / scale, 2 if scale != 1.0 else 6)
 
     hours = get("productive_s", 3600.0)
     return {
         "handled_call": get("handled"),
         "answered_call": get("answered"),
         "offered_call": get("offered"),
+        "self_service_call": get("self_service"),
         "handled_minute": get("handle_s", 60.0),
         "productive_hour": hours,
-        "fte_month": None if hours is None or not fte_hours else hours / fte_hours,
+        "fte_month": None if hours is None or not fte_hours else round(hours / fte_hours, 2),
         "month": 1.0,
     }
 
 
 def _charge_part(charge: Charge, qty: dict[str, float | None], model: PriceModel, currency: str) -> Part:
     label = {"month": "fixed fee per month", "fte_month": "per FTE per month"}.get(
-        charge.per, f"per {charge.per.replace('_', ' ')}"
+        charge.per, f"per {charge.per.replace('_', ' ').replace('self service', 'self-service')}"
     )
     q = qty[charge.per]
     if q is None:

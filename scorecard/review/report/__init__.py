@@ -88,6 +88,10 @@ HEADERS: dict[str, str] = {
     "difference_q": "Difference",
     "difference_rate": "Difference (share)",
     "amount": "Amount",
+    "amount_base": "Amount",
+    "expected_base": "Expected",
+    "invoiced_base": "Invoiced",
+    "difference_base": "Difference",
     "base_currency": "Base currency",
 }
 

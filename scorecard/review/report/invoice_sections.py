@@ -11,6 +11,13 @@ import polars as pl
 from scorecard.review.quarter import Review
 from scorecard.workspace.pricing import BASES
 
+#: Each basis as a column value people read (`productive hours`, not `productive_hour`).
+NAMES = BASES | {
+    "handled_minute": "handled minutes",
+    "productive_hour": "productive hours",
+    "month": "months",
+}
+
 #: Units of the columns these sections add (merged into the review's `column_units`).
 MONEY = ("amount", "expected", "invoiced", "difference", "value")
 
@@ -34,7 +41,8 @@ def expected_invoice(review: Review) -> pl.DataFrame | None:
         .otherwise(pl.col("formula"))
         .alias("formula")
     )
-    return lines.select("month", "part", "quantity", "amount", "amount_base", "formula")
+    both = ["amount_base"] if review.currency != review.base_currency else []
+    return lines.select("month", "part", "quantity", "amount", *both, "formula")
 
 
 def invoice_check(review: Review) -> pl.DataFrame | None:
@@ -57,7 +65,7 @@ def billed_quantities(review: Review) -> pl.DataFrame | None:
     if check is None or not check.quantities.height:
         return None
     q = check.quantities.with_columns(
-        pl.col("basis").replace_strict(BASES, default=pl.col("basis")).alias("basis"),
+        pl.col("basis").replace_strict(NAMES, default=pl.col("basis")).alias("basis"),
         pl.col("difference").alias("difference_q"),
     )
     cols = ["month", "basis", "billed", "recorded", "difference_q", "difference_rate", "value", "status"]
