@@ -3,8 +3,8 @@
 -- Definition: what a price model bills per vendor-local month: handled, answered, offered and
 --   self-service calls and handled seconds (talk + hold + acw of answered calls) from
 --   mart_vendor_days, productive (logged-in) seconds = Σ staffed_s of stg_agent_time, revenue
---   in the vendor currency from stg_calls; strict sums, NULL for a source the vendor does not send (unknown,
---   not zero). vendor is bound as a parameter.
+--   in the vendor currency from stg_calls; strict sums, NULL for a source the vendor does not
+--   send (unknown, not zero). vendor is bound as a parameter.
 -- Depends on: mart_vendor_days, stg_agent_time, stg_calls, int_vendor_sources, stg_strict_sum
 create or replace macro review_price_volumes(vendor) as table
 with days as (
