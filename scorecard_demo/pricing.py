@@ -1,4 +1,5 @@
-"""The demo tender's price models (`[contract.price]`, docs/contract.md) and the invoices each bidder sends.
+"""The demo tender's price models (`[contract.price]`, docs/contract.md), its day and interval SLA terms, and
+the invoices each bidder sends.
 
 Three bidders bill per call (Hanyu in two volume tiers), Lumière per productive (logged-in) hour and Duna per
 FTE per month. Each invoice line states what it bills (`quantity`, `per`) and is the price model applied to
@@ -30,6 +31,15 @@ PRICES: dict[str, dict[str, Any]] = {
     ]},
     "hu_duna": {"fte_hours": 160, "charges": [{"per": "fte_month", "rate": 1_400_000.0}]},
     "ru_volga": {"charges": [{"per": "answered_call", "rate": 340.0}]},
+}  # fmt: skip
+#: Day and interval terms: Lumière must reach 80 % in 20 s on 90 % of its days, Hanyu in 90 % of the
+#: half-hours from 08:00 to 20:00 (local).
+DAY_TERMS: dict[str, list[dict[str, Any]]] = {
+    "fr_lumiere": [
+        {"kpi": "service_level", "target": 0.8, "period": "day", "min_share": 0.9, "credit_pct": 2}
+    ],
+    "cn_hanyu": [{"kpi": "service_level", "target": 0.8, "period": "interval", "min_share": 0.9,
+                  "hours": ["08:00", "20:00"], "credit_pct": 3}],
 }  # fmt: skip
 #: (vendor, month): the share by which that month's invoice overstates the billed quantity.
 OVER_BILLED: dict[tuple[str, int], float] = {("fr_lumiere", 5): 0.06}
@@ -100,13 +110,17 @@ def invoices(spec: VendorSpec, calls: pl.DataFrame, agent_time: pl.DataFrame | N
 
 
 def price_toml(vendor_id: str) -> list[str]:
-    """The `[contract.price]` table and its `[[contract.price.charges]]` as TOML lines."""
+    """More `[[contract.terms]]` (day and interval terms), then `[contract.price]` with its charges, as TOML
+    lines to follow the vendor's `[contract]` table."""
     from scorecard_demo.writers import _toml_value
 
+    lines = []
+    for term in DAY_TERMS.get(vendor_id, []):
+        lines += ["", "[[contract.terms]]", *(f"{k} = {_toml_value(v)}" for k, v in term.items())]
     table = PRICES.get(vendor_id)
     if not table:
-        return []
-    lines = ["", "[contract.price]"]
+        return lines
+    lines += ["", "[contract.price]"]
     lines += [f"{k} = {_toml_value(v)}" for k, v in table.items() if k != "charges"]
     for charge in table["charges"]:
         lines += ["", "[[contract.price.charges]]", *(f"{k} = {_toml_value(v)}" for k, v in charge.items())]

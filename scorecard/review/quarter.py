@@ -24,6 +24,7 @@ from scorecard.metrics import catalogue
 from scorecard.metrics.intervals import interval_service
 from scorecard.metrics.kpis import daily_components, kpi_notes, kpis, workspace_settings
 from scorecard.periods import Coverage, Period, coverage, month_range, parse_period, previous_quarter
+from scorecard.review import granular
 from scorecard.review.findings import Finding, base_kpi, findings, side_of
 from scorecard.review.invoices import InvoiceCheck, invoice_check
 from scorecard.scoring.confidence import DEFAULT_LEVEL, wilson_interval
@@ -65,6 +66,8 @@ class Review:
     span: tuple[date | None, date | None] = (None, None)
     #: The quarter's invoices against the price model's expected invoice (None without `[contract.price]`).
     invoices: InvoiceCheck | None = None
+    #: Day and interval terms: the days / intervals of the quarter furthest from target (granular.worst).
+    worst: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=granular.DETAIL_SCHEMA))
 
     @property
     def coverage(self) -> Coverage:
@@ -151,10 +154,18 @@ def monthly_money(con: duckdb.DuckDBPyConnection, vendor_id: str) -> pl.DataFram
 
 
 def contract_credits(
-    con: duckdb.DuckDBPyConnection, vendor_id: str, contract: Contract, months: pl.DataFrame | None = None
+    con: duckdb.DuckDBPyConnection,
+    vendor_id: str,
+    contract: Contract,
+    months: pl.DataFrame | None = None,
+    detail: pl.DataFrame | None = None,
 ) -> Credits:
-    """The credit engine over every month of the vendor's data (earn-backs may span quarters)."""
+    """The credit engine over every month of the vendor's data (earn-backs may span quarters); day and
+    interval terms read their monthly share meeting the target from `detail` (`granular.term_detail`)."""
     months = kpis(con, grain="month", vendors=[vendor_id]) if months is None else months
+    if any(t.min_share is not None for t in contract.terms):
+        detail = granular.term_detail(con, vendor_id, contract) if detail is None else detail
+        months = months.join(granular.monthly_shares(contract, detail), on="period", how="left")
     quarterly = any(t.period == "quarter" for t in contract.terms)
     quarters = kpis(con, grain="quarter", vendors=[vendor_id]) if quarterly else None
     return assess(contract, months, monthly_money(con, vendor_id), quarters)
@@ -259,7 +270,8 @@ def quarterly_review(
     reasons = dict(zip(notes["kpi"], notes["reason"], strict=True))
     table = kpi_comparison(quarters, vendor_id, period.label, contract, settings, reasons)
     months = kpis(con, grain="month", vendors=[vendor_id])
-    credits = contract_credits(con, vendor_id, contract, months)
+    detail = granular.term_detail(con, vendor_id, contract)
+    credits = contract_credits(con, vendor_id, contract, months, detail)
     in_quarter = month_range(f"{period.start:%Y-%m}", f"{period.end:%Y-%m}")
     sl_target = target_band("service_level", contract, settings)[0]
     intervals, profile = interval_attainment(con, vendor_id, period, sl_target)
@@ -297,6 +309,7 @@ def quarterly_review(
         names=dict(con.execute("select vendor_id, name from vendors").fetchall()),
         span=_span(con, vendor_id, period),
         invoices=invoice_check(con, vendor_id, contract.price, period) if contract.price else None,
+        worst=granular.worst(detail, in_quarter),
     )
 
 

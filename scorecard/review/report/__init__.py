@@ -86,6 +86,7 @@ HEADERS: dict[str, str] = {
     "few_events": "Too few events",
     "vendor_currency": "Vendor currency",
     "difference_q": "Difference",
+    "at": "Day or interval",
     "difference_rate": "Difference (share)",
     "amount": "Amount",
     "amount_base": "Amount",
