@@ -125,3 +125,14 @@ def price_toml(vendor_id: str) -> list[str]:
     for charge in table["charges"]:
         lines += ["", "[[contract.price.charges]]", *(f"{k} = {_toml_value(v)}" for k, v in charge.items())]
     return lines
+
+
+#: The buyer's forecast every bid is priced on: 8,000 handled calls a month of 6 minutes each.
+SCENARIO = {"basis": "forecast", "calls_per_month": 8000, "aht_s": 360}
+
+
+def scenario_toml() -> str:
+    """The `[scenario]` table of scorecard.toml (docs/contract.md, bids on equal terms)."""
+    from scorecard_demo.writers import _toml_value
+
+    return "\n[scenario]\n" + "".join(f"{k} = {_toml_value(v)}\n" for k, v in SCENARIO.items())

@@ -220,7 +220,7 @@ def workspace_toml() -> bytes:
         'sl_variant = "negative"\n'
         'fcr_method = "survey"\n'
         "fcr_repeat_days = 7\n"
-        'preset = "quarterly_review"\n'
+        'preset = "quarterly_review"\n' + pricing.scenario_toml()
     ).encode()
 
 

@@ -14,7 +14,7 @@ bootstrap code scores all draws at once.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -259,8 +259,10 @@ def rank_period(
     *,
     method: str | None = None,
     vendors: Sequence[str] | None = None,
+    adjust: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
 ) -> Ranking:
-    """Rank the vendors of a database for a period label (`2026-Q2`, `2026-04`, `all`, ...)."""
+    """Rank the vendors of a database for a period label (`2026-Q2`, `2026-04`, `all`, ...); `adjust` may
+    replace KPI values before scoring (bids priced on a scenario, scorecard.scoring.bids)."""
     from scorecard.metrics import kpis as kpi_views
 
     p = kpi_views.parse_period(period)
@@ -276,6 +278,7 @@ def rank_period(
             f"No KPI data for vendor(s) {', '.join(absent) or '(any)'} in period {p.label!r}; "
             f"vendors in the database: {', '.join(known) or '(none)'}"
         )
+    frame = adjust(frame) if adjust is not None else frame
     return ranking(
         frame, preset, method=method, sl_variant=settings["sl_variant"], fcr_method=settings["fcr_method"]
     )

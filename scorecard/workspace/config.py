@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from scorecard.errors import ConfigError
 from scorecard.metrics.catalogue import FCR_METHODS, SL_VARIANTS
 from scorecard.workspace.contract import parse_contract
+from scorecard.workspace.scenario import Scenario
 
 CANONICAL_TABLES = ("calls", "intervals", "agent_time", "surveys", "quality", "costs")
 READER_OPTIONS = ("delimiter", "decimal", "encoding", "sheet", "timestamp_format", "outcomes", "no_blocking")
@@ -62,6 +63,8 @@ class WorkspaceFile(_Strict):
     earliest_date: date = date(2000, 1, 1)
     #: Who may sign in and see what; read by scorecard.access.config (not a Workspace field).
     access: dict[str, Any] | None = None
+    #: The volume scenario bids are priced on (scorecard.workspace.scenario).
+    scenario: Scenario | None = None
 
     _check_currency = field_validator("base_currency")(classmethod(lambda cls, v: _currency(v)))
 
@@ -169,6 +172,8 @@ class Workspace:
     earliest_date: date
     vendors: tuple[VendorConfig, ...]
     fx_rates: pl.DataFrame
+    #: The volume scenario bids are priced on (`[scenario]`), if any.
+    scenario: Scenario | None = None
     #: Vendor folders whose vendor.toml is invalid or unreadable: (folder name, the whole message).
     #: They are left out of `vendors`; an ingest keeps what it loaded for them and exits non-zero.
     invalid: tuple[tuple[str, str], ...] = ()
@@ -350,5 +355,6 @@ def load_workspace(path: str | Path) -> Workspace:
         vendors=tuple(vendors),
         invalid=tuple(invalid),
         fx_rates=load_fx_rates(root / "fx_rates.csv", ws.base_currency),
-        **ws.model_dump(exclude={"access"}),
+        scenario=ws.scenario,
+        **ws.model_dump(exclude={"access", "scenario"}),
     )
