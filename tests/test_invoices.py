@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kpi_fixtures import add_fx, add_vendor, call, insert, new_db, ready
+from typer.testing import CliRunner
 
 from scorecard.periods import parse_period
 from scorecard.review.front import front_page
@@ -142,3 +143,69 @@ def test_a_review_without_a_price_model_has_no_invoice_sections_and_no_alert() -
     assert review.invoices is None and front_page(review).invoice_alert == ""
     keys = {t.key for t in review_tables(review)}
     assert not keys & {"expected_invoice", "invoice_check", "billed_quantities"}
+
+
+def _workspace_with_price(workspace, costs: str):
+    toml = workspace / "acme" / "vendor.toml"
+    toml.write_text(
+        toml.read_text() + '\n[contract.price]\ncharges = [{ per = "answered_call", rate = 2.0 }]\n'
+    )
+    (workspace / "acme" / "costs.csv").write_text(costs)
+    return workspace
+
+
+def test_scorecard_invoices_reads_billed_quantities_from_an_invoice_export(workspace, tmp_path) -> None:
+    from scorecard.cli import app
+    from scorecard.ingest.run import ingest
+
+    # a semicolon export with decimal commas; the invoice bills 1,500 answered calls for 3,000.00
+    ws = _workspace_with_price(
+        workspace,
+        "period_start;period_end;amount;kind;quantity;per\n2026-04-01;2026-04-30;3000,00;invoice;1500;answered_call\n",
+    )
+    toml = ws / "acme" / "vendor.toml"
+    toml.write_text(
+        toml.read_text().replace('files = "costs.csv"', 'files = "costs.csv"\ndelimiter = ";"\ndecimal = ","')
+    )
+    db = tmp_path / "s.duckdb"
+    assert ingest(ws, db).ok
+    out = CliRunner().invoke(app, ["invoices", "--db", str(db), "--workspace", str(ws)])
+    assert out.exit_code == 0, out.output
+    # recorded: 1 answered call (c1) × 2.00 = 2.00; invoiced 3,000.00 − 2.00 = 2,998.00
+    assert (
+        "  2026-04  expected €2.00  invoiced €3,000.00  difference +€2,998.00 (+149,900%)  over-billed"
+        in out.output
+    )
+    assert "billed vs recorded (billed more): 1,500 billed − 1 recorded = 1,499 answered calls" in out.output
+    assert out.output.rstrip().endswith("OVER-BILLED: €2,998.00 in 2026-04")
+
+
+def test_scorecard_invoices_without_a_price_model_says_what_to_add(workspace, tmp_path) -> None:
+    from scorecard.cli import app
+    from scorecard.ingest.run import ingest
+
+    db = tmp_path / "s.duckdb"
+    assert ingest(workspace, db).ok
+    out = CliRunner().invoke(
+        app, ["invoices", "--db", str(db), "--vendor", "acme", "--workspace", str(workspace)]
+    )
+    assert out.exit_code == 1
+    assert (
+        f"{workspace / 'acme' / 'vendor.toml'} has no [contract.price]: add a price model to check invoices"
+        in (out.output)
+    )
+
+
+def test_an_invoice_line_with_a_quantity_but_no_basis_is_rejected_naming_row_and_rule(
+    workspace, tmp_path
+) -> None:
+    from scorecard.ingest.run import ingest
+
+    ws = _workspace_with_price(
+        workspace,
+        "period_start,period_end,amount,kind,quantity,per\n2026-04-01,2026-04-30,3000,invoice,1500,\n",
+    )
+    report = ingest(ws, tmp_path / "s.duckdb")
+    rejected = [f for f in report.files if f.status == "rejected"]
+    assert len(rejected) == 1 and "costs.csv" in rejected[0].message
+    assert "give quantity and per together, or neither" in rejected[0].message
