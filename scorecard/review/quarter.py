@@ -25,13 +25,14 @@ from scorecard.metrics.intervals import interval_service
 from scorecard.metrics.kpis import daily_components, kpi_notes, kpis, workspace_settings
 from scorecard.periods import Coverage, Period, coverage, month_range, parse_period, previous_quarter
 from scorecard.review import granular
+from scorecard.review.credits import contract_credits
 from scorecard.review.findings import Finding, base_kpi, findings, side_of
 from scorecard.review.invoices import InvoiceCheck, invoice_check
 from scorecard.scoring.confidence import DEFAULT_LEVEL, wilson_interval
 from scorecard.scoring.points import contributions, ranking
 from scorecard.scoring.presets import Preset, load_preset
 from scorecard.sql.views import ensure_views
-from scorecard.workspace.contract import Contract, Credits, Term, assess
+from scorecard.workspace.contract import Contract, Term
 
 
 @dataclass(frozen=True)
@@ -144,31 +145,6 @@ def kpi_comparison(
             }
         )
     return pl.DataFrame(rows, infer_schema_length=None)
-
-
-def monthly_money(con: duckdb.DuckDBPyConnection, vendor_id: str) -> pl.DataFrame:
-    """Per local month, in the vendor currency: invoices, adjustments, credit notes, and the FX rate."""
-    return con.sql(
-        "select * from review_monthly_money($vendor) order by month", params={"vendor": vendor_id}
-    ).pl()
-
-
-def contract_credits(
-    con: duckdb.DuckDBPyConnection,
-    vendor_id: str,
-    contract: Contract,
-    months: pl.DataFrame | None = None,
-    detail: pl.DataFrame | None = None,
-) -> Credits:
-    """The credit engine over every month of the vendor's data (earn-backs may span quarters); day and
-    interval terms read their monthly share meeting the target from `detail` (`granular.term_detail`)."""
-    months = kpis(con, grain="month", vendors=[vendor_id]) if months is None else months
-    if any(t.min_share is not None for t in contract.terms):
-        detail = granular.term_detail(con, vendor_id, contract) if detail is None else detail
-        months = months.join(granular.monthly_shares(contract, detail), on="period", how="left")
-    quarterly = any(t.period == "quarter" for t in contract.terms)
-    quarters = kpis(con, grain="quarter", vendors=[vendor_id]) if quarterly else None
-    return assess(contract, months, monthly_money(con, vendor_id), quarters)
 
 
 def interval_attainment(
