@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 from kpi_fixtures import add_vendor, call, insert, new_db, ready
 
@@ -103,3 +104,26 @@ def test_an_interval_term_must_name_a_service_level() -> None:
     assert "an interval term measures the service level per 30-minute interval; expected one of: " in str(
         err.value
     )
+
+
+def test_the_review_shows_the_share_the_worst_days_and_each_credit_with_its_formula() -> None:
+    from scorecard.review.quarter import quarterly_review
+    from scorecard.review.report import review_tables
+
+    contract = parse_contract(
+        {"at_risk_cap_pct": 4, "terms": [
+            {"kpi": "service_level", "target": 0.8, "credit_pct": 5, "period": "day", "min_share": 0.75},
+            {"kpi": "asa_s", "target": 5, "credit_pct": 1},  # ASA 18 s: missed
+        ]},
+        "t",
+    )  # fmt: skip
+    review = quarterly_review(_db(DAY_CALLS), "acme", "2026-Q2", contract)
+    tables = {t.key: t for t in review_tables(review)}
+    sla = tables["sla"].frame.filter(pl.col("term") == 1)
+    assert sla.select("target", "value", "status").rows() == [("≥ 80% in ≥ 75% of days", 0.5, "missed")]
+    assert tables["worst"].frame.select("at", "value").rows() == [("2026-04-04", 0.0), ("2026-04-03", 0.5)]
+    # due 5 % + 1 % of 1,000 = 60 > the 4 % cap (40): each keeps its share, 50 × 40 / 60 and 10 × 40 / 60
+    assert tables["credit_lines"].frame["formula"].to_list() == [
+        "5% × €1,000.00 invoice = €50.00; capped: × €40.00 cap ÷ €60.00 due = €33.33",
+        "1% × €1,000.00 invoice = €10.00; capped: × €40.00 cap ÷ €60.00 due = €6.67",
+    ]

@@ -132,9 +132,27 @@ def _credit_lines(review: Review) -> pl.DataFrame | None:
     if not review.contract.terms:
         return None
     lines = review.credit_lines
+    formulas = [_credit_formula(review, r) for r in lines.iter_rows(named=True)]
     return lines.with_columns(
-        pl.col("kpi").map_elements(lambda k: _label(review, k), pl.String).alias("kpi")
+        pl.col("kpi").map_elements(lambda k: _label(review, k), pl.String).alias("kpi"),
+        pl.Series("formula", formulas, pl.String),
     ).rename({"kpi": "label"})
+
+
+def _credit_formula(review: Review, line: dict) -> str:
+    """How a credit line is worked out (`5% × €25,278.08 invoice = €1,263.90`), then its share of the cap."""
+    if line["status"] != "missed" or line["credit_due"] is None:
+        return ""
+    cur = review.currency
+    month = review.credits.filter(pl.col("month") == line["month"]).row(0, named=True)
+    pct, due, owed = number.by_unit(line["credit_pct"], "pct"), line["credit_due"], line["credit_owed"]
+    text = f"{pct} × {number.money(month['invoice'], cur)} invoice = {number.money(due, cur)}"
+    if owed is not None and abs(owed - due) > 0.005:
+        text += (
+            f"; capped: × {number.money(month['cap'], cur)} cap ÷ {number.money(month['credits_due'], cur)} "
+            f"due = {number.money(owed, cur)}"
+        )
+    return text
 
 
 def _worst(review: Review) -> pl.DataFrame | None:
