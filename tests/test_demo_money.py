@@ -55,3 +55,30 @@ def test_the_procurement_ranking_prices_all_five_bids_on_one_scenario(demo_db: P
     assert "1,299.76 productive h ÷ 160 h = 8.12 FTE" in head.replace("\n", " ")  # Duna, per FTE
     assert "productive h × €22.50" in head.replace("\n", " ")  # Lumière, per productive hour
     assert out.output.count("Bid per handled call") == 2  # the cost row, in both blocks of vendors
+
+
+@pytest.mark.slow
+def test_in_csv_the_bid_columns_say_they_hold_bids(demo_db: Path) -> None:
+    out = CliRunner().invoke(
+        app, ["rank", "--db", str(demo_db), "--period", "2026-Q2", "--preset", "procurement_bid",
+              "--workspace", str(DEMO), "--format", "csv"],
+    )  # fmt: skip
+    assert out.exit_code == 0, out.output
+    header = out.output.splitlines()[0].split(",")
+    assert "bid_per_handled_call" in header and "bid_per_handled_call_points" in header
+    assert "cost_per_call" not in header
+    plain = CliRunner().invoke(
+        app,
+        [
+            "rank",
+            "--db",
+            str(demo_db),
+            "--period",
+            "2026-Q2",
+            "--preset",
+            "procurement_bid",
+            "--format",
+            "csv",
+        ],
+    )  # without --workspace: the cost as billed, under its own name
+    assert "cost_per_call" in plain.output.splitlines()[0].split(",")

@@ -194,6 +194,10 @@ def _bids(con, workspace: Path | None, preset: presets.Preset, period: str) -> p
     return price_bids(con, ws.scenario, models, parse_period(period))
 
 
+#: Output columns renamed when `cost_per_call` holds each bid priced on the scenario.
+BID_COLUMNS = {"cost_per_call": "bid_per_handled_call", "cost_per_call_points": "bid_per_handled_call_points"}
+
+
 def _bid_costs(frame: pl.DataFrame, bids: pl.DataFrame) -> pl.DataFrame:
     """The KPI frame with `cost_per_call` replaced by each bid's cost per handled call on the scenario."""
     cost = dict(zip(bids["vendor_id"], bids["cost_per_handled_base"], strict=True))
@@ -284,18 +288,20 @@ def rank(
         con.close()
     if bids is not None and output is Format.table:
         _print_bids(bids, names, currency)
+    # with bids on a scenario the cost columns hold the bids, and say so in their names
+    shown = result.table if bids is None else result.table.rename(BID_COLUMNS)
     if output is Format.csv:
-        typer.echo(text.write_csv(result.table), nl=False)
+        typer.echo(text.write_csv(shown), nl=False)
     elif output is Format.json:
         if not show_sensitivity:
-            typer.echo(json.dumps(_records(result.table), indent=2))
+            typer.echo(json.dumps(_records(shown), indent=2))
             return
         payload = {
             "preset": {"name": result.preset.name, "source": result.preset.source},
             "method": result.method,
             "missing": result.missing,
             "period": result.period,
-            "ranking": _records(result.table),
+            "ranking": _records(shown),
             **{
                 key: _records(getattr(report, key))
                 for key in (
