@@ -209,3 +209,19 @@ def test_an_invoice_line_with_a_quantity_but_no_basis_is_rejected_naming_row_and
     rejected = [f for f in report.files if f.status == "rejected"]
     assert len(rejected) == 1 and "costs.csv" in rejected[0].message
     assert "give quantity and per together, or neither" in rejected[0].message
+
+
+def test_a_gainshare_takes_its_share_of_the_revenue_in_the_vendor_currency() -> None:
+    con = new_db()
+    add_vendor(con, "acme", currency="USD")
+    add_fx(con, "2026-04", "USD", 0.9)
+    insert(con, "calls", "acme", [call("s1", revenue=100.0), call("s2", revenue=50.0), call("s3")])
+    ready(con)
+    model = parse_contract(
+        {"price": {"charges": [{"per": "month", "rate": 0}], "gainshare_pct": 10}}, "t"
+    ).price
+    check = invoice_check(con, "acme", model)
+    gain = check.lines.filter(check.lines["part"] == "gainshare").row(0, named=True)
+    # revenue 100 + 50 = 150 USD (the days' 135 EUR at 0.9 back in USD) × 10 % = 15.00 USD
+    assert (gain["quantity"], gain["amount"], gain["amount_base"]) == (150.0, 15.0, 13.5)
+    assert gain["formula"] == "$150.00 revenue × 10% = $15.00"
