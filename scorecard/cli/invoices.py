@@ -79,8 +79,12 @@ def invoices_command(
     con = database.connect(db, read_only=True)
     blocks = []
     try:
+        loaded = {r[0] for r in con.execute("select vendor_id from vendors").fetchall()}
         for cfg in chosen:
             where = str(cfg.folder / "vendor.toml")
+            if cfg.vendor_id not in loaded:
+                blocks.append(f"{cfg.name} ({cfg.vendor_id}): not in {db}; run scorecard ingest first")
+                continue
             model = parse_contract(dict(cfg.contract or {}), where).price
             if model is None:
                 if vendor:
