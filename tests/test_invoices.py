@@ -225,3 +225,14 @@ def test_a_gainshare_takes_its_share_of_the_revenue_in_the_vendor_currency() -> 
     # revenue 100 + 50 = 150 USD (the days' 135 EUR at 0.9 back in USD) × 10 % = 15.00 USD
     assert (gain["quantity"], gain["amount"], gain["amount_base"]) == (150.0, 15.0, 13.5)
     assert gain["formula"] == "$150.00 revenue × 10% = $15.00"
+
+
+def test_the_summary_never_calls_unchecked_months_fine() -> None:
+    con = new_db()
+    add_vendor(con, "acme")
+    insert(con, "calls", "acme", [call("c1")])
+    line = {"period_start": "2026-04-01", "period_end": "2026-04-30", "amount": 900.0, "kind": "invoice"}
+    insert(con, "costs", "acme", [line])
+    ready(con)
+    check = invoice_check(con, "acme", parse_contract(HOURLY, "vendor.toml").price)  # no agent time
+    assert check.summary() == "no month could be checked"

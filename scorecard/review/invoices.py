@@ -62,7 +62,12 @@ class InvoiceCheck:
         """One line: the over-billed amount and months, or that the invoices match."""
         over = self.over_billed
         if not over.height:
-            return "invoices within the price model's tolerance" if self.months.height else "no invoices"
+            checked = self.months.filter(pl.col("status").is_in(["as expected", "under-billed"])).height
+            unchecked = self.months.filter(pl.col("status").str.starts_with("cannot")).height
+            if not checked:
+                return "no month could be checked" if unchecked else "no invoices"
+            tail = f"; {unchecked} month(s) could not be checked" if unchecked else ""
+            return f"invoices within the price model's tolerance{tail}"
         amount = over["difference"].sum()
         months = ", ".join(over["month"])
         return f"over-billed by {fmt.money(amount, self.currency)} in {months}"
@@ -90,7 +95,7 @@ def _quantity_rows(model: PriceModel, month: str, volumes: Mapping[str, Any], bi
     rows = []
     for basis, (qty, _) in sorted(billed.items()):
         rec = recorded.get(basis)
-        diff = None if rec is None else qty - rec
+        diff = None if rec is None else round(qty - rec, 6) + 0.0  # + 0.0: no "-0"
         rate = None if not rec or diff is None else diff / rec
         charges = [c for c in model.charges if c.per == basis]
         value, formula = None, "—"
