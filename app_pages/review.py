@@ -87,6 +87,8 @@ rank = (
     else "Not ranked: no score for this quarter."
 )
 st.markdown(rank + (f" ⚠ {plain(partial)}" if partial else ""))
+if page.invoice_alert:
+    st.warning(plain(page.invoice_alert), icon=":material/receipt_long:")
 for row_start in range(0, len(page.tiles), 4):
     for col, t in zip(st.columns(4), page.tiles[row_start : row_start + 4], strict=False):
         rising = t.trend != "" and t.value > t.previous  # type: ignore[operator]

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import polars as pl
 
-from scorecard_demo import people
+from scorecard_demo import people, pricing
 from scorecard_demo.arrivals import arrival_seconds, plan
 from scorecard_demo.queue import OUTCOMES, CallerPool, DayCalls, simulate_day
 from scorecard_demo.staffing import Roster, Shift, shifts_for_day
@@ -187,34 +187,6 @@ def open_grid(spec: VendorSpec) -> pl.DataFrame:
     return programs.join(grid, how="cross")
 
 
-def costs(spec: VendorSpec, calls: pl.DataFrame) -> pl.DataFrame:
-    """Monthly invoices (price per answered and per self-service call, plus any fee), credits, adjustments."""
-    monthly = (
-        calls.group_by(month=pl.col("arrived_at").dt.month())
-        .agg(
-            answered=(pl.col("outcome") == "answered").sum(),
-            self_service=(pl.col("outcome") == "self_service").sum(),
-        )
-        .sort("month")
-    )
-    digits = 0 if spec.currency in {"HUF"} else 2
-    rows: list[tuple[date, date, float, str]] = []
-    for month, answered, self_service in monthly.iter_rows():
-        first = date(2026, month, 1)
-        last = date(2026 + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-        invoice = round(
-            answered * spec.price_answered + self_service * spec.price_self_service + spec.monthly_fee, digits
-        )
-        rows.append((first, last, invoice, "invoice"))
-        rows += [
-            (first, last, -round(invoice * share, digits), "credit")
-            for m, share in spec.credits
-            if m == month
-        ]
-        rows += [(first, last, amount, "adjustment") for m, amount in spec.adjustments if m == month]
-    return pl.DataFrame(rows, schema=["period_start", "period_end", "amount", "kind"], orient="row")
-
-
 def simulate_vendor(spec: VendorSpec, vendor_no: int, seed: int = DEFAULT_SEED) -> VendorData:
     """Simulate one vendor over the whole period and build the canonical tables it sends."""
     plans = plan(spec)
@@ -246,7 +218,7 @@ def simulate_vendor(spec: VendorSpec, vendor_no: int, seed: int = DEFAULT_SEED) 
         q = people.quality(spec, calls, _rng(seed, vendor_no, "quality"))
         tables["quality"] = q if linked else q.with_columns(call_id=pl.lit(None, pl.String))
     if "costs" in spec.sends:
-        tables["costs"] = costs(spec, calls)
+        tables["costs"] = pricing.invoices(spec, calls, tables.get("agent_time"))
     return VendorData(spec=spec, calls=calls, tables=tables)
 
 

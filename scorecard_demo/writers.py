@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from scorecard_demo import platforms
+from scorecard_demo import platforms, pricing
 from scorecard_demo.simulate import DEFAULT_SEED, VendorData, open_grid, simulate
 from scorecard_demo.text import canonical_csv, csv_bytes
 from scorecard_demo.vendors import END, SHORT_ABANDON_S, SL_THRESHOLD_S, VendorSpec
@@ -158,6 +158,7 @@ def vendor_toml(spec: VendorSpec, exports: list[tuple[str, str, str, dict[str, o
         ]
         lines += [line for k, v in options.items() for line in _toml_option(k, v)]
     lines += contract_toml(spec.contract)
+    lines += pricing.price_toml(spec.vendor_id)
     extra = VENDOR_TOML_EXTRA.get(spec.vendor_id, "").strip()
     return ("\n".join(lines) + ("\n\n" + extra if extra else "") + "\n").encode("utf-8")
 
@@ -219,7 +220,7 @@ def workspace_toml() -> bytes:
         'sl_variant = "negative"\n'
         'fcr_method = "survey"\n'
         "fcr_repeat_days = 7\n"
-        'preset = "quarterly_review"\n'
+        'preset = "quarterly_review"\n' + pricing.scenario_toml()
     ).encode()
 
 

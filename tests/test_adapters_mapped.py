@@ -311,8 +311,9 @@ def test_costs_with_month_periods_and_locale_amounts(tmp_path: Path):
         values={"kind": {"Facture": "invoice", "Avoir": "credit"}},
     )
     assert out.frame.rows() == [
-        (date(2026, 4, 1), date(2026, 4, 30), 1234.5, "invoice", 2),  # "1 234,50" (no-break space)
-        (date(2026, 4, 1), date(2026, 4, 30), -100.0, "credit", 3),
+        # "1 234,50" (no-break space); no billed quantity (quantity, per) mapped: both empty
+        (date(2026, 4, 1), date(2026, 4, 30), 1234.5, "invoice", None, None, 2),
+        (date(2026, 4, 1), date(2026, 4, 30), -100.0, "credit", None, None, 3),
     ]
 
 

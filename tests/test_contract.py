@@ -146,7 +146,8 @@ def test_every_problem_is_reported_with_file_and_key() -> None:
     lines = str(err.value).split("\n  ")
     assert lines[0] == f"Invalid contract in {WHERE}:"
     assert lines[1] == (
-        "[contract]: unknown key 'at_risk_cap'; allowed keys: at_risk_cap_pct, volume_floor_calls, terms"
+        "[contract]: unknown key 'at_risk_cap'; allowed keys: at_risk_cap_pct, volume_floor_calls, terms, "
+        "price"
     )
     assert lines[2] == "[contract]: key 'at_risk_cap_pct' = 120: expected a number from 0 to 100"
     assert lines[3] == "[contract]: key 'volume_floor_calls' = 2.5: expected a whole number ≥ 0"
@@ -157,11 +158,11 @@ def test_every_problem_is_reported_with_file_and_key() -> None:
     assert "cost_per_call" not in lines[4]
     assert lines[5:] == [
         "[[contract.terms]] #2: unknown key 'note'; allowed keys: kpi, target, period, credit_pct, "
-        "earn_back_months",
+        "earn_back_months, min_share, hours",
         "[[contract.terms]] #2: key 'credit_pct' = '5': expected a number from 0 to 100",
         "[[contract.terms]] #2: key 'earn_back_months' = 0: expected a whole number ≥ 1",
         "[[contract.terms]] #2: key 'target' = 80: expected a number from 0 to 1 (a fraction: 0.80 for 80 %)",
-        "[[contract.terms]] #3: key 'period' = 'week': expected one of: month, quarter",
+        "[[contract.terms]] #3: key 'period' = 'week': expected one of: month, quarter, day, interval",
         "[[contract.terms]] #3: key 'target' = 300: aht_s is two-sided; expected [low, high] with "
         "0 ≤ low ≤ high",
         "[[contract.terms]] #4: key 'earn_back_months' = 2: a quarterly term earns back over whole quarters; "
@@ -169,7 +170,7 @@ def test_every_problem_is_reported_with_file_and_key() -> None:
         "[[contract.terms]] #5: missing required key 'kpi'",
         "[[contract.terms]] #5: missing required key 'credit_pct'",
         "[[contract.terms]] #6: expected a table with keys kpi, target, period, credit_pct, "
-        "earn_back_months, got 'service_level'",
+        "earn_back_months, min_share, hours, got 'service_level'",
     ]
 
 

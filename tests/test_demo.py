@@ -181,8 +181,13 @@ def test_every_vendor_has_a_contract_on_kpis_its_data_supplies(regenerated: Path
     }
     sla = ["service_level ≥ 0.8", "abandon_rate ≤ 0.05", "asa_s ≤ 30"]
     assert terms == {
-        "cn_hanyu": [*sla, "blockage_rate ≤ 0.02", "csat_rate ≥ 0.7"],
-        "fr_lumiere": [*sla, "csat_rate ≥ 0.8"],
+        "cn_hanyu": [
+            *sla,
+            "blockage_rate ≤ 0.02",
+            "csat_rate ≥ 0.7",
+            f"{sla[0]} in ≥ 90% of intervals 08:00–20:00",
+        ],
+        "fr_lumiere": [*sla, "csat_rate ≥ 0.8", f"{sla[0]} in ≥ 85% of days"],
         "hu_duna": [*sla, "csat_rate ≥ 0.8", "adherence_rate ≥ 0.9"],
         "ru_volga": [*sla, "blockage_rate ≤ 0.02", "aht_s within [180, 600]"],  # no surveys, no WFM
         "us_northstar": [*sla, "csat_rate ≥ 0.85", "qa_score ≥ 85", "fcr_rate ≥ 0.8"],
@@ -261,6 +266,8 @@ def test_contract_credits_tell_the_demo_story(ingested: Path, regenerated: Path)
 
     def missed(vendor_id: str) -> dict[str, list[str]]:
         a = credits[vendor_id].attainment.filter(pl.col("status") == "missed")
+        granular = pl.col("target").str.contains(" in ≥ ")  # day and interval terms: by their rule
+        a = a.with_columns(pl.when(granular).then(pl.col("target")).otherwise(pl.col("kpi")).alias("kpi"))
         return {
             kpi: a.filter(pl.col("kpi") == kpi)["period"].to_list()
             for kpi in a["kpi"].unique(maintain_order=True)
@@ -274,19 +281,27 @@ def test_contract_credits_tell_the_demo_story(ingested: Path, regenerated: Path)
         "asa_s": ["2026-02", "2026-04", "2026-05", "2026-06"],
         "blockage_rate": months[1:],
         "csat_rate": months,
+        "service_level ≥ 0.8 in ≥ 90% of intervals 08:00–20:00": months,
     }
     assert missed("hu_duna") == {  # Duna plans for a lower service level in Q2
         "service_level": ["2026-04", "2026-06"],
         "abandon_rate": ["2026-04", "2026-05", "2026-06"],
     }
-    assert missed("fr_lumiere") == {"abandon_rate": months[:3], "csat_rate": ["2026-03"]}
+    assert (
+        missed("fr_lumiere")
+        == {  # fewer than 85 % of its days at 80 % in 20 s until April
+            "abandon_rate": months[:3],
+            "csat_rate": ["2026-03"],
+            "service_level ≥ 0.8 in ≥ 85% of days": months[:4],
+        }
+    )
     assert missed("ru_volga") == {"abandon_rate": ["2026-01", "2026-04"]}
 
-    # Hanyu owes the whole 10 % at-risk cap every month: 10 % due in January (service level 5 +
-    # abandonment 3 + CSAT 2), 14 % or 12 % after, capped.
+    # Hanyu owes the whole 10 % at-risk cap every month: 13 % due in January (service level 5 +
+    # abandonment 3 + CSAT 2 + the half-hours 08:00–20:00 3), 17 % or 15 % after, capped.
     cn = credits["cn_hanyu"].monthly
     assert cn["credits_owed"].to_list() == pytest.approx(cn["cap"].to_list(), abs=1e-6)
-    assert (cn["credits_due"] / cn["cap"]).round(6).to_list() == [1.0, 1.4, 1.2, 1.4, 1.4, 1.4]
+    assert (cn["credits_due"] / cn["cap"]).round(6).to_list() == [1.3, 1.7, 1.5, 1.7, 1.7, 1.7]
     # Lumière earns back its March abandonment credit after meeting the target in April and May.
     fr = credits["fr_lumiere"]
     back = fr.attainment.filter(pl.col("back_in").is_not_null())

@@ -146,11 +146,14 @@ def test_costs_period_order_and_kind() -> None:
             "period_end": [date(2026, 3, 31), date(2026, 5, 31)],
             "amount": [100.0, -20.0],
             "kind": ["invoice", "refund"],
+            "quantity": [412.5, None],
+            "per": [None, None],
             "source_row": [1, 2],
         }
     )
     assert [(f.row, f.column, f.rule) for f in _failures("costs", frame)] == [
         (1, "period_end", "must be on or after period_start"),
+        (1, "quantity", "give quantity and per together, or neither"),
         (2, "kind", "must be one of: invoice, credit, adjustment"),
     ]
 

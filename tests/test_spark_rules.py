@@ -58,6 +58,8 @@ EDGES: dict[str, dict[str, list]] = {
     "costs": {
         "period_start": [date(2026, 4, 1), date(2026, 4, 2), date(2026, 4, 2)],
         "period_end": [date(2026, 4, 30), date(2026, 4, 2), date(2026, 4, 1)],
+        "quantity": [412.5, None, 10.0],  # a billed quantity with its basis, none, one without a basis
+        "per": ["productive_hour", None, None],
     },
 }
 

@@ -1,5 +1,5 @@
-"""Command-line interface: `scorecard check | ingest | audit | kpis | rank | review | demo | definitions |
-erlang | export-parquet | build | share | app`.
+"""Command-line interface: `scorecard check | ingest | audit | kpis | rank | review | invoices | demo |
+definitions | erlang | export-parquet | build | share | app`.
 
 Each sub-command lives in its own module and registers itself on the shared Typer app.
 """
@@ -17,6 +17,7 @@ _COMMAND_MODULES = (
     "kpis",
     "rank",
     "review",
+    "invoices",
     "demo",
     "definitions",
     "erlang",

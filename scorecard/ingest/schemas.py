@@ -27,6 +27,16 @@ Seconds = partial(pa.Field, ge=0, nullable=True)
 Count = partial(pa.Field, ge=0, nullable=True)
 Id = partial(pa.Field, nullable=False, str_length={"min_value": 1})
 OUTCOMES = ["answered", "abandoned", "blocked", "self_service"]
+#: What an invoice line's `quantity` counts: the price bases of docs/contract.md.
+BILLED_PER = [
+    "handled_call",
+    "answered_call",
+    "offered_call",
+    "self_service_call",
+    "handled_minute",
+    "productive_hour",
+    "fte_month",
+]
 
 
 class _Canonical(pa.DataFrameModel):
@@ -175,6 +185,17 @@ class Costs(_Canonical):
     period_end: pl.Date = pa.Field(nullable=False, description="Last local day billed.")
     amount: float = pa.Field(nullable=False, description="Signed amount; a credit is negative.")
     kind: str = pa.Field(isin=["invoice", "credit", "adjustment"], description="Kind of charge.")
+    quantity: float = pa.Field(
+        ge=0, nullable=True, description="Billed quantity of the line, in `per` units."
+    )
+    per: str = pa.Field(
+        isin=BILLED_PER, nullable=True, description="What the quantity counts (a price basis)."
+    )
+
+    @pa.dataframe_check(error="quantity: give quantity and per together, or neither")
+    def quantity_with_per(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A billed quantity says what it counts."""
+        return data.lazyframe.select(pl.col("quantity").is_null() == pl.col("per").is_null())
 
     @pa.dataframe_check(error="period_end: must be on or after period_start")
     def period_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -373,5 +394,8 @@ ROW_RULES: dict[str, dict[str, str]] = {
     },
     "surveys": {},
     "quality": {},
-    "costs": {"period_ordered": "period_end >= period_start"},
+    "costs": {
+        "period_ordered": "period_end >= period_start",
+        "quantity_with_per": "(quantity is null) = (per is null)",
+    },
 }

@@ -27,6 +27,8 @@ def excel_format(unit: str, value: Any = None) -> str:
     if base == "count":
         whole = value is None or float(value).is_integer()
         return "#,##0" if whole else "#,##0.0"
+    if base == "quantity":
+        return "#,##0" if value is None or float(value).is_integer() else "#,##0.00"
     if base == "pct":
         return 'General"%"'
     if base == "fx":

@@ -80,6 +80,22 @@ def money(value: float | None, currency: str) -> str:
     return f"{sign}{symbol}{body}" if symbol else f"{sign}{body} {currency}"
 
 
+def price(value: float | None, currency: str) -> str:
+    """A unit price: money with two decimals, up to four when the price has them ('€0.0875', '€28.00')."""
+    if is_missing(value):
+        return MISSING
+    for decimals in (2, 3, 4):
+        if abs(round(value, decimals) - value) < 1e-9:
+            break
+    text = money(round(value, 2), currency) if decimals == 2 else money(value, currency)
+    return text if decimals == 2 else text.replace(f"{abs(value):,.2f}", f"{abs(value):,.{decimals}f}")
+
+
+def quantity(value: float | None) -> str:
+    """A billed quantity (hours, minutes, calls, FTE) with thousands separators and at most two decimals."""
+    return MISSING if is_missing(value) else _trim(value, 2)
+
+
 def points(value: float | None) -> str:
     """A 0–100 score or points with one decimal."""
     return MISSING if is_missing(value) else f"{value:.1f}"
@@ -280,6 +296,8 @@ def by_unit(value: Any, unit: str) -> str:
     if base == "count":
         text = f"{x:,.0f}" if x.is_integer() else f"{x:,.1f}"
         return _signed(text, x, signed)
+    if base == "quantity":
+        return _signed(f"{x:,.0f}" if x.is_integer() else f"{x:,.2f}", x, signed)
     if base == "pct":
         return f"{_trim(x, 2)}%"
     if base == "fx":

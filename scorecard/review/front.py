@@ -84,6 +84,8 @@ class FrontPage:
     findings: tuple[Finding, ...]
     currency: str
     base_currency: str
+    #: One line when the invoice check finds over-billing in the quarter, else ''.
+    invoice_alert: str = ""
 
 
 def _trend(kpi_id: str, value: float | None, previous: float | None, low: Any, high: Any) -> str:
@@ -208,4 +210,13 @@ def front_page(review: Review) -> FrontPage:
         findings=tuple(review.findings[:TOP_FINDINGS]),
         currency=review.currency,
         base_currency=review.base_currency,
+        invoice_alert=invoice_alert(review),
     )
+
+
+def invoice_alert(review: Review) -> str:
+    """`Invoices: over-billed by €693.00 in 2026-05 (see the invoice check)` or '' when none is found."""
+    check = review.invoices
+    if check is None or not check.over_billed.height:
+        return ""
+    return f"Invoices: {check.summary()} (see the invoice check)."

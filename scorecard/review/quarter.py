@@ -24,12 +24,15 @@ from scorecard.metrics import catalogue
 from scorecard.metrics.intervals import interval_service
 from scorecard.metrics.kpis import daily_components, kpi_notes, kpis, workspace_settings
 from scorecard.periods import Coverage, Period, coverage, month_range, parse_period, previous_quarter
+from scorecard.review import granular
+from scorecard.review.credits import contract_credits
 from scorecard.review.findings import Finding, base_kpi, findings, side_of
+from scorecard.review.invoices import InvoiceCheck, invoice_check
 from scorecard.scoring.confidence import DEFAULT_LEVEL, wilson_interval
 from scorecard.scoring.points import contributions, ranking
 from scorecard.scoring.presets import Preset, load_preset
 from scorecard.sql.views import ensure_views
-from scorecard.workspace.contract import Contract, Credits, Term, assess
+from scorecard.workspace.contract import Contract, Term
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,10 @@ class Review:
     names: dict[str, str] = field(default_factory=dict)
     #: The vendor's first and last local date with data in the quarter (a partial quarter is marked).
     span: tuple[date | None, date | None] = (None, None)
+    #: The quarter's invoices against the price model's expected invoice (None without `[contract.price]`).
+    invoices: InvoiceCheck | None = None
+    #: Day and interval terms: the days / intervals of the quarter furthest from target (granular.worst).
+    worst: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=granular.DETAIL_SCHEMA))
 
     @property
     def coverage(self) -> Coverage:
@@ -138,23 +145,6 @@ def kpi_comparison(
             }
         )
     return pl.DataFrame(rows, infer_schema_length=None)
-
-
-def monthly_money(con: duckdb.DuckDBPyConnection, vendor_id: str) -> pl.DataFrame:
-    """Per local month, in the vendor currency: invoices, adjustments, credit notes, and the FX rate."""
-    return con.sql(
-        "select * from review_monthly_money($vendor) order by month", params={"vendor": vendor_id}
-    ).pl()
-
-
-def contract_credits(
-    con: duckdb.DuckDBPyConnection, vendor_id: str, contract: Contract, months: pl.DataFrame | None = None
-) -> Credits:
-    """The credit engine over every month of the vendor's data (earn-backs may span quarters)."""
-    months = kpis(con, grain="month", vendors=[vendor_id]) if months is None else months
-    quarterly = any(t.period == "quarter" for t in contract.terms)
-    quarters = kpis(con, grain="quarter", vendors=[vendor_id]) if quarterly else None
-    return assess(contract, months, monthly_money(con, vendor_id), quarters)
 
 
 def interval_attainment(
@@ -256,7 +246,8 @@ def quarterly_review(
     reasons = dict(zip(notes["kpi"], notes["reason"], strict=True))
     table = kpi_comparison(quarters, vendor_id, period.label, contract, settings, reasons)
     months = kpis(con, grain="month", vendors=[vendor_id])
-    credits = contract_credits(con, vendor_id, contract, months)
+    detail = granular.term_detail(con, vendor_id, contract)
+    credits = contract_credits(con, vendor_id, contract, months, detail)
     in_quarter = month_range(f"{period.start:%Y-%m}", f"{period.end:%Y-%m}")
     sl_target = target_band("service_level", contract, settings)[0]
     intervals, profile = interval_attainment(con, vendor_id, period, sl_target)
@@ -293,6 +284,8 @@ def quarterly_review(
         level=level,
         names=dict(con.execute("select vendor_id, name from vendors").fetchall()),
         span=_span(con, vendor_id, period),
+        invoices=invoice_check(con, vendor_id, contract.price, period) if contract.price else None,
+        worst=granular.worst(detail, in_quarter),
     )
 
 

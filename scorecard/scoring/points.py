@@ -17,13 +17,12 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import duckdb
 import numpy as np
 import polars as pl
 
 from scorecard.errors import PresetError, ScorecardError
 from scorecard.metrics import catalogue
-from scorecard.scoring.comparable import Comparability, assess
+from scorecard.scoring.comparable import Comparability
 from scorecard.scoring.presets import KpiRule, Preset
 
 TIE_TOLERANCE = 1e-9
@@ -258,57 +257,14 @@ def contributions(result: Ranking) -> pl.DataFrame:
     )
 
 
-def scoring_settings(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """The workspace's `sl_variant`, `fcr_method` and default `preset` from the `settings` table."""
-    row = con.execute("select sl_variant, fcr_method, preset from settings limit 1").fetchone()
-    if row is None:
-        return {"sl_variant": "negative", "fcr_method": "survey", "preset": "quarterly_review"}
-    return dict(zip(("sl_variant", "fcr_method", "preset"), row, strict=True))
+#: Reading a database's period for a ranking lives in `period.py`; these names stay importable from here.
+_PERIOD_NAMES = ("scoring_settings", "rank_period", "period_components")
 
 
-def rank_period(
-    con: duckdb.DuckDBPyConnection,
-    period: str,
-    preset: Preset,
-    *,
-    method: str | None = None,
-    vendors: Sequence[str] | None = None,
-    include_partial: bool = False,
-) -> Ranking:
-    """Rank the vendors of a database for a period label (`2026-Q2`, `2026-04`, `all`, ...).
+def __getattr__(name: str):
+    """`scoring_settings`, `rank_period`, `period_components`: from `scorecard.scoring.period`."""
+    if name in _PERIOD_NAMES:
+        from scorecard.scoring import period
 
-    Every vendor asked (default: all) is listed; those without data in the period, or with too little of
-    it (unless `include_partial`), are not ranked (`Ranking.comparability` says which and why).
-    """
-    from scorecard.metrics import kpis as kpi_views
-
-    p = kpi_views.parse_period(period)
-    settings = scoring_settings(con)
-    known = kpi_views.workspace_vendors(con)
-    unknown = sorted(set(vendors or []) - set(known))
-    if unknown:
-        raise ScorecardError(
-            f"Unknown vendor(s) {', '.join(unknown)}; vendors in the database: {', '.join(known) or '(none)'}"
-        )
-    wanted = list(dict.fromkeys(vendors)) if vendors else known
-    frame = kpi_views.kpis(con, grain=p.grain, vendors=wanted, start=p.start, end=p.end)
-    if frame["period"].n_unique() > 1:
-        frame = frame.filter(pl.col("period").cast(pl.String) == p.label)
-    days = kpi_views.coverage_days(con, wanted, p.start, p.end)
-    comparable = assess(p, days, wanted, include_partial=include_partial)
-    return ranking(
-        frame,
-        preset,
-        method=method,
-        sl_variant=settings["sl_variant"],
-        fcr_method=settings["fcr_method"],
-        comparability=comparable,
-    )
-
-
-def period_components(con: duckdb.DuckDBPyConnection, result: Ranking) -> pl.DataFrame:
-    """The daily components of a ranking's vendors over its period (input to the bootstrap)."""
-    from scorecard.metrics import kpis as kpi_views
-
-    p = kpi_views.parse_period(result.period or "all")
-    return kpi_views.daily_components(con, vendors=list(result.vendors), start=p.start, end=p.end)
+        return getattr(period, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -30,6 +30,7 @@ from scorecard.workspace.files import (
     read_toml,
 )
 from scorecard.workspace.fx_file import read_fx_csv
+from scorecard.workspace.scenario import Scenario
 
 #: Re-exported: the file models live in files.py; `_explain` is the name older callers import.
 _explain = explain
@@ -110,6 +111,8 @@ class Workspace:
     earliest_date: date
     vendors: tuple[VendorConfig, ...]
     fx_rates: pl.DataFrame
+    #: The volume scenario bids are priced on (`[scenario]`), if any.
+    scenario: Scenario | None = None
     #: Vendor folders whose vendor.toml is invalid or unreadable: (folder name, the whole message).
     #: They are left out of `vendors`; an ingest keeps what it loaded for them and exits non-zero.
     invalid: tuple[tuple[str, str], ...] = ()
@@ -259,5 +262,6 @@ def load_workspace(path: str | Path) -> Workspace:
         vendors=tuple(vendors),
         invalid=tuple(invalid),
         fx_rates=load_fx_rates(root / "fx_rates.csv", ws.base_currency),
-        **ws.model_dump(exclude={"access"}),
+        scenario=ws.scenario,
+        **ws.model_dump(exclude={"access", "scenario"}),
     )

@@ -20,10 +20,13 @@ from scorecard.errors import ConfigError
 from scorecard.metrics import catalogue
 from scorecard.periods import month_range, next_month, quarter_of
 from scorecard.periods import quarter_months as _quarter_months
+from scorecard.workspace.granular_terms import GRANULAR, parse_granular
+from scorecard.workspace.price_terms import parse_price
+from scorecard.workspace.pricing import PriceModel
 
-PERIODS: tuple[str, ...] = ("month", "quarter")
-_TOP_KEYS = ("at_risk_cap_pct", "volume_floor_calls", "terms")
-_TERM_KEYS = ("kpi", "target", "period", "credit_pct", "earn_back_months")
+PERIODS: tuple[str, ...] = ("month", "quarter", *GRANULAR)
+_TOP_KEYS = ("at_risk_cap_pct", "volume_floor_calls", "terms", "price")
+_TERM_KEYS = ("kpi", "target", "period", "credit_pct", "earn_back_months", "min_share", "hours")
 #: KPI ids a term may name: every catalogue KPI except the cost and revenue ones (credits move the cost).
 TERM_KPIS: tuple[str, ...] = tuple(k for k in catalogue.KPI_COLUMNS if catalogue.kpi(k).unit != "currency")
 
@@ -38,6 +41,21 @@ class Term:
     period: str = "month"
     credit_pct: float = 0.0
     earn_back_months: int | None = None
+    #: Day and interval terms: the share of days / intervals that must meet the target each month.
+    min_share: float | None = None
+    #: Interval terms: the vendor-local window of interval starts, e.g. ("08:00", "20:00").
+    hours: tuple[str, str] | None = None
+
+    @property
+    def key(self) -> str:
+        """The column of the term's monthly value: the KPI, or `<kpi>@day` / `<kpi>@interval` (a share)."""
+        return self.kpi if self.min_share is None else f"{self.kpi}@{self.period}"
+
+    def attained(self, value: float | None) -> bool | None:
+        """Whether a measurement period's value (a day/interval term: its share meeting) meets the term."""
+        if self.min_share is None or value is None:
+            return self.meets(value)
+        return value >= self.min_share - 1e-12
 
     def meets(self, value: float | None) -> bool | None:
         """True when `value` meets the target, False when it misses, None when there is no value."""
@@ -50,8 +68,13 @@ class Term:
     def describe(self) -> str:
         """The target in words, e.g. `service_level ≥ 0.8` or `aht_s within [180, 600]`."""
         if isinstance(self.target, tuple):
-            return f"{self.kpi} within [{self.target[0]:g}, {self.target[1]:g}]"
-        return f"{self.kpi} {'≥' if self.direction == 'higher' else '≤'} {self.target:g}"
+            text = f"{self.kpi} within [{self.target[0]:g}, {self.target[1]:g}]"
+        else:
+            text = f"{self.kpi} {'≥' if self.direction == 'higher' else '≤'} {self.target:g}"
+        if self.min_share is None:
+            return text
+        window = f" {self.hours[0]}–{self.hours[1]}" if self.hours else ""
+        return f"{text} in ≥ {self.min_share * 100:g}% of {self.period}s{window}"
 
 
 @dataclass(frozen=True)
@@ -62,6 +85,7 @@ class Contract:
     at_risk_cap_pct: float | None = None
     volume_floor_calls: int | None = None
     source: str = ""
+    price: PriceModel | None = None  #: `[contract.price]` (scorecard.workspace.pricing)
 
 
 def _is_number(value: Any) -> bool:
@@ -100,9 +124,10 @@ def _term(raw: Any, where: str, problems: list[str]) -> Term | None:
             "quarters; use 3, 6, 9 ..."
         )
     target = _target(kpi_id, raw.get("target"), where, problems) if kpi_id and "target" in raw else None
+    share, hours = parse_granular(raw, period, kpi_id, where, problems)
     if len(problems) > start or kpi_id is None or target is None:
         return None
-    return Term(kpi_id, target, catalogue.kpi(kpi_id).direction, period, float(credit), earn)
+    return Term(kpi_id, target, catalogue.kpi(kpi_id).direction, period, float(credit), earn, share, hours)
 
 
 def _target(kpi_id: str, value: Any, where: str, problems: list[str]) -> float | tuple[float, float] | None:
@@ -152,6 +177,7 @@ def parse_contract(raw: dict[str, Any], where: str) -> Contract:
             )
         elif t is not None:
             seen[(t.kpi, t.period)] = i
+    price = parse_price(raw["price"], problems) if "price" in raw else None
     if problems:
         raise ConfigError("\n  ".join([f"Invalid contract in {where}:", *problems]))
     return Contract(
@@ -159,6 +185,7 @@ def parse_contract(raw: dict[str, Any], where: str) -> Contract:
         None if cap is None else float(cap),
         floor,
         where,
+        price,
     )
 
 
@@ -228,26 +255,26 @@ class _Book:
         self.months = month_range(known[0], known[-1]) if known else []
 
     def period(self, term: Term, month: str) -> str:
-        return month if term.period == "month" else quarter_of(month)
+        return quarter_of(month) if term.period == "quarter" else month
 
     def after(self, term: Term, period: str, n: int) -> str:
         """The measurement period `n` periods after `period`."""
-        first = period if term.period == "month" else _quarter_months(period)[0]
-        return self.period(term, next_month(first, n if term.period == "month" else 3 * n))
+        first = _quarter_months(period)[0] if term.period == "quarter" else period
+        return self.period(term, next_month(first, 3 * n if term.period == "quarter" else n))
 
     def last_month(self, term: Term, period: str) -> str:
-        return period if term.period == "month" else _quarter_months(period)[-1]
+        return _quarter_months(period)[-1] if term.period == "quarter" else period
 
     def status(self, term: Term, period: str) -> tuple[float | None, str]:
         """The term's KPI value and `met | missed | no data | pending` (period not closed in the data)."""
         if not self.months or self.last_month(term, period) > self.months[-1]:
             return None, "pending"
-        value = self.kpis.get(period, {}).get(term.kpi)
-        return value, {True: "met", False: "missed", None: "no data"}[term.meets(value)]
+        value = self.kpis.get(period, {}).get(term.key)
+        return value, {True: "met", False: "missed", None: "no data"}[term.attained(value)]
 
     def earn_back(self, term: Term, period: str) -> tuple[str, str | None]:
         """Whether a missed period's credit is earned back, and the month it is returned in."""
-        count = (term.earn_back_months or 0) // (1 if term.period == "month" else 3)
+        count = (term.earn_back_months or 0) // (3 if term.period == "quarter" else 1)
         window = [self.after(term, period, n) for n in range(1, count + 1)]
         states = [self.status(term, p)[1] for p in window]
         if "pending" in states:

@@ -17,6 +17,7 @@ import pycountry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from scorecard.errors import ConfigError
+from scorecard.workspace.scenario import Scenario
 
 CANONICAL_TABLES = ("calls", "intervals", "agent_time", "surveys", "quality", "costs")
 READER_OPTIONS = ("delimiter", "decimal", "encoding", "sheet", "timestamp_format", "outcomes", "no_blocking")
@@ -60,6 +61,8 @@ class WorkspaceFile(_Strict):
     earliest_date: date = date(1980, 1, 1)
     #: Who may sign in and see what; read by scorecard.access.config (not a Workspace field).
     access: dict[str, Any] | None = None
+    #: The volume scenario bids are priced on (scorecard.workspace.scenario).
+    scenario: Scenario | None = None
 
     _check_currency = field_validator("base_currency")(classmethod(lambda cls, v: check_currency(v)))
 

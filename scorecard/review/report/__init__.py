@@ -85,6 +85,14 @@ HEADERS: dict[str, str] = {
     "min_events": "Minimum sample",
     "few_events": "Too few events",
     "vendor_currency": "Vendor currency",
+    "difference_q": "Difference",
+    "at": "Day or interval",
+    "difference_rate": "Difference (share)",
+    "amount": "Amount",
+    "amount_base": "Amount",
+    "expected_base": "Expected",
+    "invoiced_base": "Invoiced",
+    "difference_base": "Difference",
     "base_currency": "Base currency",
 }
 

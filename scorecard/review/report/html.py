@@ -120,6 +120,8 @@ def front_html(review: Review) -> str:
     )
     partial = review.coverage.describe()
     facts = f'<p class="facts">{rank}.{" <b>" + _e(partial) + "</b>" if partial else ""}</p>'
+    if page.invoice_alert:
+        facts += f'<p class="facts alert"><b>{_e(page.invoice_alert)}</b></p>'
     tiles = "".join(_tile(t, review.previous) for t in page.tiles)
     rec = page.reconciliation
     both = page.currency != page.base_currency  # one column when the vendor bills in the base currency

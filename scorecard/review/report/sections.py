@@ -13,9 +13,11 @@ import polars as pl
 
 from scorecard.metrics import catalogue
 from scorecard.present import format as number
+from scorecard.review import granular
 from scorecard.review.findings import base_kpi, findings_frame
 from scorecard.review.quarter import Review
 from scorecard.review.report import _COST_COLUMNS, _CREDIT_COLUMNS, quarter_totals
+from scorecard.review.report import invoice_sections as invoices
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def _contract(review: Review) -> pl.DataFrame | None:
     if not review.contract.terms:
         return None
     rows = [
-        (i, _label(review, t.kpi), _term_target(review, t.kpi, t.target), t.period, t.credit_pct,
+        (i, _label(review, t.kpi), _term_target(review, t.kpi, t.target), _period_text(t), t.credit_pct,
          t.earn_back_months)
         for i, t in enumerate(review.contract.terms, start=1)
     ]  # fmt: skip
@@ -85,15 +87,34 @@ def _contract(review: Review) -> pl.DataFrame | None:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+def _period_text(term) -> str:
+    """`month`, or for a day/interval term its rule: `interval: ≥ 90% of intervals 08:00–20:00`."""
+    if term.min_share is None:
+        return term.period
+    window = f" {term.hours[0]}–{term.hours[1]}" if term.hours else ""
+    return f"{term.period}: ≥ {number.percent(term.min_share, 0)} of {term.period}s{window} each month"
+
+
+def _rule(review: Review, term) -> str:
+    """The target as people write it; a day/interval term adds its share: `≥ 80% in ≥ 90% of intervals`."""
+    text = _term_target(review, term.kpi, term.target)
+    if term.min_share is None:
+        return text
+    window = f" {term.hours[0]}–{term.hours[1]}" if term.hours else ""
+    return f"{text} in ≥ {number.percent(term.min_share, 0)} of {term.period}s{window}"
+
+
 def _sla(review: Review) -> pl.DataFrame | None:
     if not review.contract.terms:
         return None
-    a = _with_units(review.attainment.drop("back_in"), review)
     terms = {i: t for i, t in enumerate(review.contract.terms, start=1)}
+    a = _with_units(review.attainment.drop("back_in"), review)
+    shares = pl.Series([terms[i].min_share is not None for i in a["term"]], dtype=pl.Boolean)
+    a = a.with_columns(pl.when(shares).then(pl.lit("rate")).otherwise(pl.col("_unit")).alias("_unit"))
     return a.select(
         "term",
         pl.col("kpi").map_elements(lambda k: _label(review, k), pl.String).alias("label"),
-        pl.Series("target", [_term_target(review, terms[i].kpi, terms[i].target) for i in a["term"]]),
+        pl.Series("target", [_rule(review, terms[i]) for i in a["term"]]),
         "period", "value", "status", "credit_pct", "earn_back", "_unit",
     )  # fmt: skip
 
@@ -111,9 +132,41 @@ def _credit_lines(review: Review) -> pl.DataFrame | None:
     if not review.contract.terms:
         return None
     lines = review.credit_lines
+    formulas = [_credit_formula(review, r) for r in lines.iter_rows(named=True)]
     return lines.with_columns(
-        pl.col("kpi").map_elements(lambda k: _label(review, k), pl.String).alias("kpi")
+        pl.col("kpi").map_elements(lambda k: _label(review, k), pl.String).alias("kpi"),
+        pl.Series("formula", formulas, pl.String),
     ).rename({"kpi": "label"})
+
+
+def _credit_formula(review: Review, line: dict) -> str:
+    """How a credit line is worked out (`5% × €25,278.08 invoice = €1,263.90`), then its share of the cap."""
+    if line["status"] != "missed" or line["credit_due"] is None:
+        return ""
+    cur = review.currency
+    month = review.credits.filter(pl.col("month") == line["month"]).row(0, named=True)
+    pct, due, owed = number.by_unit(line["credit_pct"], "pct"), line["credit_due"], line["credit_owed"]
+    text = f"{pct} × {number.money(month['invoice'], cur)} invoice = {number.money(due, cur)}"
+    if owed is not None and abs(owed - due) > 0.005:
+        text += (
+            f"; capped: × {number.money(month['cap'], cur)} cap ÷ {number.money(month['credits_due'], cur)} "
+            f"due = {number.money(owed, cur)}"
+        )
+    return text
+
+
+def _worst(review: Review) -> pl.DataFrame | None:
+    """The days and intervals of the quarter furthest from a day/interval term's target, worst first."""
+    if not any(t.min_share is not None for t in review.contract.terms):
+        return None
+    w = _with_units(review.worst, review)
+    terms = {i: t for i, t in enumerate(review.contract.terms, start=1)}
+    targets = [_term_target(review, terms[i].kpi, terms[i].target) for i in w["term"]]
+    return w.select(
+        "term",
+        pl.col("kpi").map_elements(lambda k: _label(review, k), pl.String).alias("label"),
+        "period", "at", "value", pl.Series("target", targets, pl.String), "_unit",
+    )  # fmt: skip
 
 
 def _ranking(review: Review) -> pl.DataFrame:
@@ -182,7 +235,10 @@ SECTIONS: list[Section] = [
     Section("trend", lambda r: "Monthly trend", _trend,
             lambda r: f"Each KPI per month over {r.previous} and {r.quarter.label} (months with data)."),
     Section("contract", lambda r: "Contract terms", _contract, _contract_note),
-    Section("sla", lambda r: "SLA attainment per term", _sla),
+    Section("sla", lambda r: "SLA attainment per term", _sla,
+            lambda r: "The KPI of each measurement period; for a day or interval term the share of its days "
+            "or 30-minute intervals meeting the target that month." if any(
+                t.min_share is not None for t in r.contract.terms) else ""),
     Section("credits", lambda r: "Credits and net cost by month",
             lambda r: money_frame(r).select("month", *_CREDIT_COLUMNS),
             lambda r: "Net cost after SLA credits = invoice + adjustments − credits owed + credits earned "
@@ -193,6 +249,18 @@ SECTIONS: list[Section] = [
             lambda r: "Resolved calls = answered × FCR rate; billable calls = handled, at least the volume "
             "floor. Compare's cost per handled call is as billed, before SLA credits: see the first page."),
     Section("credit_lines", lambda r: "Credits by term and month", _credit_lines),
+    Section("expected_invoice", lambda r: "Expected invoice under the price model", invoices.expected_invoice,
+            lambda r: "Each part priced on the recorded volumes of the month, rounded to the cent.",
+            invoices.units),
+    Section("invoice_check", lambda r: "Invoice check: invoiced against expected", invoices.invoice_check,
+            invoices.check_note, invoices.units),
+    Section("billed_quantities", lambda r: "Billed against recorded quantities", invoices.billed_quantities,
+            lambda r: "The quantities the invoice lines state (quantity, per) against the recorded ones; the "
+            "difference priced at the contract's price.", invoices.units),
+    Section("worst", lambda r: "Day and interval terms: the worst days and intervals", _worst,
+            lambda r: f"The days or 30-minute intervals of {r.quarter.label} that missed a day or interval "
+            f"term's target, furthest from it first (at most {granular.WORST} per term); the month's share "
+            "meeting the target is in SLA attainment."),
     Section("intervals", lambda r: "Interval attainment (30-minute local intervals)", lambda r: r.intervals,
             lambda r: "Share of 30-minute intervals with queued calls whose service level meets the target."),
     Section("profile", lambda r: "Interval attainment by time of day", lambda r: r.profile),

@@ -192,6 +192,7 @@ def _summary(wb: Workbook, review: Review, refs: dict[str, str] | None) -> None:
         ("Vendors ranked", page.ranked, "count"), ("Score (0–100)", page.score, "score"),
         ("Findings", len(review.findings), "count"),
         ("Data fingerprint (sha256)", review.fingerprint, "text"),
+        *([("Invoice check", page.invoice_alert, "text")] if page.invoice_alert else []),
     ]  # fmt: skip
     for label, value, unit in facts:
         row += 1
