@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from kpi_fixtures import add_vendor, call, insert, new_db, ready
 
-from scorecard.cli.rank import _bid_costs
+from scorecard.cli._rank_bids import bid_costs
 from scorecard.errors import ConfigError
 from scorecard.periods import parse_period
 from scorecard.scoring.bids import price_bids
@@ -66,7 +66,7 @@ def test_every_bid_is_priced_on_the_same_forecast_or_says_why_not() -> None:
 def test_the_lowest_bid_scores_100_and_the_others_in_proportion() -> None:
     con = _db()
     bids = price_bids(con, Scenario(calls_per_month=1000, aht_s=360), _models(), parse_period("2026-Q2"))
-    result = rank_period(con, "2026-Q2", load_preset("procurement_bid"), adjust=lambda f: _bid_costs(f, bids))
+    result = rank_period(con, "2026-Q2", load_preset("procurement_bid"), adjust=lambda f: bid_costs(f, bids))
     table = {r["vendor_id"]: r for r in result.table.iter_rows(named=True)}
     assert table["per_call"]["cost_per_call_points"] == 100.0  # the lowest bid, 5.00
     assert table["hourly"]["cost_per_call_points"] == pytest.approx(100 * 5.0 / 5.6)  # 89.3

@@ -233,9 +233,10 @@ LONG_MODULES = {
     "scorecard/ingest/schemas.py": "being extended (new canonical tables); one model per table",
     "scorecard/ingest/run.py": "being reworked (publishing an ingest)",
     "scorecard/workspace/contract.py": "being reworked (money terms of contracts)",
-    "scorecard/review/quarter.py": "being reworked (money terms, contact KPIs in the review)",
     "scorecard_demo/writers.py": "one writer per simulated platform export",
     "app_pages/_common.py": "the app's shared page state; being reworked with the ranking pages",
+    "scorecard/present/format.py": "the one way to write a number: one function per unit, kept in one place "
+    "so that no page writes a number its own way",
 }
 
 

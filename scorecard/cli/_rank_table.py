@@ -3,6 +3,8 @@ csv/json table with each vendor's coverage of the period and why its KPIs are mi
 
 from __future__ import annotations
 
+import textwrap
+
 import polars as pl
 
 from scorecard.metrics import catalogue
@@ -45,6 +47,13 @@ def readable(
 LABEL_WIDTH = 26
 #: The people's table and its headline fit a terminal of this many columns.
 WIDTH = 100
+
+
+def wrap(text: str, indent: str = "") -> str:
+    """A paragraph of the CLI's output, wrapped to WIDTH without breaking words or hyphenated names."""
+    return textwrap.fill(
+        text, WIDTH, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False
+    )
 
 
 def _cell(kpi_id: str, value: float | None, pts: float | None, currency: str) -> str:

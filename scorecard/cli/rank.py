@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import textwrap
 from datetime import date, datetime
 from enum import StrEnum
 from functools import partial
@@ -20,7 +19,7 @@ if TYPE_CHECKING:  # imported where used, so that `scorecard --help` loads none 
     import polars as pl
 
     from scorecard.scoring import points as scoring
-    from scorecard.scoring import presets, sensitivity
+    from scorecard.scoring import sensitivity
 
 
 class Format(StrEnum):
@@ -71,11 +70,9 @@ def _print_table(title: str, frame: pl.DataFrame) -> None:
 
 
 def _wrap(text: str, indent: str = "") -> str:
-    from scorecard.cli._rank_table import WIDTH  # the people's table's width (imports polars)
+    from scorecard.cli._rank_table import wrap  # imports polars: only once a command runs
 
-    return textwrap.fill(
-        text, WIDTH, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False
-    )
+    return wrap(text, indent)
 
 
 def _weights(items: list[str]) -> dict[str, float]:
@@ -142,60 +139,6 @@ def _reasons(con, result: scoring.Ranking) -> pl.DataFrame:
     )
 
 
-def _bids(con, workspace: Path | None, preset: presets.Preset, period: str) -> pl.DataFrame | None:
-    """Each bid priced on the workspace's `[scenario]` when the preset scores cost against the lowest bid."""
-    if workspace is None or not any(
-        r.method == "lowest_bid" and r.kpi == "cost_per_call" for r in preset.rules
-    ):
-        return None
-    from scorecard.periods import parse_period
-    from scorecard.scoring.bids import price_bids
-    from scorecard.workspace.config import load_workspace
-    from scorecard.workspace.contract import parse_contract
-
-    ws = load_workspace(workspace)
-    if ws.scenario is None:
-        return None
-    models = {v.vendor_id: parse_contract(dict(v.contract or {}), str(v.folder / "vendor.toml")).price
-              for v in ws.vendors}  # fmt: skip
-    return price_bids(con, ws.scenario, models, parse_period(period))
-
-
-#: Output columns renamed when `cost_per_call` holds each bid priced on the scenario.
-BID_COLUMNS = {"cost_per_call": "bid_per_handled_call", "cost_per_call_points": "bid_per_handled_call_points"}
-
-
-def _bid_costs(frame: pl.DataFrame, bids: pl.DataFrame) -> pl.DataFrame:
-    """The KPI frame with `cost_per_call` replaced by each bid's cost per handled call on the scenario."""
-    import polars as pl
-
-    cost = dict(zip(bids["vendor_id"], bids["cost_per_handled_base"], strict=True))
-    return frame.with_columns(
-        pl.col("vendor_id").replace_strict(cost, default=None, return_dtype=pl.Float64).alias("cost_per_call")
-    )
-
-
-def _print_bids(bids: pl.DataFrame, names: dict[str, str], currency: str) -> None:
-    """The bids on the scenario, each with its formula or why it cannot be priced."""
-    from scorecard.present import format as fmt
-
-    typer.echo("Cost per handled call: each bid's price model on the workspace's [scenario] (not as billed):")
-    for b in bids.sort("cost_per_handled_base", nulls_last=True).iter_rows(named=True):
-        name = names.get(b["vendor_id"], b["vendor_id"])
-        if b["cost_per_handled_base"] is None:
-            typer.echo(_wrap(f"- {name}: cannot be priced: {b['reason']}"))
-            continue
-        per = fmt.money(b["cost_per_handled_base"], currency)
-        resolved = b["cost_per_resolved_base"]
-        resolved = (
-            "per resolved call unknown (no FCR rate in the pilot)"
-            if resolved is None
-            else (f"{fmt.money(resolved, currency)} per resolved call")
-        )
-        typer.echo(_wrap(f"- {name}: {per} per handled call, {resolved} ({b['formula']})"))
-    typer.echo("")
-
-
 @app.command("rank")
 @user_errors
 def rank(
@@ -237,6 +180,7 @@ def rank(
     seed: Annotated[int, typer.Option(help="Random seed of the perturbation and bootstrap.")] = 0,
 ) -> None:
     """Rank vendors for a period with a weighted scorecard preset."""
+    from scorecard.cli._rank_bids import BID_COLUMNS, bid_costs, bids_on_scenario, print_bids
     from scorecard.cli._rank_table import LABEL_WIDTH, full_table, people_table, readable
     from scorecard.ingest import db
     from scorecard.metrics import catalogue, kpis
@@ -259,11 +203,11 @@ def rank(
         if weight:
             chosen = chosen.with_weights(_weights(weight))
         names = dict(con.execute("select vendor_id, name from vendors").fetchall())
-        bids = _bids(con, workspace, chosen, period)
+        bids = bids_on_scenario(con, workspace, chosen, period)
         result = scoring.rank_period(
             con, period, chosen, method=method.value if method else None, vendors=vendor,
             include_partial=include_partial,
-            adjust=None if bids is None else partial(_bid_costs, bids=bids),
+            adjust=None if bids is None else partial(bid_costs, bids=bids),
         )  # fmt: skip
         reasons = _reasons(con, result)
         wanted = output is Format.table or show_sensitivity
@@ -274,7 +218,7 @@ def rank(
     finally:
         con.close()
     if bids is not None and output is Format.table:
-        _print_bids(bids, names, currency)
+        print_bids(bids, names, currency)
     # with bids on a scenario the cost columns hold the bids, and say so in their names
     table = full_table(result, reasons)
     shown = table if bids is None else table.rename(BID_COLUMNS)
