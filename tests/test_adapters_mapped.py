@@ -75,6 +75,7 @@ def test_cp1251_cdr_with_semicolons_decimal_commas_day_first_dates_and_a_total_r
             "caller_key": key("+79161234567"),  # "+7 916 123-45-67", never the raw number
             "agent_id": "Иванова",
             "revenue": None,
+            "ring_s": None,
             "source_row": 2,
         },
         {
@@ -91,6 +92,7 @@ def test_cp1251_cdr_with_semicolons_decimal_commas_day_first_dates_and_a_total_r
             "caller_key": key("+79260000001"),
             "agent_id": None,
             "revenue": None,
+            "ring_s": None,
             "source_row": 3,
         },
         {
@@ -107,6 +109,7 @@ def test_cp1251_cdr_with_semicolons_decimal_commas_day_first_dates_and_a_total_r
             "caller_key": key("+79161234567"),  # the same caller as A-1
             "agent_id": "Петров",
             "revenue": None,
+            "ring_s": None,
             "source_row": 4,
         },
         {
@@ -123,6 +126,7 @@ def test_cp1251_cdr_with_semicolons_decimal_commas_day_first_dates_and_a_total_r
             "caller_key": key("+79031112233"),
             "agent_id": None,
             "revenue": None,
+            "ring_s": None,
             "source_row": 5,
         },
     ]  # row 5 "ИТОГО" (totals) is dropped

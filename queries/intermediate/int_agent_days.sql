@@ -16,6 +16,7 @@ final as (
         cast(stg_strict_sum(available_s) as double) as agent_available_s,
         cast(stg_strict_sum(in_adherence_s) as double) as in_adherence_s,
         cast(stg_strict_sum(scheduled_s) as double) as scheduled_s,
+        cast(stg_strict_sum(staffed_s) as double) as agent_staffed_s,
         cast(
             stg_strict_sum(if(scheduled_s > 0, cast(staffed_s > 0 as bigint), 0)) as bigint
         ) as agent_days_present,

@@ -53,12 +53,14 @@ final as (
     select
         vendor_id, program, local_date, attempts, offered, queued, answered, abandoned,
         short_abandoned, blocked, self_service, handled, answered_in_sl, abandoned_in_sl,
-        answered_wait_s, long_abandon_wait_s, talk_s, hold_s, acw_s, transferred, sales,
+        answered_wait_s, waited, queue_wait_s, ring_s, long_abandon_wait_s, talk_s, hold_s, acw_s,
+        transferred, sales,
         cast(revenue_base as double) as revenue_base, fcr_survey_resolved, fcr_survey_n,
         fcr_disposition_resolved, fcr_disposition_n, fcr_repeat_resolved, fcr_repeat_n,
         csat_satisfied, csat_n, cast(qa_score_sum as double) as qa_score_sum, qa_n,
         cast(null as double) as agent_handle_s, cast(null as double) as agent_available_s,
         cast(null as double) as in_adherence_s, cast(null as double) as scheduled_s,
+        cast(null as double) as agent_staffed_s,
         cast(null as bigint) as agent_days_present, cast(null as bigint) as agent_days_scheduled,
         cast(null as double) as cost_base
     from filled

@@ -67,12 +67,12 @@ filled as (
 final as (
     select
         vendor_id, local_date, attempts, offered, queued, answered, abandoned, short_abandoned,
-        blocked, self_service, handled, answered_in_sl, abandoned_in_sl, answered_wait_s,
-        long_abandon_wait_s, talk_s, hold_s, acw_s, transferred, sales, revenue_base,
-        fcr_survey_resolved, fcr_survey_n, fcr_disposition_resolved, fcr_disposition_n,
-        fcr_repeat_resolved, fcr_repeat_n, csat_satisfied, csat_n, qa_score_sum, qa_n,
-        agent_handle_s, agent_available_s, in_adherence_s, scheduled_s, agent_days_present,
-        agent_days_scheduled, cost_base
+        blocked, self_service, handled, answered_in_sl, abandoned_in_sl, answered_wait_s, waited,
+        queue_wait_s, ring_s, long_abandon_wait_s, talk_s, hold_s, acw_s, transferred, sales,
+        revenue_base, fcr_survey_resolved, fcr_survey_n, fcr_disposition_resolved,
+        fcr_disposition_n, fcr_repeat_resolved, fcr_repeat_n, csat_satisfied, csat_n, qa_score_sum,
+        qa_n, agent_handle_s, agent_available_s, in_adherence_s, scheduled_s, agent_staffed_s,
+        agent_days_present, agent_days_scheduled, cost_base
     from filled
 )
 

@@ -30,8 +30,8 @@ fx as (
 
 final as (
     select u.vendor_id, u.period, u.program, u.component, case
-        when u.component in ('agent_handle_s', 'agent_available_s', 'in_adherence_s', 'scheduled_s',
-            'agent_days_present', 'agent_days_scheduled', 'cost_base') and by_program
+        when (u.component like 'agent_%' or u.component in ('in_adherence_s', 'scheduled_s',
+            'cost_base')) and by_program
             then 'agent time and costs are known per vendor, not per program'
         when u.component like 'agent_%' or u.component in ('in_adherence_s', 'scheduled_s') then
             if(f.has_agent_time, 'the source does not report ' || u.component, 'no agent time data')

@@ -23,7 +23,7 @@ PROVENANCE = {
 
 #: Bumped whenever a table's layout changes; an ingest into an older database rebuilds it from the
 #: workspace (the database holds nothing the workspace files do not), a reader asks for that ingest.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Canonical columns of each raw table and their DuckDB types (timestamps are UTC).
 CANONICAL: dict[str, dict[str, str]] = {
@@ -41,6 +41,7 @@ CANONICAL: dict[str, dict[str, str]] = {
         "caller_key": "VARCHAR",
         "agent_id": "VARCHAR",
         "revenue": "DOUBLE",
+        "ring_s": "DOUBLE",
     },
     "intervals": {
         "program": "VARCHAR",

@@ -54,7 +54,7 @@ class Window:
 
 
 _FLOATS = {
-    "calls": ("wait_s", "talk_s", "hold_s", "acw_s", "revenue"),
+    "calls": ("wait_s", "talk_s", "hold_s", "acw_s", "revenue", "ring_s"),
     "intervals": (
         "sl_threshold_s", "short_abandon_s", "answered_wait_s", "abandoned_wait_s", "talk_s", "hold_s",
         "acw_s",
@@ -98,7 +98,7 @@ def _per_call(col: str, count: str) -> Rule:
 RULES: tuple[Rule, ...] = (
     *(r for t in _FLOATS for r in _finite(t)),
     *_at_most(
-        "calls", ("wait_s", "talk_s", "hold_s", "acw_s"), MAX_CALL_S, "duration_at_most_24h",
+        "calls", ("wait_s", "talk_s", "hold_s", "acw_s", "ring_s"), MAX_CALL_S, "duration_at_most_24h",
         "longer than 24 h: no single call lasts a day",
     ),
     *_at_most("calls", ("revenue",), MAX_AMOUNT, "amount_at_most_1e12", "more than 10¹² in any currency"),

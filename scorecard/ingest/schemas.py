@@ -51,6 +51,7 @@ class Calls(_Canonical):
     caller_key: str = pa.Field(nullable=True, description="Hashed caller number (repeat-contact FCR).")
     agent_id: str = pa.Field(nullable=True, description="Answering agent.")
     revenue: float = pa.Field(ge=0, nullable=True, description="Sale value, vendor currency.")
+    ring_s: float = Seconds(description="Ring time at the agent before answer; empty = not recorded.")
 
     @pa.dataframe_check(error="wait_s: must be 0 for blocked and self_service calls")
     def no_wait_unless_queued(cls, data: pa.PolarsData) -> pl.LazyFrame:
