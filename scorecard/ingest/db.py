@@ -92,6 +92,14 @@ CANONICAL: dict[str, dict[str, str]] = {
         "amount": "DOUBLE",
         "kind": "VARCHAR",
     },
+    "forecast": {
+        "program": "VARCHAR",
+        "interval_start": "TIMESTAMP",
+        "interval_s": "BIGINT",
+        "forecast_offered": "DOUBLE",
+        "forecast_aht_s": "DOUBLE",
+        "required_staff": "DOUBLE",
+    },
 }
 
 #: Timestamp columns that also get a `<col>_local` column (vendor local time).
@@ -100,6 +108,7 @@ TIMESTAMP_COLUMNS: dict[str, str] = {
     "intervals": "interval_start",
     "surveys": "responded_at",
     "quality": "evaluated_at",
+    "forecast": "interval_start",
 }
 
 TABLES: tuple[str, ...] = tuple(CANONICAL)

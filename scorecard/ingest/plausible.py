@@ -62,6 +62,7 @@ _FLOATS = {
     "agent_time": ("scheduled_s", "staffed_s", "handle_s", "available_s", "in_adherence_s"),
     "quality": ("score",),
     "costs": ("amount",),
+    "forecast": ("forecast_offered", "forecast_aht_s", "required_staff"),
 }  # fmt: skip
 
 _DATES = {
@@ -71,6 +72,7 @@ _DATES = {
     "quality": "evaluated_at",
     "agent_time": "date",
     "costs": "period_start",
+    "forecast": "interval_start",
 }
 
 
@@ -117,6 +119,16 @@ RULES: tuple[Rule, ...] = (
         "intervals", ("interval_s",), MAX_INTERVAL_S, "interval_at_most_a_year",
         "an interval longer than a year",
     ),
+    *_at_most(
+        "forecast", ("forecast_offered", "required_staff"), MAX_COUNT, "count_at_most_1e8",
+        "more than 10⁸ in one interval of a forecast",
+    ),
+    *_at_most("forecast", ("forecast_aht_s",), MAX_CALL_S, "duration_at_most_24h",
+              "longer than 24 h: no single call lasts a day"),
+    *_at_most(
+        "forecast", ("interval_s",), MAX_INTERVAL_S, "interval_at_most_a_year",
+        "an interval longer than a year",
+    ),
     _per_call("answered_wait_s", "answered"),
     _per_call("talk_s", "answered"),
     _per_call("hold_s", "answered"),
@@ -130,7 +142,7 @@ def _date_rules(table: str, window: Window) -> list[Rule]:
     if col is None:
         return []
     value = pl.col(col).cast(pl.Date) if table not in ("agent_time", "costs") else pl.col(col)
-    last = window.last_day() + (timedelta(days=366) if table == "costs" else timedelta(0))
+    last = window.last_day() + (timedelta(days=366) if table in ("costs", "forecast") else timedelta(0))
     first = window.earliest
     rule = Rule(
         "date_in_window",

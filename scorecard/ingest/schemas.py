@@ -183,6 +183,21 @@ class Costs(_Canonical):
         return data.lazyframe.select(pl.col("period_end") >= pl.col("period_start"))
 
 
+class Forecast(_Canonical):
+    """The client's forecast per program and interval: the volume and handle time it asked the vendor
+    to staff for (docs/tables.md, `forecast`)."""
+
+    program: str = Id(description="Queue or line of business, as the vendor's calls name it.")
+    interval_start: pl.Datetime = pa.Field(nullable=False, description="Interval start (UTC).")
+    interval_s: int = pa.Field(gt=0, description="Interval length in seconds.")
+    forecast_offered: float = pa.Field(ge=0, description="Calls forecast to get in (offered).")
+    forecast_aht_s: float = pa.Field(gt=0, nullable=True, description="Forecast average handle time.")
+    required_staff: float = pa.Field(ge=0, nullable=True, description="Agents the client agreed on.")
+
+    class Config:
+        unique = ("program", "interval_start")
+
+
 @dataclass(frozen=True)
 class WarningRule:
     """Rows that are incomplete but honest: they load, and the ingest counts them per file."""
@@ -225,6 +240,7 @@ SCHEMAS: dict[str, type[_Canonical]] = {
     "surveys": Surveys,
     "quality": Quality,
     "costs": Costs,
+    "forecast": Forecast,
 }
 
 
@@ -372,4 +388,5 @@ ROW_RULES: dict[str, dict[str, str]] = {
     "surveys": {},
     "quality": {},
     "costs": {"period_ordered": "period_end >= period_start"},
+    "forecast": {},
 }

@@ -26,7 +26,7 @@ DECLARATION = Path(__file__).with_name("catalogue.toml")
 UNITS: tuple[str, ...] = ("rate", "seconds", "currency", "points", "count")
 DIRECTIONS: tuple[str, ...] = ("higher", "lower", "band")
 FAMILIES: tuple[str, ...] = ("service", "quality", "satisfaction", "workforce", "cost", "revenue")
-SOURCES: tuple[str, ...] = ("calls", "intervals", "surveys", "quality", "agent_time", "costs")
+SOURCES: tuple[str, ...] = ("calls", "intervals", "surveys", "quality", "agent_time", "costs", "forecast")
 
 _COMPONENT_KEYS = frozenset({"sources", "volume", "sum_of"})
 _KPI_KEYS = frozenset(

@@ -22,7 +22,7 @@ from scorecard.errors import ConfigError
 from scorecard.metrics.catalogue import FCR_METHODS, SL_VARIANTS
 from scorecard.workspace.contract import parse_contract
 
-CANONICAL_TABLES = ("calls", "intervals", "agent_time", "surveys", "quality", "costs")
+CANONICAL_TABLES = ("calls", "intervals", "agent_time", "surveys", "quality", "costs", "forecast")
 READER_OPTIONS = ("delimiter", "decimal", "encoding", "sheet", "timestamp_format", "outcomes", "no_blocking")
 
 
@@ -77,7 +77,7 @@ class ExportFile(_Strict):
     """One `[[exports]]` table of a vendor.toml (adapter-specific keys are checked by the adapter)."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
-    table: Literal["calls", "intervals", "agent_time", "surveys", "quality", "costs"]
+    table: Literal["calls", "intervals", "agent_time", "surveys", "quality", "costs", "forecast"]
     format: str = "canonical"
     files: str
     delimiter: str | None = None

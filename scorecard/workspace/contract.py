@@ -22,7 +22,7 @@ from scorecard.periods import month_range, next_month, quarter_of
 from scorecard.periods import quarter_months as _quarter_months
 
 PERIODS: tuple[str, ...] = ("month", "quarter")
-_TOP_KEYS = ("at_risk_cap_pct", "volume_floor_calls", "terms")
+_TOP_KEYS = ("at_risk_cap_pct", "volume_floor_calls", "volume_band_pct", "terms")
 _TERM_KEYS = ("kpi", "target", "period", "credit_pct", "earn_back_months")
 #: KPI ids a term may name: every catalogue KPI except the cost and revenue ones (credits move the cost).
 TERM_KPIS: tuple[str, ...] = tuple(k for k in catalogue.KPI_COLUMNS if catalogue.kpi(k).unit != "currency")
@@ -62,6 +62,8 @@ class Contract:
     at_risk_cap_pct: float | None = None
     volume_floor_calls: int | None = None
     source: str = ""
+    #: Offered calls within ± this % of the client's forecast each month (scorecard.staffing.forecast).
+    volume_band_pct: float | None = None
 
 
 def _is_number(value: Any) -> bool:
@@ -138,6 +140,11 @@ def parse_contract(raw: dict[str, Any], where: str) -> Contract:
     floor = raw.get("volume_floor_calls")
     if floor is not None and (not isinstance(floor, int) or isinstance(floor, bool) or floor < 0):
         problems.append(f"[contract]: key 'volume_floor_calls' = {floor!r}: expected a whole number ≥ 0")
+    band = raw.get("volume_band_pct")
+    if band is not None and (not _is_number(band) or not 0 < band <= 100):
+        problems.append(
+            f"[contract]: key 'volume_band_pct' = {band!r}: expected a number above 0, at most 100"
+        )
     raw_terms = raw.get("terms", [])
     if not isinstance(raw_terms, list):
         problems.append("[contract]: key 'terms' must be an array of tables: write [[contract.terms]]")
@@ -159,6 +166,7 @@ def parse_contract(raw: dict[str, Any], where: str) -> Contract:
         None if cap is None else float(cap),
         floor,
         where,
+        volume_band_pct=None if band is None else float(band),
     )
 
 
