@@ -130,3 +130,32 @@ def test_without_agent_time_the_expected_level_is_unknown_not_zero() -> None:
     assert summary["expected_sl"] is None
     # the 10:30 miss has no expected level to judge it by: no cause, not a guess
     assert review.intervals.sort("interval_start")["cause"].to_list() == ["forecast", None]
+
+
+def test_the_quarterly_review_says_whose_the_misses_were() -> None:
+    from scorecard.review.quarter import quarterly_review
+    from scorecard.review.report import review_tables
+    from scorecard.review.report.html import render_html
+    from scorecard.workspace.contract import parse_contract
+
+    contract = parse_contract(
+        {"volume_band_pct": 10, "terms": [{"kpi": "service_level", "target": 0.8, "credit_pct": 5}]}, "x"
+    )
+    review = quarterly_review(_day(), "acme", "2026-Q2", contract)
+    (table,) = [t for t in review_tables(review) if t.key == "staffing"]
+    april, quarter = table.frame.iter_rows(named=True)
+    assert (april["period"], quarter["period"]) == ("2026-04", "2026-Q2")
+    # 8 queued; 6 of the missed calls on volume above the forecast, 2 on execution (the test above)
+    assert (quarter["queued_calls"], quarter["missed_calls_forecast"], quarter["missed_calls_execution"]) == (
+        8, 0.75, 0.25,
+    )  # fmt: skip
+    # volume: 8 offered against 4 forecast = 200 %, outside ± 10 %
+    assert (quarter["offered_calls"], quarter["forecast_calls"], quarter["volume_vs_forecast"]) == (
+        8,
+        4.0,
+        2.0,
+    )
+    assert quarter["within_volume_band"] is False
+    assert table.note.startswith("Acme, 2026-Q2: misses explained by volume above the client's forecast.")
+    html = render_html(review)
+    assert "Staffing against the forecast" in html and "200.0%" in html

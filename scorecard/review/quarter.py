@@ -29,6 +29,7 @@ from scorecard.scoring.confidence import DEFAULT_LEVEL, wilson_interval
 from scorecard.scoring.points import contributions, ranking
 from scorecard.scoring.presets import Preset, load_preset
 from scorecard.sql.views import ensure_views
+from scorecard.staffing.adjusted import StaffingReview, staffing_review
 from scorecard.workspace.contract import Contract, Credits, Term, assess
 
 
@@ -62,6 +63,8 @@ class Review:
     names: dict[str, str] = field(default_factory=dict)
     #: The vendor's first and last local date with data in the quarter (a partial quarter is marked).
     span: tuple[date | None, date | None] = (None, None)
+    #: Service level against what the staffing allowed, on the client's forecast (docs/staffing.md).
+    staffing: StaffingReview | None = None
 
     @property
     def coverage(self) -> Coverage:
@@ -293,6 +296,14 @@ def quarterly_review(
         level=level,
         names=dict(con.execute("select vendor_id, name from vendors").fetchall()),
         span=_span(con, vendor_id, period),
+        staffing=staffing_review(
+            con,
+            [vendor_id],
+            period.start,
+            period.end,
+            target_sl=sl_target or 0.8,
+            volume_band_pct=contract.volume_band_pct,
+        ),
     )
 
 
