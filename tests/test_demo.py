@@ -275,9 +275,11 @@ def test_contract_credits_tell_the_demo_story(ingested: Path, regenerated: Path)
         "blockage_rate": months[1:],
         "csat_rate": months,
     }
-    assert missed("hu_duna") == {  # Duna plans for a lower service level in Q2
-        "service_level": ["2026-04", "2026-06"],
-        "abandon_rate": ["2026-04", "2026-05", "2026-06"],
+    # Duna plans for a lower service level in Q2 and gets 25 % more calls than the client forecast
+    assert missed("hu_duna") == {
+        "service_level": months[3:],
+        "abandon_rate": months[3:],
+        "csat_rate": ["2026-01", *months[3:]],
     }
     assert missed("fr_lumiere") == {"abandon_rate": months[:3], "csat_rate": ["2026-03"]}
     assert missed("ru_volga") == {"abandon_rate": ["2026-01", "2026-04"]}

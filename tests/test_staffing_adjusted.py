@@ -82,14 +82,16 @@ def test_a_day_by_hand_separates_the_forecast_from_execution() -> None:
     # 10:00: 6 queued, 2 answered within 20 s (a1, a2): 1/3; AHT 130 s; Erlang A with 3 agents
     assert first["attained_sl"] == pytest.approx(2 / 6)
     assert first["expected_sl"] == pytest.approx(erlang_a(6, 1800, 130, 3, 20, 103).service_level)
-    # offered 6 > forecast 2 × 1.1: a miss on volume above the forecast is the forecast's
+    # offered 6 > max(2 × 1.1, 2 + 2√2 = 4.83): a miss on volume above the forecast is the forecast's
     assert (first["above_forecast"], first["missed"], first["cause"]) == (True, True, "forecast")
-    # 10:30: 2 queued, none within 20 s; 1.5 agents: halfway between 1 and 2 agents
+    # 10:30: 2 queued, none within 20 s; 1.5 agents: halfway between 1 and 2 agents; 2 calls against 2
+    # forecast, and the day's 8 against 4 is not beyond max(4.4, 4 + 2√4 = 8): not above the forecast
     half = (
         erlang_a(2, 1800, 130, 1, 20, 103).service_level + erlang_a(2, 1800, 130, 2, 20, 103).service_level
     ) / 2
     assert second["expected_sl"] == pytest.approx(half)
     assert second["gap"] == pytest.approx(0 - half) and second["gap"] < -0.05
+    # gap −0.95 is below −max(5 pp, 2√(e(1 − e) / 2) ≈ 0.3): execution
     assert (second["above_forecast"], second["cause"]) == (False, "execution")
     # Staff the forecast needed at 80 % in 20 s: 2 calls of 130 s -> 1 agent (see the test above)
     assert (first["needed_erlang_c"], first["needed_erlang_a"]) == (1, 1)
@@ -109,7 +111,7 @@ def test_a_day_by_hand_separates_the_forecast_from_execution() -> None:
 
 
 def test_a_contract_band_widens_what_counts_as_above_forecast() -> None:
-    review = staffing_review(_day(), volume_band_pct=250)  # 6 calls ≤ 2 × 3.5: not above the band
+    review = staffing_review(_day(), volume_band_pct=250)  # 6 ≤ 2 × 3.5 and the day's 8 ≤ 4 × 3.5
     first = review.intervals.sort("interval_start").row(0, named=True)
     assert first["above_forecast"] is False and first["cause"] in ("execution", "staffing")
     months = volume_months(review.intervals, 250)
@@ -150,12 +152,28 @@ def test_the_quarterly_review_says_whose_the_misses_were() -> None:
         8, 0.75, 0.25,
     )  # fmt: skip
     # volume: 8 offered against 4 forecast = 200 %, outside ± 10 %
-    assert (quarter["offered_calls"], quarter["forecast_calls"], quarter["volume_vs_forecast"]) == (
-        8,
-        4.0,
-        2.0,
-    )
+    assert quarter["volume_vs_forecast"] == 2.0
     assert quarter["within_volume_band"] is False
     assert table.note.startswith("Acme, 2026-Q2: misses explained by volume above the client's forecast.")
     html = render_html(review)
     assert "Staffing against the forecast" in html and "200.0%" in html
+
+
+def test_the_verdict_weighs_missed_calls_by_cause() -> None:
+    from scorecard.staffing.adjusted import verdict
+
+    row = {"attained_sl": 0.6, "missed_intervals": 10, "missed_calls": 100}
+    causes = dict.fromkeys(("missed_calls_forecast", "missed_calls_execution", "missed_calls_staffing"), 0)
+    assert verdict(row | causes | {"missed_calls_forecast": 50}, 0.8) == (
+        "misses explained by volume above the client's forecast"  # half of the missed calls
+    )
+    assert verdict(row | causes | {"missed_calls_execution": 30, "missed_calls_staffing": 25}, 0.8) == (
+        "misses not explained by volume: worse than the vendor's staffing allowed (execution)"
+    )
+    assert verdict(row | causes | {"missed_calls_execution": 20, "missed_calls_staffing": 60}, 0.8) == (
+        "misses not explained by volume: what the vendor's staffing gave (a staffing decision)"
+    )
+    assert verdict(row | causes | {"missed_calls_forecast": 10}, 0.8) == (
+        "misses not explained by volume; without agent time the staffing cannot be judged"
+    )
+    assert verdict(row | causes | {"attained_sl": 0.85}, 0.8) == "the period met the target"

@@ -43,6 +43,19 @@ def patience_s(queue_wait_s: float | None, abandoned: float | None) -> float | N
     return float(queue_wait_s) / float(abandoned)
 
 
+def above_forecast(actual: float, forecast: float, band: float) -> bool:
+    """More calls than forecast by more than the band and by more than chance: beyond `forecast × (1 +
+    band)` and beyond two Poisson standard deviations (`forecast + 2√forecast`), the randomness an
+    Erlang staffing plan already absorbs."""
+    return actual > max(forecast * (1 + band), forecast + 2 * math.sqrt(max(forecast, 0.0)))
+
+
+def execution_gap(expected: float, calls: int) -> float:
+    """How far below expected a miss must fall to be the vendor's execution: 5 percentage points, or two
+    binomial standard errors of the interval's service level when its calls are few."""
+    return max(EXECUTION_GAP, 2 * math.sqrt(expected * (1 - expected) / calls))
+
+
 @lru_cache(maxsize=65536)
 def _sl(calls: int, interval_s: int, aht_s: float, agents: int, t_s: float, patience: float) -> float:
     if agents <= 0:
@@ -126,7 +139,9 @@ def _interval(row: dict, k: dict, t_s: float, target: float, band: float) -> dic
     expected = None
     if queued and agents is not None and aht and patience:
         expected = expected_sl(int(queued), int(row["interval_s"]), aht, agents, t_s, patience)
-    above = row["offered"] > row["forecast_offered"] * (1 + band)
+    above = above_forecast(row["offered"], row["forecast_offered"], band) or above_forecast(
+        row["day_offered"], row["day_forecast_offered"], band
+    )
     missed = attained is not None and attained < target
     cause = None
     if missed:
@@ -134,7 +149,9 @@ def _interval(row: dict, k: dict, t_s: float, target: float, band: float) -> dic
         cause = (
             "forecast"
             if above
-            else (None if gap is None else "execution" if gap < -EXECUTION_GAP else "staffing")
+            else (
+                None if gap is None else "execution" if gap < -execution_gap(expected, queued) else "staffing"
+            )
         )
     f_aht, share = row["forecast_workload_s"], k["queued_share"]
     f_calls = row["forecast_offered"] * share if share is not None else None
@@ -176,7 +193,10 @@ def staffing_review(
     80 %); `threshold_s` T defaults to the workspace's; `volume_band_pct` (the contract's) sets how far
     above the forecast volume makes a miss the forecast's (default 10 %).
     """
-    frame = _inputs(con, vendors, start, end)
+    frame = _inputs(con, vendors, start, end).with_columns(
+        day_offered=pl.col("offered").sum().over("vendor_id", "local_date"),
+        day_forecast_offered=pl.col("forecast_offered").sum().over("vendor_id", "local_date"),
+    )
     if threshold_s is None:
         threshold_s = float(con.sql("select sl_threshold_s from stg_settings").fetchall()[0][0])
     band = DEFAULT_BAND if volume_band_pct is None else volume_band_pct / 100
@@ -190,7 +210,7 @@ def staffing_review(
         if rows
         else (frame.with_columns(**{c: pl.lit(None, t) for c, t in _INTERVAL_TYPES.items()}))
     )
-    return StaffingReview(intervals, _days(intervals), _summary(intervals), target_sl, threshold_s)
+    return StaffingReview(intervals, _days(intervals), _summary(intervals, target_sl), target_sl, threshold_s)
 
 
 _INTERVAL_TYPES = {
@@ -201,13 +221,17 @@ _INTERVAL_TYPES = {
 
 
 def _rollup(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """Attained and expected over the intervals that have both (`judged_calls`: sums, then one division;
-    None when none has), and the missed intervals and their queued calls by cause."""
-    both = pl.col("expected_sl").is_not_null() & pl.col("attained_sl").is_not_null()
+    """Attained over the intervals that have it; expected and attained − expected over the intervals
+    that have both (`judged_calls`); sums, then one division, None without any. The missed intervals and
+    their queued calls by cause."""
+    known = pl.col("attained_sl").is_not_null()
+    both = pl.col("expected_sl").is_not_null() & known
     judged = pl.col("queued").filter(both).sum()
     aggs = [
         pl.len().alias("intervals"),
         pl.col("queued").sum().alias("queued"),
+        pl.col("queued").filter(known).sum().alias("attained_calls"),
+        pl.col("answered_in_sl").filter(known).sum().alias("attained_in_sl"),
         judged.alias("judged_calls"),
         pl.col("answered_in_sl").filter(both).sum().alias("judged_in_sl"),
         pl.col("expected_in_sl").filter(both).sum().alias("expected_in_sl"),
@@ -223,37 +247,48 @@ def _rollup(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     out = frame.group_by(keys).agg(aggs).sort(keys)
     judged_any = pl.col("judged_calls") > 0
     return out.with_columns(
-        attained_sl=pl.when(judged_any).then(pl.col("judged_in_sl") / pl.col("judged_calls")),
+        attained_sl=pl.when(pl.col("attained_calls") > 0).then(
+            pl.col("attained_in_sl") / pl.col("attained_calls")
+        ),
         expected_sl=pl.when(judged_any).then(pl.col("expected_in_sl") / pl.col("judged_calls")),
-    ).with_columns(gap=pl.col("attained_sl") - pl.col("expected_sl"))
+        gap=pl.when(judged_any).then(
+            (pl.col("judged_in_sl") - pl.col("expected_in_sl")) / pl.col("judged_calls")
+        ),
+    )
 
 
 def _days(intervals: pl.DataFrame) -> pl.DataFrame:
     return _rollup(intervals, ["vendor_id", "local_date"])
 
 
-def verdict(row: dict) -> str:
-    """Whose the misses are, in one sentence, from a summary row."""
+def verdict(row: dict, target_sl: float) -> str:
+    """Whose the misses are, in one sentence, from a summary row: none when the period met the target;
+    else the cause of at least half of the missed intervals' calls, by the forecast first."""
     missed = row["missed_calls"] or 0
+    if row["attained_sl"] is not None and row["attained_sl"] >= target_sl:
+        return "the period met the target"
     if not row["missed_intervals"]:
         return "no interval missed the target"
     shares = {c: (row[f"missed_calls_{c}"] or 0) / missed if missed else 0.0 for c in CAUSES}
     if shares["forecast"] >= 0.5:
         return "misses explained by volume above the client's forecast"
+    if shares["execution"] + shares["staffing"] < 0.5:
+        return "misses not explained by volume; without agent time the staffing cannot be judged"
     if shares["execution"] >= shares["staffing"]:
         return "misses not explained by volume: worse than the vendor's staffing allowed (execution)"
     return "misses not explained by volume: what the vendor's staffing gave (a staffing decision)"
 
 
-def _summary(intervals: pl.DataFrame) -> pl.DataFrame:
+def _summary(intervals: pl.DataFrame, target_sl: float) -> pl.DataFrame:
     out = _rollup(intervals, ["vendor_id"])
     patience = intervals.group_by("vendor_id").agg(pl.col("patience_s").first())
     out = out.join(patience, on="vendor_id", how="left")
-    shares = [(pl.col(f"missed_calls_{c}") / pl.col("missed_calls")).alias(f"share_{c}") for c in CAUSES]
-    out = out.with_columns(shares)
-    return out.with_columns(
-        verdict=pl.Series([verdict(r) for r in out.iter_rows(named=True)], dtype=pl.String)
+    missed = pl.col("missed_calls")
+    out = out.with_columns(
+        pl.when(missed > 0).then(pl.col(f"missed_calls_{c}") / missed).alias(f"share_{c}") for c in CAUSES
     )
+    verdicts = [verdict(r, target_sl) for r in out.iter_rows(named=True)]
+    return out.with_columns(verdict=pl.Series(verdicts, dtype=pl.String))
 
 
 def volume_months(intervals: pl.DataFrame, volume_band_pct: float | None) -> pl.DataFrame:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from scorecard.review.quarter import Review
+from scorecard.review.report import HEADERS
 from scorecard.staffing.adjusted import CAUSES, _rollup, volume_months
 
 #: Units of the section's columns (`present.format.by_unit`).
@@ -23,11 +24,28 @@ UNITS: dict[str, str] = {
     "agents_needed_erlang_c": "count",
     "agents_needed_erlang_a": "count",
     "intervals_understaffed": "count",
-    "offered_calls": "count",
-    "forecast_calls": "count",
     "volume_vs_forecast": "rate",
     "within_volume_band": "bool",
 }
+
+#: The section's column headers (added to the report's `HEADERS`).
+HEADERS.update({
+    "queued_calls": "Queued calls",
+    "attained_sl": "Service level attained",
+    "expected_sl": "Expected (Erlang A)",
+    "attained_minus_expected": "Attained − expected",
+    "missed_intervals": "Intervals below target",
+    "missed_calls_forecast": "Missed calls: forecast",
+    "missed_calls_execution": "Missed calls: execution",
+    "missed_calls_staffing": "Missed calls: staffing",
+    "intervals_above_forecast": "Intervals above forecast",
+    "agents_staffed": "Agents staffed",
+    "agents_needed_erlang_c": "Agents needed (Erlang C)",
+    "agents_needed_erlang_a": "Agents needed (Erlang A)",
+    "intervals_understaffed": "Intervals below need",
+    "volume_vs_forecast": "Offered / forecast calls",
+    "within_volume_band": "Within contract band",
+})  # fmt: skip
 
 
 def staffing_frame(review: Review) -> pl.DataFrame | None:
@@ -68,8 +86,6 @@ def staffing_frame(review: Review) -> pl.DataFrame | None:
         pl.col("mean_needed_erlang_c").alias("agents_needed_erlang_c"),
         pl.col("mean_needed_erlang_a").alias("agents_needed_erlang_a"),
         pl.col("understaffed_intervals").alias("intervals_understaffed"),
-        pl.col("offered").alias("offered_calls"),
-        pl.col("forecast_offered").alias("forecast_calls"),
         pl.col("ratio").alias("volume_vs_forecast"),
         pl.col("within_band").alias("within_volume_band"),
     )
