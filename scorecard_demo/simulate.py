@@ -230,7 +230,8 @@ def simulate_vendor(spec: VendorSpec, vendor_no: int, seed: int = DEFAULT_SEED) 
     calls = _calls_frame(spec, days, ids, _rng(seed, vendor_no, "ids"))
     tables: dict[str, pl.DataFrame] = {}
     if spec.platform in INTERVAL_PLATFORMS:
-        tables["intervals"] = intervals(spec, calls)
+        # the demo's interval exports carry no staffed time: agent time tells the staffing
+        tables["intervals"] = intervals(spec, calls).with_columns(staffed_s=pl.lit(None, pl.Float64))
     else:
         # no demo platform records ring time: the canonical column is empty (unknown)
         tables["calls"] = calls.select(CALL_COLUMNS).with_columns(ring_s=pl.lit(None, pl.Float64))

@@ -172,6 +172,7 @@ def test_gbk_interval_report_with_averages_thousands_and_a_reported_service_leve
         "hold_s": None,
         "acw_s": None,
         "transferred": None,
+        "staffed_s": None,  # not in the export
         "source_row": 2,
     }
     assert out.frame["answered_wait_s"].to_list() == [154.0, 30.0]  # 6 s × 5

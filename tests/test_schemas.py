@@ -132,6 +132,7 @@ def test_interval_subset_rules() -> None:
             "hold_s": [0.0, 0.0],
             "acw_s": [0.0, 0.0],
             "transferred": [0, 0],
+            "staffed_s": [1800.0, None],
             "source_row": [1, 2],
         }
     )

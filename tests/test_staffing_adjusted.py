@@ -177,3 +177,29 @@ def test_the_verdict_weighs_missed_calls_by_cause() -> None:
         "misses not explained by volume; without agent time the staffing cannot be judged"
     )
     assert verdict(row | causes | {"attained_sl": 0.85}, 0.8) == "the period met the target"
+
+
+def test_staffed_seconds_in_an_interval_report_come_before_agent_time() -> None:
+    from kpi_fixtures import interval
+
+    con = new_db()
+    add_vendor(con, "acme")
+    insert(con, "intervals", "acme", [
+        # 30-minute forecast over two 15-minute report rows: 2.0 and 3.0 positions staffed
+        interval("2026-04-15 10:00:00", answered=5, answered_in_sl=4, abandoned=1, staffed_s=1800.0,
+                 answered_wait_s=50.0, abandoned_wait_s=40.0, talk_s=500.0),
+        interval("2026-04-15 10:15:00", answered=4, answered_in_sl=4, staffed_s=2700.0, talk_s=400.0),
+        interval("2026-04-15 10:30:00", answered=2, answered_in_sl=2, talk_s=200.0),  # no staffed time
+    ])  # fmt: skip
+    insert(con, "forecast", "acme", [
+        _forecast("2026-04-15 10:00:00", 10, None),
+        _forecast("2026-04-15 10:30:00", 2, None),
+    ])  # fmt: skip
+    agent = {"agent_id": "ag", "date": "2026-04-15", "scheduled_s": 7200.0, "staffed_s": 7200.0}
+    insert(con, "agent_time", "acme", [agent | {"handle_s": 0.0, "available_s": 0.0, "in_adherence_s": 0.0}])
+    review = staffing_review(ready(con))
+    first, second = review.intervals.sort("interval_start").iter_rows(named=True)
+    assert first["staffed_agents"] == 2.5  # (1800 + 2700) s / 1800 s
+    # 10:30 has no staffed time in the report: agent time, 7200 s spread by forecast workload
+    # 10 × 130 : 2 × 130 -> 7200 × 2/12 = 1200 s / 1800 s
+    assert second["staffed_agents"] == pytest.approx(1200 / 1800)

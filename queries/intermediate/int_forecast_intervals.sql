@@ -4,7 +4,8 @@
 --   records that arrived in it and interval-report rows that start in it (a report's intervals must
 --   nest in the forecast's), under the workspace thresholds. offered = answered + abandoned +
 --   self-service; handle_s = talk + hold + ACW of answered calls; queue_wait_s = Σ wait of answered
---   and abandoned calls. NULL where a report cannot tell.
+--   and abandoned calls; staffed_s = the reports' staffed seconds (NULL without them). NULL where a
+--   report cannot tell.
 -- Depends on: stg_forecast, stg_calls, stg_intervals, stg_settings, int_vendor_contact_days,
 --   stg_strict_sum
 create or replace view int_forecast_intervals as
@@ -41,7 +42,8 @@ from_reports as (
             when i.short_abandon_s = s.short_abandon_s then i.short_abandoned end)
             as short_abandoned,
         stg_strict_sum(i.talk_s + i.hold_s + i.acw_s) as handle_s,
-        stg_strict_sum(i.answered_wait_s + i.abandoned_wait_s) as queue_wait_s
+        stg_strict_sum(i.answered_wait_s + i.abandoned_wait_s) as queue_wait_s,
+        stg_strict_sum(i.staffed_s) as staffed_s
     from forecast as f
     cross join stg_settings as s
     join stg_intervals as i on i.vendor_id = f.vendor_id and i.program = f.program
@@ -65,7 +67,8 @@ final as (
         cast(if(a.vendor_id is null, 0, a.answered_in_sl) as bigint) as answered_in_sl,
         cast(if(a.vendor_id is null, 0, a.short_abandoned) as bigint) as short_abandoned,
         cast(if(a.vendor_id is null, 0, a.handle_s) as double) as handle_s,
-        cast(if(a.vendor_id is null, 0, a.queue_wait_s) as double) as queue_wait_s
+        cast(if(a.vendor_id is null, 0, a.queue_wait_s) as double) as queue_wait_s,
+        cast(a.staffed_s as double) as staffed_s
     from forecast as f
     left join actuals as a on a.vendor_id = f.vendor_id and a.program = f.program
         and a.interval_start = f.interval_start

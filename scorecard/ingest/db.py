@@ -62,6 +62,7 @@ CANONICAL: dict[str, dict[str, str]] = {
         "hold_s": "DOUBLE",
         "acw_s": "DOUBLE",
         "transferred": "BIGINT",
+        "staffed_s": "DOUBLE",
     },
     "agent_time": {
         "agent_id": "VARCHAR",

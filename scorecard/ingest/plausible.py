@@ -57,7 +57,7 @@ _FLOATS = {
     "calls": ("wait_s", "talk_s", "hold_s", "acw_s", "revenue", "ring_s"),
     "intervals": (
         "sl_threshold_s", "short_abandon_s", "answered_wait_s", "abandoned_wait_s", "talk_s", "hold_s",
-        "acw_s",
+        "acw_s", "staffed_s",
     ),
     "agent_time": ("scheduled_s", "staffed_s", "handle_s", "available_s", "in_adherence_s"),
     "quality": ("score",),

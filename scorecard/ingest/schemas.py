@@ -99,6 +99,7 @@ class Intervals(_Canonical):
     hold_s: float = Seconds(description="Σ hold time.")
     acw_s: float = Seconds(description="Σ after-call work.")
     transferred: int = Count(description="Answered calls transferred.")
+    staffed_s: float = Seconds(description="Σ seconds agents were staffed on the program (positions × s).")
 
     class Config:
         unique = ("program", "interval_start")

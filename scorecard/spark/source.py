@@ -76,7 +76,7 @@ def with_provenance(frame: DataFrame) -> DataFrame:
 
 #: Optional canonical columns added after lakehouse tables were first written: empty (unknown) when a
 #: table lacks them, as an export without the column reads.
-LATER_COLUMNS: dict[str, tuple[str, ...]] = {"calls": ("ring_s",)}
+LATER_COLUMNS: dict[str, tuple[str, ...]] = {"calls": ("ring_s",), "intervals": ("staffed_s",)}
 
 
 def with_later_columns(frame: DataFrame, table: str) -> DataFrame:
