@@ -110,9 +110,9 @@ def unit_of(kpi_id: str) -> str:
 
 
 def unit_label(kpi_id: str, currency: str = "EUR") -> str:
-    """A short unit label for column headers and axes: '%', 's', '€', 'points'."""
+    """A short unit label for column headers and axes: '%', 's', '€', 'points', '#' (a count)."""
     unit = unit_of(kpi_id)
-    return {"rate": "%", "seconds": "s", "points": "points", "count": "number"}.get(
+    return {"rate": "%", "seconds": "s", "points": "points", "count": "#"}.get(
         unit, CURRENCY_SYMBOLS.get(currency, currency)
     )
 
