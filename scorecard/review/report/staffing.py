@@ -19,7 +19,6 @@ UNITS: dict[str, str] = {
     "attained_minus_expected": "+rate",
     "missed_intervals": "count",
     **{f"missed_calls_{c}": "rate" for c in CAUSES},
-    "intervals_above_forecast": "count",
     "agents_staffed": "count",
     "agents_needed_erlang_c": "count",
     "agents_needed_erlang_a": "count",
@@ -38,7 +37,6 @@ HEADERS.update({
     "missed_calls_forecast": "Missed calls: forecast",
     "missed_calls_execution": "Missed calls: execution",
     "missed_calls_staffing": "Missed calls: staffing",
-    "intervals_above_forecast": "Intervals above forecast",
     "agents_staffed": "Agents staffed",
     "agents_needed_erlang_c": "Agents needed (Erlang C)",
     "agents_needed_erlang_a": "Agents needed (Erlang A)",
@@ -81,7 +79,6 @@ def staffing_frame(review: Review) -> pl.DataFrame | None:
         pl.col("gap").alias("attained_minus_expected"),
         "missed_intervals",
         *(share[c].alias(f"missed_calls_{c}") for c in CAUSES),
-        pl.col("above_forecast_intervals").alias("intervals_above_forecast"),
         pl.col("mean_staffed_agents").alias("agents_staffed"),
         pl.col("mean_needed_erlang_c").alias("agents_needed_erlang_c"),
         pl.col("mean_needed_erlang_a").alias("agents_needed_erlang_a"),
@@ -111,7 +108,8 @@ def staffing_note(review: Review) -> str:
         f"forecast, expected = the Erlang-A service level (answered within {s.threshold_s:g} s / "
         f"queued calls) with the interval's calls, handle time and staffed agents, and callers' mean "
         f"patience {caller} (Σ wait / abandons); an interval misses below {s.target_sl:.0%}. Missed "
-        "calls by cause: forecast = volume above the forecast; execution = attained more than 5 pp "
-        "below expected; staffing = the result the staffing gave. Agents are means per interval; "
-        "needed = for the forecast volume at the target. See docs/staffing.md."
+        "calls by cause: forecast = volume above the forecast beyond chance; execution = attained "
+        "below expected by more than 5 pp and more than chance; staffing = the result the staffing "
+        "gave. Agents are means per interval; needed = for the forecast volume at the target. See "
+        "docs/staffing.md."
     )
