@@ -22,7 +22,7 @@ from scorecard.metrics.catalogue import KPI_COLUMNS, VOLUME_COLUMNS
 
 CALL_COLUMNS = (
     "vendor_id, call_id, arrived_at, arrived_at_local, outcome, wait_s, talk_s, hold_s, acw_s, "
-    "transferred, resolved, caller_key, revenue"
+    "transferred, resolved, caller_key, revenue, ring_s"
 )
 
 
@@ -88,6 +88,10 @@ def compute(calls: pd.DataFrame, settings: dict, vendors: pd.DataFrame, fx: pd.D
             "answered_in_sl": answered & (df["wait_s"] <= t),
             "abandoned_in_sl": abandoned & (df["wait_s"] <= t),
             "answered_wait_s": df["wait_s"].where(answered, 0.0),
+            "waited": (answered | abandoned) & (df["wait_s"] > 0),
+            "queue_wait_s": df["wait_s"].where(answered | abandoned, 0.0),
+            "ring_s": df["ring_s"].where(answered, 0.0),
+            "ring_unknown": answered & df["ring_s"].isna(),
             "long_abandon_wait_s": df["wait_s"].where(abandoned & ~short, 0.0),
             "talk_s": df["talk_s"].where(answered, 0.0),
             "hold_s": df["hold_s"].where(answered, 0.0),
@@ -107,6 +111,8 @@ def compute(calls: pd.DataFrame, settings: dict, vendors: pd.DataFrame, fx: pd.D
     # Revenue needs every revenue of the period in the base currency: a missing FX rate -> unknown.
     g["revenue_base"] = g["revenue_base"].where(reported & (g["revenue_without_rate"] == 0))
     g["sales"] = g["sales"].where(reported)
+    # Ring time is unknown for a period in which any answered call has none recorded.
+    g["ring_s"] = g["ring_s"].where(g["ring_unknown"] == 0)
     g["queued"] = g["answered"] + g["abandoned"]
     g["offered"] = g["queued"] + g["self_service"]
     g["attempts"] = g["offered"] + g["blocked"]

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import polars as pl
 
-from scorecard_demo import people, pricing
+from scorecard_demo import forecast, people, pricing
 from scorecard_demo.arrivals import arrival_seconds, plan
 from scorecard_demo.queue import OUTCOMES, CallerPool, DayCalls, simulate_day
 from scorecard_demo.staffing import Roster, Shift, shifts_for_day
@@ -195,16 +195,18 @@ def simulate_vendor(spec: VendorSpec, vendor_no: int, seed: int = DEFAULT_SEED) 
     r_arr, r_staff, r_queue = (_rng(seed, vendor_no, s) for s in ("arrivals", "staffing", "queue"))
     days: list[tuple[int, list[Shift], DayCalls]] = []
     for day in plans:
-        arrivals = arrival_seconds(day, r_arr)
+        arrivals = arrival_seconds(forecast.actual(spec, day), r_arr)  # staffing stays on `day`
         shifts = shifts_for_day(spec, day, 0 if day.day.month <= 3 else 1, roster, r_staff)
         days.append((day.index, shifts, simulate_day(spec, day, arrivals, shifts, pool, r_queue)))
     ids = people.agent_ids(spec, roster.size)
     calls = _calls_frame(spec, days, ids, _rng(seed, vendor_no, "ids"))
     tables: dict[str, pl.DataFrame] = {}
     if spec.platform in INTERVAL_PLATFORMS:
-        tables["intervals"] = intervals(spec, calls)
+        # the demo's interval exports carry no staffed time: agent time tells the staffing
+        tables["intervals"] = intervals(spec, calls).with_columns(staffed_s=pl.lit(None, pl.Float64))
     else:
-        tables["calls"] = calls.select(CALL_COLUMNS)
+        # no demo platform records ring time: the canonical column is empty (unknown)
+        tables["calls"] = calls.select(CALL_COLUMNS).with_columns(ring_s=pl.lit(None, pl.Float64))
     linked = spec.platform not in INTERVAL_PLATFORMS
     if "agent_time" in spec.sends:
         per_day = [

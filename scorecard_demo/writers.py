@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from scorecard_demo import platforms, pricing
+from scorecard_demo import forecast, platforms, pricing
 from scorecard_demo.simulate import DEFAULT_SEED, VendorData, open_grid, simulate
 from scorecard_demo.text import canonical_csv, csv_bytes
 from scorecard_demo.vendors import END, SHORT_ABANDON_S, SL_THRESHOLD_S, VendorSpec
@@ -157,7 +157,7 @@ def vendor_toml(spec: VendorSpec, exports: list[tuple[str, str, str, dict[str, o
             f"files = {_toml_value(files)}",
         ]
         lines += [line for k, v in options.items() for line in _toml_option(k, v)]
-    lines += contract_toml(spec.contract)
+    lines += contract_toml(spec.contract | forecast.CONTRACT.get(spec.vendor_id, {}))
     lines += pricing.price_toml(spec.vendor_id)
     extra = VENDOR_TOML_EXTRA.get(spec.vendor_id, "").strip()
     return ("\n".join(lines) + ("\n\n" + extra if extra else "") + "\n").encode("utf-8")
@@ -206,8 +206,22 @@ def vendor_files(data: VendorData, vendor_no: int, seed: int = DEFAULT_SEED) -> 
             text = canonical_csv(part, DECIMALS, money, locale.delimiter, locale.decimal, locale.line_end,
                                  locale.encoding, locale.bom)  # fmt: skip
             files[f"{root}/{pattern.format(month=_month(m))}"] = text
+    exports.append(forecast_files(spec, locale, files))
     files[f"{root}/vendor.toml"] = vendor_toml(spec, exports)
     return files
+
+
+def forecast_files(
+    spec: VendorSpec, locale: Locale, files: dict[str, bytes]
+) -> tuple[str, str, str, dict[str, object]]:
+    """Add the client's monthly forecast files of a vendor to `files`; return their export entry."""
+    frame = forecast.forecast_frame(spec)
+    for m in MONTHS:
+        part = frame.filter(pl.col("interval_start").dt.month() == m)
+        text = canonical_csv(part, {"forecast_offered": 1, "forecast_aht_s": 0}, None, locale.delimiter,
+                             locale.decimal, locale.line_end, locale.encoding, locale.bom)  # fmt: skip
+        files[f"{spec.vendor_id}/{forecast.PATTERN.format(month=_month(m))}"] = text
+    return ("forecast", "canonical", forecast.PATTERN.format(month="*"), locale.options())
 
 
 def workspace_toml() -> bytes:
@@ -270,6 +284,7 @@ def readme(data: dict[str, VendorData]) -> bytes:
         "`cn_hanyu` misses most terms and owes capped credits every month, `hu_duna` misses terms in Q2,",
         "and `fr_lumiere` earns back its March abandonment credit in May.",
         "",
+        *forecast.README,
     ]
     return "\n".join(lines).encode("utf-8")
 

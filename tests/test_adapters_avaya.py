@@ -46,6 +46,7 @@ def test_rows_map_to_canonical_intervals_with_acdtime_as_talk_and_hold_apart():
         "hold_s": 240.0,  # holdtime
         "acw_s": 600.0,  # acwtime; handle = 3600 + 240 + 600 = 4440
         "transferred": 2,
+        "staffed_s": None,  # not in the export
         "source_row": 2,  # line 2: the first line after the header
     }
     assert out.frame["program"].to_list() == ["Billing", "Billing", "14"]

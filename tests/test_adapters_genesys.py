@@ -48,6 +48,7 @@ def test_voice_rows_in_seconds_with_targets_stated():
         "hold_s": 62.0,
         "acw_s": 300.5,
         "transferred": 1,
+        "staffed_s": None,  # not in the export
         "source_row": 2,
     }
     # Row 3 leaves tAbandon, tShortAbandon and tHeld empty: Genesys omits metrics with no events -> 0.

@@ -75,6 +75,7 @@ def test_cp1251_cdr_with_semicolons_decimal_commas_day_first_dates_and_a_total_r
             "caller_key": key("+79161234567"),  # "+7 916 123-45-67", never the raw number
             "agent_id": "Иванова",
             "revenue": None,
+            "ring_s": None,
             "source_row": 2,
         },
         {
@@ -91,6 +92,7 @@ def test_cp1251_cdr_with_semicolons_decimal_commas_day_first_dates_and_a_total_r
             "caller_key": key("+79260000001"),
             "agent_id": None,
             "revenue": None,
+            "ring_s": None,
             "source_row": 3,
         },
         {
@@ -107,6 +109,7 @@ def test_cp1251_cdr_with_semicolons_decimal_commas_day_first_dates_and_a_total_r
             "caller_key": key("+79161234567"),  # the same caller as A-1
             "agent_id": "Петров",
             "revenue": None,
+            "ring_s": None,
             "source_row": 4,
         },
         {
@@ -123,6 +126,7 @@ def test_cp1251_cdr_with_semicolons_decimal_commas_day_first_dates_and_a_total_r
             "caller_key": key("+79031112233"),
             "agent_id": None,
             "revenue": None,
+            "ring_s": None,
             "source_row": 5,
         },
     ]  # row 5 "ИТОГО" (totals) is dropped
@@ -168,6 +172,7 @@ def test_gbk_interval_report_with_averages_thousands_and_a_reported_service_leve
         "hold_s": None,
         "acw_s": None,
         "transferred": None,
+        "staffed_s": None,  # not in the export
         "source_row": 2,
     }
     assert out.frame["answered_wait_s"].to_list() == [154.0, 30.0]  # 6 s × 5

@@ -45,6 +45,7 @@ def test_call_type_rows_with_the_service_level_threshold_stated():
         "hold_s": 300.0,
         "acw_s": 1200.0,  # HandleTime 7500 − TalkTime 6000 − HoldTime 300
         "transferred": None,
+        "staffed_s": None,  # not in the export
         "source_row": 2,
     }
     assert out.frame["program"].to_list() == ["Billing", "Billing", "5002"]

@@ -74,7 +74,7 @@ def test_formula_mistakes_name_the_table_and_the_text(text: str, message: str) -
 def test_declaration_mistakes_are_errors_naming_the_kpi() -> None:
     assert _error(_with("hold_share", {**RATIO, "unit": "percent"})) == (
         "catalogue.toml: [kpis.hold_share]: unit = 'percent'; expected one of: rate, seconds, currency, "
-        "points"
+        "points, count"
     )
     assert _error(_with("hold_share", {**RATIO, "colour": "red"})) == (
         "catalogue.toml: [kpis.hold_share]: unknown keys ['colour'], missing keys []"

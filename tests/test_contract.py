@@ -146,8 +146,8 @@ def test_every_problem_is_reported_with_file_and_key() -> None:
     lines = str(err.value).split("\n  ")
     assert lines[0] == f"Invalid contract in {WHERE}:"
     assert lines[1] == (
-        "[contract]: unknown key 'at_risk_cap'; allowed keys: at_risk_cap_pct, volume_floor_calls, terms, "
-        "price"
+        "[contract]: unknown key 'at_risk_cap'; allowed keys: at_risk_cap_pct, volume_floor_calls, "
+        "volume_band_pct, terms, price"
     )
     assert lines[2] == "[contract]: key 'at_risk_cap_pct' = 120: expected a number from 0 to 100"
     assert lines[3] == "[contract]: key 'volume_floor_calls' = 2.5: expected a whole number ≥ 0"

@@ -55,6 +55,8 @@ def test_value_follows_the_catalogue_unit():
     assert fmt.value("qa_score", 85.52) == "85.5"
     assert fmt.unit_label("cost_per_call", "GBP") == "£"
     assert fmt.unit_label("asa_s") == "s"
+    assert fmt.unit_label("calls_per_agent_hour") == "#"  # a count: the label names what is counted
+    assert fmt.value("calls_per_agent_hour", 6.0) == "6" and fmt.value("avg_rings", 2.6667) == "2.7"
 
 
 def test_targets_as_people_state_them():

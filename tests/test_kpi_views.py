@@ -39,7 +39,11 @@ def test_query_files_parse_headers() -> None:
     strict = files["stg_strict_sum"]
     assert (strict.layer, strict.kind, strict.depends_on) == ("macros", "macro", ())
     # A Depends-on header continued on a second comment line.
-    assert files["int_vendor_sources"].depends_on[-2:] == ("int_survey_days", "int_quality_days")
+    assert files["int_vendor_sources"].depends_on[-3:] == (
+        "int_survey_days",
+        "int_quality_days",
+        "stg_forecast",
+    )
 
 
 def test_apply_views_runs_dependencies_first() -> None:
@@ -94,7 +98,7 @@ def test_database_without_the_tables_is_explained() -> None:
         apply_views(con)
     assert str(err.value) == (
         "The database lacks the tables fx_rates, ingest_log, ingest_warnings, loaded_files, raw_agent_time, "
-        "raw_calls, raw_costs, "
+        "raw_calls, raw_costs, raw_forecast, "
         "raw_intervals, raw_quality, raw_surveys, reported_kpis, settings, vendors that the KPI views read; "
         "build it with `scorecard ingest WORKSPACE --db PATH`."
     )

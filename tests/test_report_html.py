@@ -187,7 +187,9 @@ def test_findings_in_order_with_advice(page: Page, text: str) -> None:
     assert page.h3 == [
         "Abandonment: 14.3% (target ≤ 10%, contract)",
         "Service level (negative): 71.4% (target ≥ 80%, contract)",
+        "Queue placement: 100.0% (target 10%–20%, catalogue)",
         "Average talk time: 1:40 (target 4:30–6:00, catalogue)",
+        "Average queue time: 17.1 s (target 0:30–1:30, catalogue)",
         "Average after-call work: 20.0 s (target 0:30–1:00, catalogue)",
         "Average handle time: 2:10 (target 3:00–10:00, catalogue)",
         "Customer satisfaction (top-2 box): 66.7% (target ≥ 85%, catalogue)",

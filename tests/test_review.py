@@ -287,12 +287,16 @@ def test_rank_and_score_under_quarterly_review(review: Review) -> None:
 
 def test_findings_contract_first_then_gap(review: Review) -> None:
     # Contract: abandonment gap (2/14 − 0.1)/0.1 = 0.43, SL (0.8 − 10/14)/0.8 = 0.11; catalogue:
-    # talk (270 − 100)/270 = 0.63, ACW (30 − 20)/30 = 0.33, AHT (180 − 130)/180 = 0.28,
+    # every call waited: queue placement 14/14 = 1.0, (1.0 − 0.2)/0.2 = 4.0;
+    # talk (270 − 100)/270 = 0.63; queue time (70 + 130 + 40)/14 = 17.1 s, (30 − 17.1)/30 = 0.43;
+    # ACW (30 − 20)/30 = 0.33, AHT (180 − 130)/180 = 0.28,
     # CSAT = FCR (0.85 − 2/3)/0.85 = 0.22 (tie: by KPI id).
     assert [(f.kpi, f.side, f.source) for f in review.findings] == [
         ("abandon_rate", "high", "contract"),
         ("service_level", "low", "contract"),
+        ("queue_placement_rate", "high", "catalogue"),
         ("avg_talk_s", "low", "catalogue"),
+        ("avg_queue_time_s", "low", "catalogue"),
         ("avg_acw_s", "low", "catalogue"),
         ("aht_s", "low", "catalogue"),
         ("csat_rate", "low", "catalogue"),
@@ -386,7 +390,7 @@ def test_cli_writes_the_report_and_summarises_it(tmp_path: Path, db_file: Path) 
     result = CliRunner().invoke(app, [*args, "--workspace", str(ws)])
     assert result.exit_code == 0, result.output
     assert result.output == (
-        f"Wrote {out}: Acme 2026-Q2, rank 2 of 3, score 51.6, credits owed $600.00, 7 finding(s).\n"
+        f"Wrote {out}: Acme 2026-Q2, rank 2 of 3, score 51.6, credits owed $600.00, 9 finding(s).\n"
     )
     assert '<table id="t-credits">' in out.read_text(encoding="utf-8")
 

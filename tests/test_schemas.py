@@ -26,10 +26,11 @@ def _calls(**overrides: list) -> pl.DataFrame:
         "caller_key": ["k1", "k2", None],
         "agent_id": ["ag1", None, None],
         "revenue": [None, None, None],
+        "ring_s": [4.0, None, None],
         "source_row": [2, 3, 4],  # rows of the file, deliberately not 1..3
     }
     base.update(overrides)
-    return pl.DataFrame(base, schema_overrides={"revenue": pl.Float64})
+    return pl.DataFrame(base, schema_overrides={"revenue": pl.Float64, "ring_s": pl.Float64})
 
 
 def _failures(table: str, frame: pl.DataFrame) -> list[ValidationFailure]:
@@ -95,6 +96,7 @@ def test_message_lists_first_twenty_and_counts_the_rest() -> None:
         caller_key=[None] * n,
         agent_id=[None] * n,
         revenue=[None] * n,
+        ring_s=[None] * n,
         source_row=list(range(2, n + 2)),  # lines 2.. of a CSV (line 1 is the header)
     )
     with pytest.raises(FileValidationError) as err:
@@ -130,6 +132,7 @@ def test_interval_subset_rules() -> None:
             "hold_s": [0.0, 0.0],
             "acw_s": [0.0, 0.0],
             "transferred": [0, 0],
+            "staffed_s": [1800.0, None],
             "source_row": [1, 2],
         }
     )

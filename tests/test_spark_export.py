@@ -27,7 +27,7 @@ def test_export_writes_each_table_by_vendor_and_month(acme_db: Path, tmp_path: P
     out = tmp_path / "canonical"
     report = export_parquet(acme_db, out)
     assert report.rows == {
-        "calls": 3, "intervals": 0, "agent_time": 0, "surveys": 0, "quality": 0, "costs": 1,
+        "calls": 3, "intervals": 0, "agent_time": 0, "surveys": 0, "quality": 0, "costs": 1, "forecast": 0,
         "vendors": 1, "settings": 1, "fx_rates": 0, "loaded_files": 2,  # the calls file, the costs file
     }  # fmt: skip
     calls = sorted(p.relative_to(out).parent.as_posix() for p in (out / "calls").rglob("*.parquet"))

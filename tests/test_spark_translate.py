@@ -93,8 +93,8 @@ def test_prepass_expands_columns_exclude_macros_and_unions_by_name(tmp_path: Pat
     assert "AS DECIMAL(38, 10)) AS `wait_s`" in a and "AS `talk_s`" in a
     assert "`program`," in a and "`source_file`" not in a
     # the macro inlined once per column that columns(* exclude ...) leaves of stg_a: wait_s, talk_s,
-    # hold_s, acw_s, revenue (stg_a's 14 columns less the 9 excluded)
-    assert b.count("COUNT(*) = COUNT(") == 5
+    # hold_s, acw_s, revenue, ring_s (stg_a's 15 columns less the 9 excluded)
+    assert b.count("COUNT(*) = COUNT(") == 6
     assert "stg_m" not in b.lower() and ") AS `revenue`" in b
     # union all by name: both sides list every name in the left side's order, the missing ones as NULL
     assert "NULL AS `wait_s`" in b and "NULL AS `revenue`" not in b

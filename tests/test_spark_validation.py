@@ -104,7 +104,7 @@ def test_broken_rows_are_listed_per_file_like_an_ingest(spark, vendors, tmp_path
 def test_pandera_pyspark_fails_the_same_rules_the_listing_names(spark, vendors, tmp_path: Path) -> None:
     lake_calls(tmp_path / "lake" / "calls" / "part-1.parquet", BROKEN)
     read = src.read_table(spark, str(tmp_path / "lake" / "calls"), "parquet")
-    frame = widen(src.with_provenance(read), "calls")
+    frame = widen(src.with_later_columns(src.with_provenance(read), "calls"), "calls")  # as read_raw does
     errors = pandera_schema("calls").validate(frame, lazy=True).pandera.errors
     failed = {(e["column"], e["check"]) for entries in errors["DATA"].values() for e in entries}
     assert failed == {

@@ -16,6 +16,7 @@ final as (
         stg_exact_sum(available_s) as agent_available_s,
         stg_exact_sum(in_adherence_s) as in_adherence_s,
         stg_exact_sum(scheduled_s) as scheduled_s,
+        stg_exact_sum(staffed_s) as agent_staffed_s,
         cast(
             stg_strict_sum(if(scheduled_s > 0, cast(staffed_s > 0 as bigint), 0)) as bigint
         ) as agent_days_present,

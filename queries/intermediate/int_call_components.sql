@@ -2,7 +2,8 @@
 -- Grain: one row per call (vendor_id x call_id).
 -- Definition: each call's contribution (0/1 counts, seconds, base-currency revenue) to the additive
 --   components of the KPI definitions, under the thresholds of stg_settings. A part the call cannot
---   tell (e.g. wait_s NULL on an answered call) is NULL, never 0; so is an outcome count or the
+--   tell (e.g. wait_s NULL on an answered call, ring_s NULL on an answered call of an export
+--   without ring time) is NULL, never 0; so is an outcome count or the
 --   revenue of a file whose export does not record that measure (stg_loaded_files.observed: a CDR
 --   export that cannot see busy signals gives blocked NULL, not 0). Repeat-contact FCR needs the
 --   caller's next call and is computed apart, in int_call_repeats.
@@ -49,6 +50,9 @@ final as (
         if(outcome = 'abandoned', cast(wait_s <= workspace_sl_s as bigint), 0) as abandoned_in_sl,
         if(outcome = 'abandoned', cast(wait_s < workspace_short_s as bigint), 0) as short_abandoned,
         if(outcome = 'answered', wait_s, 0) as answered_wait_s,
+        if(outcome in ('answered', 'abandoned'), cast(wait_s > 0 as bigint), 0) as waited,
+        if(outcome in ('answered', 'abandoned'), wait_s, 0) as queue_wait_s,
+        if(outcome = 'answered', ring_s, 0) as ring_s,
         if(outcome = 'abandoned', if(wait_s < workspace_short_s, 0, wait_s), 0)
             as long_abandon_wait_s,
         if(outcome = 'answered', talk_s, 0) as talk_s,

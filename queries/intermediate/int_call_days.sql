@@ -13,10 +13,12 @@ with components as (
     select
         * exclude (
             call_id, local_month, currency, rate_to_base,
-            answered_wait_s, long_abandon_wait_s, talk_s, hold_s, acw_s, revenue_base
+            answered_wait_s, queue_wait_s, ring_s, long_abandon_wait_s, talk_s, hold_s, acw_s,
+            revenue_base
         ),
         cast(columns([
-            'answered_wait_s', 'long_abandon_wait_s', 'talk_s', 'hold_s', 'acw_s', 'revenue_base'
+            'answered_wait_s', 'queue_wait_s', 'ring_s', 'long_abandon_wait_s', 'talk_s', 'hold_s',
+            'acw_s', 'revenue_base'
         ]) as decimal(38, 10))
     from int_call_components
 ),
@@ -48,13 +50,14 @@ final as (
         s.program,
         s.local_date,
         cast(columns(s.* exclude (
-            vendor_id, program, local_date, answered_wait_s, long_abandon_wait_s,
-            talk_s, hold_s, acw_s, revenue_base
+            vendor_id, program, local_date, answered_wait_s, queue_wait_s, ring_s,
+            long_abandon_wait_s, talk_s, hold_s, acw_s, revenue_base
         )) as bigint),
         cast(coalesce(r.fcr_repeat_resolved, 0) as bigint) as fcr_repeat_resolved,
         cast(coalesce(r.fcr_repeat_n, 0) as bigint) as fcr_repeat_n,
         cast(columns([
-            'answered_wait_s', 'long_abandon_wait_s', 'talk_s', 'hold_s', 'acw_s', 'revenue_base'
+            'answered_wait_s', 'queue_wait_s', 'ring_s', 'long_abandon_wait_s', 'talk_s', 'hold_s',
+            'acw_s', 'revenue_base'
         ]) as double)
     from summed as s
     left join repeats as r

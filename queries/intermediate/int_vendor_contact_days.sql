@@ -24,11 +24,12 @@ final as (
         vendor_id,
         local_date,
         cast(columns(* exclude (
-            vendor_id, local_date, answered_wait_s, long_abandon_wait_s, talk_s, hold_s, acw_s,
-            revenue_base
+            vendor_id, local_date, answered_wait_s, queue_wait_s, ring_s, long_abandon_wait_s,
+            talk_s, hold_s, acw_s, revenue_base
         )) as bigint),
         cast(columns([
-            'answered_wait_s', 'long_abandon_wait_s', 'talk_s', 'hold_s', 'acw_s', 'revenue_base'
+            'answered_wait_s', 'queue_wait_s', 'ring_s', 'long_abandon_wait_s', 'talk_s', 'hold_s',
+            'acw_s', 'revenue_base'
         ]) as double)
     from summed
 )

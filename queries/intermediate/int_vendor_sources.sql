@@ -4,7 +4,7 @@
 --   vendor sends and NULL for a source it never sends (no surveys: csat NULL, not 0). A vendor
 --   sends revenue when a calls export of its records sales (stg_loaded_files.observed).
 -- Depends on: stg_vendors, stg_calls, stg_loaded_files, stg_intervals, stg_agent_time, stg_costs,
---   int_survey_days, int_quality_days
+--   int_survey_days, int_quality_days, stg_forecast
 create or replace view int_vendor_sources as
 with tagged as (
     select vendor_id, 'workspace' as source from stg_vendors
@@ -26,6 +26,8 @@ with tagged as (
     select distinct vendor_id, 'agent_time' from stg_agent_time
     union all
     select distinct vendor_id, 'costs' from stg_costs
+    union all
+    select distinct vendor_id, 'forecast' from stg_forecast
 ),
 
 final as (
@@ -40,7 +42,8 @@ final as (
         bool_or(source in ('quality', 'linked_quality')) as has_quality,
         bool_or(source = 'linked_quality') as has_linked_quality,
         bool_or(source = 'agent_time') as has_agent_time,
-        bool_or(source = 'costs') as has_costs
+        bool_or(source = 'costs') as has_costs,
+        bool_or(source = 'forecast') as has_forecast
     from tagged
     group by vendor_id
 )

@@ -1,8 +1,7 @@
 -- kpi_null_reasons
 -- Grain: one row per vendor_id x period x program x component whose period sum is NULL.
--- Definition: why the component is unknown: no such source, an export does not record it (named
---   by int_unrecorded_measures), an interval threshold differs or lacks a split, no FX rate, or
---   no program.
+-- Definition: why a component is unknown: no such source (no forecast), an export does not record
+--   it (int_unrecorded_measures), a threshold differs or lacks a split, no FX rate or program.
 -- Depends on: kpi_sums, kpi_interval_conditions, int_vendor_sources, kpi_fx_gaps,
 --   int_unrecorded_measures
 create or replace macro kpi_null_reasons(
@@ -30,8 +29,9 @@ fx as (
 
 final as (
     select u.vendor_id, u.period, u.program, u.component, case
-        when u.component in ('agent_handle_s', 'agent_available_s', 'in_adherence_s', 'scheduled_s',
-            'agent_days_present', 'agent_days_scheduled', 'cost_base') and by_program
+        when u.component like 'forecast_%' and not f.has_forecast then 'no forecast from the client'
+        when by_program and (u.component like 'agent_%' or u.component in ('in_adherence_s',
+            'scheduled_s', 'cost_base'))
             then 'agent time and costs are known per vendor, not per program'
         when u.component like 'agent_%' or u.component in ('in_adherence_s', 'scheduled_s') then
             if(f.has_agent_time, 'the source does not report ' || u.component, 'no agent time data')
@@ -44,9 +44,8 @@ final as (
             then 'no revenue reported'
         when u.component like 'csat_%' or u.component like 'fcr_survey_%' then
             if(f.has_surveys, 'no surveys linked to calls of a program', 'no surveys sent')
-        when u.component like 'qa_%' then
-            if(f.has_quality, 'no QA evaluations linked to calls of a program',
-                'no QA evaluations sent')
+        when u.component like 'qa_%' then if(f.has_quality,
+            'no QA evaluations linked to calls of a program', 'no QA evaluations sent')
         when not f.has_contacts and u.component <> 'cost_base' then 'no call data'
         when u.component in ('answered_in_sl', 'abandoned_in_sl') and i.sl_mismatch is not null
             then i.sl_mismatch
@@ -70,7 +69,8 @@ final as (
     left join int_unrecorded_measures as um
         on um.vendor_id = u.vendor_id and um.component = u.component
     left join intervals as i on i.vendor_id = u.vendor_id and i.period = u.period
-        and i.program is not distinct from u.program    left join fx as x
+        and i.program is not distinct from u.program
+    left join fx as x
         on x.vendor_id = u.vendor_id and x.period = u.period
         and x.program is not distinct from u.program
         and x.source = if(u.component = 'cost_base', 'costs', 'revenue')

@@ -21,6 +21,7 @@ final as (
         talk_s,
         hold_s,
         acw_s,
+        ring_s,
         transferred as is_transferred,
         resolved as is_resolved,
         caller_key,

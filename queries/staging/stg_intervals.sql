@@ -32,6 +32,7 @@ final as (
         hold_s,
         acw_s,
         transferred,
+        staffed_s,
         export_key,
         source_file,
         source_row

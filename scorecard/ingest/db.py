@@ -27,7 +27,7 @@ PROVENANCE = {
 #: workspace (the database holds nothing the workspace files do not), a reader asks for that ingest.
 #: An ingest also rebuilds a database whose recorded layout (`layout_sha256()`, the DDL's digest)
 #: differs, so a forgotten bump never mixes layouts; readers check the version only (no pandera import).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Names derived from the pandera models (`layout.py`), resolved on first use so that opening a
 #: database to read does not import pandera.

@@ -57,20 +57,22 @@ class Window:
 
 
 _FLOATS = {
-    "calls": ("wait_s", "talk_s", "hold_s", "acw_s", "revenue"),
+    "calls": ("wait_s", "talk_s", "hold_s", "acw_s", "revenue", "ring_s"),
     "intervals": (
         "sl_threshold_s", "short_abandon_s", "answered_wait_s", "abandoned_wait_s", "talk_s", "hold_s",
-        "acw_s",
+        "acw_s", "staffed_s",
     ),
     "agent_time": ("scheduled_s", "staffed_s", "handle_s", "available_s", "in_adherence_s"),
     "quality": ("score",),
     "costs": ("amount",),
+    "forecast": ("forecast_offered", "forecast_aht_s", "required_staff"),
 }  # fmt: skip
 
 _TEXTS = (
     ("calls", "call_id"), ("calls", "program"), ("calls", "agent_id"), ("calls", "caller_key"),
     ("intervals", "program"), ("agent_time", "agent_id"), ("surveys", "survey_id"), ("surveys", "call_id"),
     ("quality", "evaluation_id"), ("quality", "call_id"), ("quality", "agent_id"), ("costs", "kind"),
+    ("forecast", "program"),
 )  # fmt: skip
 
 _DATES = {
@@ -80,6 +82,7 @@ _DATES = {
     "quality": "evaluated_at",
     "agent_time": "date",
     "costs": "period_start",
+    "forecast": "interval_start",
 }
 
 
@@ -117,7 +120,7 @@ def _per_call(col: str, count: str) -> tuple[Rule, Rule]:
 RULES: tuple[Rule, ...] = (
     *(r for t in _FLOATS for r in _finite(t)),
     *_at_most(
-        "calls", ("wait_s", "talk_s", "hold_s", "acw_s"), MAX_CALL_S, "duration_at_most_24h",
+        "calls", ("wait_s", "talk_s", "hold_s", "acw_s", "ring_s"), MAX_CALL_S, "duration_at_most_24h",
         "longer than 24 h: no single call lasts a day",
     ),
     *_at_most("calls", ("revenue",), MAX_AMOUNT, "amount_at_most_1e12", "more than 10¹² in any currency"),
@@ -141,6 +144,16 @@ RULES: tuple[Rule, ...] = (
              f"longer than {MAX_TEXT_CHARS:,} characters: no ID or name is that long")
         for t, c in _TEXTS
     ),
+    *_at_most(
+        "forecast", ("forecast_offered", "required_staff"), MAX_COUNT, "count_at_most_1e8",
+        "more than 10⁸ in one interval of a forecast",
+    ),
+    *_at_most("forecast", ("forecast_aht_s",), MAX_CALL_S, "duration_at_most_24h",
+              "longer than 24 h: no single call lasts a day"),
+    *_at_most(
+        "forecast", ("interval_s",), MAX_INTERVAL_S, "interval_at_most_a_year",
+        "an interval longer than a year",
+    ),
     *_per_call("answered_wait_s", "answered"),
     *_per_call("talk_s", "answered"),
     *_per_call("hold_s", "answered"),
@@ -154,7 +167,7 @@ def _date_rules(table: str, window: Window) -> list[Rule]:
     if col is None:
         return []
     value = pl.col(col).cast(pl.Date) if table not in ("agent_time", "costs") else pl.col(col)
-    last = window.last_day() + (timedelta(days=366) if table == "costs" else timedelta(0))
+    last = window.last_day() + (timedelta(days=366) if table in ("costs", "forecast") else timedelta(0))
     first = window.earliest
     rule = Rule(
         "date_in_window",

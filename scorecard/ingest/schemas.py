@@ -61,6 +61,7 @@ class Calls(_Canonical):
     caller_key: str = pa.Field(nullable=True, description="Hashed caller number (repeat-contact FCR).")
     agent_id: str = pa.Field(nullable=True, description="Answering agent.")
     revenue: float = pa.Field(ge=0, nullable=True, description="Sale value, vendor currency.")
+    ring_s: float = Seconds(description="Ring time at the agent before answer; empty = not recorded.")
 
     @pa.dataframe_check(error="wait_s: must be 0 for blocked and self_service calls")
     def no_wait_unless_queued(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -108,6 +109,7 @@ class Intervals(_Canonical):
     hold_s: float = Seconds(description="Σ hold time.")
     acw_s: float = Seconds(description="Σ after-call work.")
     transferred: int = Count(description="Answered calls transferred.")
+    staffed_s: float = Seconds(description="Σ seconds agents were staffed on the program (positions × s).")
 
     class Config:
         unique = ("program", "interval_start")
@@ -203,6 +205,21 @@ class Costs(_Canonical):
         return data.lazyframe.select(pl.col("period_end") >= pl.col("period_start"))
 
 
+class Forecast(_Canonical):
+    """The client's forecast per program and interval: the volume and handle time it asked the vendor
+    to staff for (docs/tables.md, `forecast`)."""
+
+    program: str = Id(description="Queue or line of business, as the vendor's calls name it.")
+    interval_start: pl.Datetime = pa.Field(nullable=False, description="Interval start (UTC).")
+    interval_s: int = pa.Field(gt=0, description="Interval length in seconds.")
+    forecast_offered: float = pa.Field(ge=0, description="Calls forecast to get in (offered).")
+    forecast_aht_s: float = pa.Field(gt=0, nullable=True, description="Forecast average handle time.")
+    required_staff: float = pa.Field(ge=0, nullable=True, description="Agents the client agreed on.")
+
+    class Config:
+        unique = ("program", "interval_start")
+
+
 @dataclass(frozen=True)
 class WarningRule:
     """Rows that are incomplete but honest: they load, and the ingest counts them per file."""
@@ -245,6 +262,7 @@ SCHEMAS: dict[str, type[_Canonical]] = {
     "surveys": Surveys,
     "quality": Quality,
     "costs": Costs,
+    "forecast": Forecast,
 }
 
 
@@ -398,4 +416,5 @@ ROW_RULES: dict[str, dict[str, str]] = {
         "period_ordered": "period_end >= period_start",
         "quantity_with_per": "(quantity is null) = (per is null)",
     },
+    "forecast": {},
 }

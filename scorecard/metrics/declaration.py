@@ -17,16 +17,16 @@ from typing import Any, Literal
 from scorecard.errors import ConfigError
 
 Direction = Literal["higher", "lower", "band"]
-Unit = Literal["rate", "seconds", "currency", "points"]
+Unit = Literal["rate", "seconds", "currency", "points", "count"]
 Family = Literal["service", "quality", "cost", "satisfaction", "revenue", "workforce"]
 
 #: The declaration `load()` reads by default.
 DECLARATION = Path(__file__).with_name("catalogue.toml")
 
-UNITS: tuple[str, ...] = ("rate", "seconds", "currency", "points")
+UNITS: tuple[str, ...] = ("rate", "seconds", "currency", "points", "count")
 DIRECTIONS: tuple[str, ...] = ("higher", "lower", "band")
 FAMILIES: tuple[str, ...] = ("service", "quality", "satisfaction", "workforce", "cost", "revenue")
-SOURCES: tuple[str, ...] = ("calls", "intervals", "surveys", "quality", "agent_time", "costs")
+SOURCES: tuple[str, ...] = ("calls", "intervals", "surveys", "quality", "agent_time", "costs", "forecast")
 
 _COMPONENT_KEYS = frozenset({"sources", "volume", "sum_of"})
 _KPI_KEYS = frozenset(

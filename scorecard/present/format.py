@@ -115,18 +115,20 @@ def value(kpi_id: str, x: float | None, currency: str = "EUR") -> str:
         return seconds(x)
     if unit == "currency":
         return money(x, currency)
+    if unit == "count":
+        return by_unit(x, "count")
     return points(x)
 
 
 def unit_of(kpi_id: str) -> str:
-    """The catalogue unit of a KPI id ('rate', 'seconds', 'currency' or 'points')."""
+    """The catalogue unit of a KPI id ('rate', 'seconds', 'currency', 'points' or 'count')."""
     return catalogue.kpi(kpi_id).unit
 
 
 def unit_label(kpi_id: str, currency: str = "EUR") -> str:
-    """A short unit label for column headers and axes: '%', 's', '€', 'points'."""
+    """A short unit label for column headers and axes: '%', 's', '€', 'points', '#' (a count)."""
     unit = unit_of(kpi_id)
-    return {"rate": "%", "seconds": "s", "points": "points"}.get(
+    return {"rate": "%", "seconds": "s", "points": "points", "count": "#"}.get(
         unit, CURRENCY_SYMBOLS.get(currency, currency)
     )
 

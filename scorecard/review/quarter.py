@@ -10,10 +10,8 @@ of the source files so the review can be reproduced.
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass, field
 from datetime import date
-from statistics import NormalDist
 from typing import Any
 
 import duckdb
@@ -28,10 +26,12 @@ from scorecard.review import granular
 from scorecard.review.credits import contract_credits
 from scorecard.review.findings import Finding, base_kpi, findings, side_of
 from scorecard.review.invoices import InvoiceCheck, invoice_check
-from scorecard.scoring.confidence import DEFAULT_LEVEL, wilson_interval
+from scorecard.review.samples import sample_confidence
+from scorecard.scoring.confidence import DEFAULT_LEVEL
 from scorecard.scoring.points import contributions, ranking
 from scorecard.scoring.presets import Preset, load_preset
 from scorecard.sql.views import ensure_views
+from scorecard.staffing.adjusted import StaffingReview, staffing_review
 from scorecard.workspace.contract import Contract, Term
 
 
@@ -69,6 +69,8 @@ class Review:
     invoices: InvoiceCheck | None = None
     #: Day and interval terms: the days / intervals of the quarter furthest from target (granular.worst).
     worst: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=granular.DETAIL_SCHEMA))
+    #: Service level against what the staffing allowed, on the client's forecast (docs/staffing.md).
+    staffing: StaffingReview | None = None
 
     @property
     def coverage(self) -> Coverage:
@@ -177,37 +179,6 @@ def interval_attainment(
     return table, share(rows, "time").sort("time")
 
 
-def sample_confidence(
-    con: duckdb.DuckDBPyConnection, vendor_id: str, quarter: Period, settings: dict, level: float
-) -> pl.DataFrame:
-    """Sample sizes and intervals: Wilson for CSAT and FCR, mean ± z·s/√n for the QA score."""
-    comps = daily_components(con, vendors=[vendor_id], start=quarter.start, end=quarter.end)
-    rows = []
-    for kpi_id in ("csat_rate", "fcr_rate"):
-        k = catalogue.kpi(kpi_id, settings["sl_variant"], settings["fcr_method"])
-        (num,), (den,) = k.numerator, k.denominator
-        ok = comps.height > 0 and comps[num].null_count() == 0 and comps[den].null_count() == 0
-        hits, n = (float(comps[num].sum()), float(comps[den].sum())) if ok else (None, None)
-        low, high = (float(x) for x in wilson_interval(hits, n, level)) if n else (None, None)
-        method = "Wilson"
-        rows.append((kpi_id, k.label, None if not n else hits / n, hits, n, low, high, k.min_events, method))
-    qa = catalogue.kpi("qa_score")
-    n, mean, sd = con.execute(
-        "select n, mean_score, sd_score from review_qa_sample(?, ?, ?)",
-        [vendor_id, quarter.start, quarter.end],
-    ).fetchall()[0]
-    half = NormalDist().inv_cdf(0.5 + level / 2) * sd / math.sqrt(n) if n > 1 and sd is not None else None
-    low, high = (mean - half, mean + half) if half is not None else (None, None)
-    rows.append(("qa_score", qa.label, mean, None, float(n), low, high, qa.min_events, "mean ± z·s/√n"))
-    cols = ["kpi", "label", "value", "successes", "n", "low", "high", "min_events", "method"]
-    frame = pl.DataFrame(rows, schema=cols, orient="row", infer_schema_length=None)
-    return frame.with_columns(
-        pl.col("value", "successes", "n", "low", "high", "min_events").cast(pl.Float64),
-        (pl.col("n") < pl.col("min_events")).alias("few_events"),
-        pl.lit(level).alias("level"),
-    )
-
-
 def fingerprint(con: duckdb.DuckDBPyConnection) -> tuple[str, pl.DataFrame]:
     """sha256 over `path<TAB>sha256` lines of every source file with rows loaded (`review_sources`)."""
     sources = con.sql("select * from review_sources order by path, vendor_id").pl()
@@ -286,6 +257,14 @@ def quarterly_review(
         span=_span(con, vendor_id, period),
         invoices=invoice_check(con, vendor_id, contract.price, period) if contract.price else None,
         worst=granular.worst(detail, in_quarter),
+        staffing=staffing_review(
+            con,
+            [vendor_id],
+            period.start,
+            period.end,
+            target_sl=sl_target or 0.8,
+            volume_band_pct=contract.volume_band_pct,
+        ),
     )
 
 

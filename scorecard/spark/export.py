@@ -29,6 +29,7 @@ MONTH_OF = {
     "quality": "evaluated_at_local",
     "agent_time": '"date"',
     "costs": "period_start",
+    "forecast": "interval_start_local",
 }
 WORKSPACE_TABLES = ("vendors", "settings", "fx_rates")
 #: Written whole, one file each: the workspace tables and what each load records.

@@ -74,6 +74,21 @@ def with_provenance(frame: DataFrame) -> DataFrame:
     return frame
 
 
+#: Optional canonical columns added after lakehouse tables were first written: empty (unknown) when a
+#: table lacks them, as an export without the column reads.
+LATER_COLUMNS: dict[str, tuple[str, ...]] = {"calls": ("ring_s",), "intervals": ("staffed_s",)}
+
+
+def with_later_columns(frame: DataFrame, table: str) -> DataFrame:
+    """`frame` with each of `LATER_COLUMNS[table]` it lacks as NULL (unknown, never 0)."""
+    from pyspark.sql import functions as F
+
+    for name in LATER_COLUMNS.get(table, ()):
+        if name not in frame.columns:
+            frame = frame.withColumn(name, F.lit(None).cast(spark_type(table, name)))
+    return frame
+
+
 def with_local_time(frame: DataFrame, table: str, vendors: DataFrame) -> DataFrame:
     """`<ts>_local` from the UTC `<ts>` and the vendor's IANA time zone, when the table lacks it."""
     from pyspark.sql import functions as F
@@ -100,7 +115,8 @@ def read_raw(
     if "month" in frame.columns and "month" not in scdb.raw_columns(table):
         frame = frame.drop("month")  # the partition column of `scorecard export-parquet`
     # Read the files once: validation runs one Spark job per rule, and the step reads the table again.
-    frame = validate_table(with_provenance(frame).persist(StorageLevel.MEMORY_AND_DISK), table, path)
+    frame = with_later_columns(with_provenance(frame), table)
+    frame = validate_table(frame.persist(StorageLevel.MEMORY_AND_DISK), table, path)
     _check_vendors(frame, table, vendors, path)
     frame = with_local_time(frame, table, vendors)
     return frame.select(*[f"`{c}`" for c in scdb.raw_columns(table)])

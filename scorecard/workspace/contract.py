@@ -25,7 +25,7 @@ from scorecard.workspace.price_terms import parse_price
 from scorecard.workspace.pricing import PriceModel
 
 PERIODS: tuple[str, ...] = ("month", "quarter", *GRANULAR)
-_TOP_KEYS = ("at_risk_cap_pct", "volume_floor_calls", "terms", "price")
+_TOP_KEYS = ("at_risk_cap_pct", "volume_floor_calls", "volume_band_pct", "terms", "price")
 _TERM_KEYS = ("kpi", "target", "period", "credit_pct", "earn_back_months", "min_share", "hours")
 #: KPI ids a term may name: every catalogue KPI except the cost and revenue ones (credits move the cost).
 TERM_KPIS: tuple[str, ...] = tuple(k for k in catalogue.KPI_COLUMNS if catalogue.kpi(k).unit != "currency")
@@ -86,6 +86,8 @@ class Contract:
     volume_floor_calls: int | None = None
     source: str = ""
     price: PriceModel | None = None  #: `[contract.price]` (scorecard.workspace.pricing)
+    #: Offered calls within ± this % of the client's forecast each month (scorecard.staffing.forecast).
+    volume_band_pct: float | None = None
 
 
 def _is_number(value: Any) -> bool:
@@ -163,6 +165,11 @@ def parse_contract(raw: dict[str, Any], where: str) -> Contract:
     floor = raw.get("volume_floor_calls")
     if floor is not None and (not isinstance(floor, int) or isinstance(floor, bool) or floor < 0):
         problems.append(f"[contract]: key 'volume_floor_calls' = {floor!r}: expected a whole number ≥ 0")
+    band = raw.get("volume_band_pct")
+    if band is not None and (not _is_number(band) or not 0 < band <= 100):
+        problems.append(
+            f"[contract]: key 'volume_band_pct' = {band!r}: expected a number above 0, at most 100"
+        )
     raw_terms = raw.get("terms", [])
     if not isinstance(raw_terms, list):
         problems.append("[contract]: key 'terms' must be an array of tables: write [[contract.terms]]")
@@ -186,6 +193,7 @@ def parse_contract(raw: dict[str, Any], where: str) -> Contract:
         floor,
         where,
         price,
+        volume_band_pct=None if band is None else float(band),
     )
 
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from scorecard.errors import ConfigError
 from scorecard.workspace.scenario import Scenario
 
-CANONICAL_TABLES = ("calls", "intervals", "agent_time", "surveys", "quality", "costs")
+CANONICAL_TABLES = ("calls", "intervals", "agent_time", "surveys", "quality", "costs", "forecast")
 READER_OPTIONS = ("delimiter", "decimal", "encoding", "sheet", "timestamp_format", "outcomes", "no_blocking")
 
 

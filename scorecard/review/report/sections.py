@@ -18,6 +18,8 @@ from scorecard.review.findings import base_kpi, findings_frame
 from scorecard.review.quarter import Review
 from scorecard.review.report import _COST_COLUMNS, _CREDIT_COLUMNS, quarter_totals
 from scorecard.review.report import invoice_sections as invoices
+from scorecard.review.report.staffing import UNITS as STAFFING_UNITS
+from scorecard.review.report.staffing import staffing_frame, staffing_note
 
 
 @dataclass(frozen=True)
@@ -264,6 +266,8 @@ SECTIONS: list[Section] = [
     Section("intervals", lambda r: "Interval attainment (30-minute local intervals)", lambda r: r.intervals,
             lambda r: "Share of 30-minute intervals with queued calls whose service level meets the target."),
     Section("profile", lambda r: "Interval attainment by time of day", lambda r: r.profile),
+    Section("staffing", lambda r: "Staffing against the forecast", staffing_frame, staffing_note,
+            lambda r: STAFFING_UNITS),
     Section("confidence", lambda r: f"Sample sizes and {r.level * 100:g}% confidence intervals",
             lambda r: _with_units(r.confidence, r).drop("kpi"),
             lambda r: "Wilson score intervals for survey rates; mean ± z·s/√n for the QA score; too few "
