@@ -52,7 +52,9 @@ def test_the_procurement_ranking_prices_all_five_bids_on_one_scenario(demo_db: P
     assert head.startswith("Cost per handled call: each bid's price model on the workspace's [scenario]")
     bids = [line for line in head.splitlines() if line.startswith("- ")]
     assert len(bids) == 5 and all(" per handled call, " in b for b in bids)
-    assert "1,299.76 productive h ÷ 160 h = 8.12 FTE" in head.replace("\n", " ")  # Duna, per FTE
+    # Duna, per FTE: 8,000 calls × 6 min = 800 handled h ÷ 0.7235 pilot utilisation (Q2, with the surge
+    # above forecast) = 1,105.74 productive h; ÷ 160 h a month = 6.91 FTE
+    assert "1,105.74 productive h ÷ 160 h = 6.91 FTE" in head.replace("\n", " ")
     assert "productive h × €22.50" in head.replace("\n", " ")  # Lumière, per productive hour
     assert out.output.count("Bid per handled call") == 2  # the cost row, in both blocks of vendors
 

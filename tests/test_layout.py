@@ -90,7 +90,7 @@ def test_a_column_added_to_a_model_reaches_the_table_and_rebuilds_an_older_datab
     assert db.create_tables(con) is True  # same SCHEMA_VERSION, another layout: emptied and rebuilt
     assert con.execute("select count(*) from vendors").fetchall() == [(0,)]
     names = [c[0] for c in _actual(con, "calls")]
-    assert names[-4:] == ["revenue", "queue_s", "channel", "arrived_at_local"]
+    assert names[-4:] == ["ring_s", "queue_s", "channel", "arrived_at_local"]
     assert ("channel", "VARCHAR", False) in _actual(con, "calls")  # required in the model: NOT NULL
     assert db.create_tables(con) is False  # the layout now matches
 

@@ -15,14 +15,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 import duckdb
 import polars as pl
 
 from scorecard.metrics.provenance import scope_params
 from scorecard.sql.views import ensure_views
-from scorecard.staffing.erlang import erlang_a, erlang_c
+from scorecard.staffing.erlang import agents_for, expected_sl
 
 #: Attained − expected below this (5 percentage points) on a missed interval is the vendor's execution.
 EXECUTION_GAP = 0.05
@@ -54,45 +53,6 @@ def execution_gap(expected: float, calls: int) -> float:
     """How far below expected a miss must fall to be the vendor's execution: 5 percentage points, or two
     binomial standard errors of the interval's service level when its calls are few."""
     return max(EXECUTION_GAP, 2 * math.sqrt(expected * (1 - expected) / calls))
-
-
-@lru_cache(maxsize=65536)
-def _sl(calls: int, interval_s: int, aht_s: float, agents: int, t_s: float, patience: float) -> float:
-    if agents <= 0:
-        return 0.0 if calls > 0 else 1.0
-    return erlang_a(calls, interval_s, aht_s, agents, t_s, patience).service_level
-
-
-def expected_sl(
-    calls: int, interval_s: int, aht_s: float, agents: float, t_s: float, patience: float
-) -> float:
-    """Erlang-A service level (answered within T / calls) with a fractional number of agents: linear
-    between the whole numbers around it (0 agents answer nothing)."""
-    low = math.floor(agents)
-    share = agents - low
-    aht, pat = round(aht_s), round(patience)  # whole seconds: the cache finds equal queues
-    below = _sl(calls, interval_s, aht, low, t_s, pat)
-    return (
-        below if share == 0 else (1 - share) * below + share * _sl(calls, interval_s, aht, low + 1, t_s, pat)
-    )
-
-
-@lru_cache(maxsize=65536)
-def agents_for(
-    calls: float, interval_s: int, aht_s: float, t_s: float, target: float, patience: float | None
-) -> int:
-    """Fewest agents whose service level meets `target`: Erlang C, or Erlang A (never more than C's,
-    searched downwards from it) when a patience is given."""
-    if calls <= 0:
-        return 0
-    n = max(1, math.floor(calls * aht_s / interval_s) + 1)
-    while erlang_c(calls, interval_s, aht_s, n, t_s).service_level < target:
-        n += 1
-    if patience is None:
-        return n
-    while n > 1 and erlang_a(calls, interval_s, aht_s, n - 1, t_s, patience).service_level >= target:
-        n -= 1
-    return n
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -167,3 +168,42 @@ def _check(calls: float, interval_s: float, aht_s: float, agents: int, threshold
     ]
     if problems:
         raise ScorecardError("Invalid queue: " + "; ".join(problems) + ".")
+
+
+@lru_cache(maxsize=65536)
+def _sl(calls: int, interval_s: int, aht_s: float, agents: int, t_s: float, patience: float) -> float:
+    if agents <= 0:
+        return 0.0 if calls > 0 else 1.0
+    return erlang_a(calls, interval_s, aht_s, agents, t_s, patience).service_level
+
+
+def expected_sl(
+    calls: int, interval_s: int, aht_s: float, agents: float, t_s: float, patience: float
+) -> float:
+    """Erlang-A service level (answered within T / calls) with a fractional number of agents: linear
+    between the whole numbers around it (0 agents answer nothing)."""
+    low = math.floor(agents)
+    share = agents - low
+    aht, pat = round(aht_s), round(patience)  # whole seconds: the cache finds equal queues
+    below = _sl(calls, interval_s, aht, low, t_s, pat)
+    return (
+        below if share == 0 else (1 - share) * below + share * _sl(calls, interval_s, aht, low + 1, t_s, pat)
+    )
+
+
+@lru_cache(maxsize=65536)
+def agents_for(
+    calls: float, interval_s: int, aht_s: float, t_s: float, target: float, patience: float | None
+) -> int:
+    """Fewest agents whose service level meets `target`: Erlang C, or Erlang A (never more than C's,
+    searched downwards from it) when a patience is given."""
+    if calls <= 0:
+        return 0
+    n = max(1, math.floor(calls * aht_s / interval_s) + 1)
+    while erlang_c(calls, interval_s, aht_s, n, t_s).service_level < target:
+        n += 1
+    if patience is None:
+        return n
+    while n > 1 and erlang_a(calls, interval_s, aht_s, n - 1, t_s, patience).service_level >= target:
+        n -= 1
+    return n
