@@ -235,7 +235,8 @@ with right:
         st.warning(plain(text), icon=":material/balance:")
     else:
         st.info(plain(text))
-    span = ctx.data("date_span")
+    # the days the comparison reads (contact days), not every dated row (an invoice spans its month)
+    span = (cover.start, cover.end) if cover is not None else ctx.data("date_span")
     partial = periods.coverage(ctx.period(), *span).describe()
     if partial:
         st.caption(f"⚠ {plain(partial)} Scores cover only those days.")

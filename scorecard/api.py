@@ -59,9 +59,13 @@ def rank(
     workspace: str | Path | None = None,
     method: str | None = None,
     vendors: Sequence[str] | None = None,
+    include_partial: bool = False,
 ) -> points.Ranking:
     """Rank the vendors for a period label under a preset (a name, built-in or in `workspace`'s presets
-    folder, or a `Preset`; default: the workspace's `preset` setting). `.table` is the ranking table."""
+    folder, or a `Preset`; default: the workspace's `preset` setting). `.table` is the ranking table;
+    vendors whose data cover under 80% of the period's days are not ranked unless `include_partial`."""
     if not isinstance(preset, Preset):
         preset = load_preset(preset or points.scoring_settings(con)["preset"], workspace)
-    return points.rank_period(con, period, preset, method=method, vendors=vendors)
+    return points.rank_period(
+        con, period, preset, method=method, vendors=vendors, include_partial=include_partial
+    )

@@ -47,6 +47,7 @@ def test_json_lines_keep_the_latest_record_and_inbound_voice_only():
         "caller_key": key("+13125550101"),
         "agent_id": "ana",
         "revenue": 49.9,  # Attributes.sale
+        "ring_s": None,  # this adapter does not read a ring time: unknown, not 0
         "source_row": 2,
     }
     assert out.frame["outcome"].to_list() == ["answered", "abandoned", "self_service", "answered"]

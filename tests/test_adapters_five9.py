@@ -63,6 +63,7 @@ def test_inbound_rows_with_outcomes_from_agent_abandon_flag_and_dispositions():
             "caller_key": hashlib.sha256(b"0145678901").hexdigest()[:16],
             "agent_id": "Élodie Martin",
             "revenue": None,
+            "ring_s": None,  # this adapter does not read a ring time: unknown, not 0
             "source_row": 2,
         }
     )

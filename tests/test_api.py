@@ -77,9 +77,12 @@ def test_a_notebook_session_from_ingest_to_the_review(workspace: Path, tmp_path:
         q2 = scorecard.period_kpis(con, "2026-Q2", vendors=["beta"])
         assert q2.select("vendor_id", "period", "answered", "asa_s").rows() == [("beta", "2026-Q2", 2, 6.0)]
         # asa_s: (4 + 8) / 2 answered calls = 6 s
-        ranking = scorecard.rank(con, "2026-Q2")
+        # acme has calls on 1 day and beta on 2 of the 19 days the data span: both are partial
+        ranking = scorecard.rank(con, "2026-Q2", include_partial=True)
         assert ranking.preset.name == scorecard.load_preset("quarterly_review").name  # the workspace setting
-        cli = CliRunner().invoke(app, ["rank", "--db", str(db), "--period", "2026-Q2", "--format", "json"])
+        cli = CliRunner().invoke(
+            app, ["rank", "--db", str(db), "--period", "2026-Q2", "--format", "json", "--include-partial"]
+        )
         assert cli.exit_code == 0, cli.output
         by_cli = [(r["vendor_id"], r["rank"], r["score"]) for r in json.loads(cli.stdout)]
         assert ranking.table.select("vendor_id", "rank", "score").rows() == by_cli

@@ -101,6 +101,7 @@ def reference(calls: list[dict], month: str | None) -> dict[str, float | int | N
     offered = queued + len(self_service)
     in_sl = [c for c in answered if c["wait"] <= T]
     keyed = [c for c in answered if c["caller"] is not None]
+    waited = [c for c in answered + abandoned if c["wait"] > 0]  # had to wait for an agent
 
     def repeated(c: dict) -> bool:  # any later call (any outcome) from the caller within N days
         end = c["at"] + timedelta(days=REPEAT_DAYS)
@@ -128,6 +129,8 @@ def reference(calls: list[dict], month: str | None) -> dict[str, float | int | N
         "fcr_rate": sum(not repeated(c) for c in keyed) / len(keyed),
         "fcr_rate_repeat": sum(not repeated(c) for c in keyed) / len(keyed),
         "answer_rate": (len(answered) + len(self_service)) / offered,
+        "queue_placement_rate": len(waited) / offered,
+        "avg_queue_time_s": sum(c["wait"] for c in waited) / len(waited),
     }
 
 
@@ -146,6 +149,9 @@ def test_the_reference_itself_on_paper():
     # Callers known among answered: 33116, 33118 (9664491), 33122, 33123; 33116 is followed by 33118 the
     # same morning (a repeat); 33118's next call is on 1 March, 28 days later.
     assert feb["fcr_rate"] == 3 / 4
+    # Every queued call waited (the shortest wait is 3 s): 9 of the 11 offered, for 278 s in all
+    assert feb["queue_placement_rate"] == 9 / 11
+    assert feb["avg_queue_time_s"] == (18 + 45 + 10 + 12 + 20 + 80 + 3 + 60 + 30) / 9
 
 
 @pytest.fixture(scope="module")
