@@ -17,6 +17,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,22 +52,16 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"streamlit did not answer within {START_TIMEOUT_S} s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
-    """The app served on a free port over a fresh copy of the fixture workspace (database built on start)."""
-    if not CHROMIUM.exists():
-        pytest.skip(
-            "/usr/bin/chromium is absent; install Debian's chromium (./dev test does) to run this test"
-        )
-    ws = tmp_path_factory.mktemp("browser") / "ws"
-    shutil.copytree(FIXTURE, ws, ignore=shutil.ignore_patterns("*.py", "__pycache__", "*.duckdb*"))
+@contextmanager
+def streamlit_app(ws: Path, db: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free loopback port over `ws` and `db`; yields its URL, stops it after."""
     port = _free_port()
-    log = ws.parent / "streamlit.log"
+    log = db.parent / "streamlit.log"
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-        "--", "--workspace", str(ws), "--db", str(ws.parent / "scorecard.duckdb"),
+        "--", "--workspace", str(ws), "--db", str(db),
     ]  # fmt: skip
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -81,6 +76,19 @@ def server(tmp_path_factory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    """The app served on a free port over a fresh copy of the fixture workspace (database built on start)."""
+    if not CHROMIUM.exists():
+        pytest.skip(
+            "/usr/bin/chromium is absent; install Debian's chromium (./dev test does) to run this test"
+        )
+    ws = tmp_path_factory.mktemp("browser") / "ws"
+    shutil.copytree(FIXTURE, ws, ignore=shutil.ignore_patterns("*.py", "__pycache__", "*.duckdb*"))
+    with streamlit_app(ws, ws.parent / "scorecard.duckdb") as url:
+        yield url
 
 
 def _weight(page, label: str):

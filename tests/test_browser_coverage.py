@@ -8,18 +8,14 @@ example (its `drop` leaves five months out). Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import REPO_DATA
 from docs_blocks import toml_block
-from test_browser import ARTIFACTS, CHROMIUM, FIXTURE, ROOT, STEP_TIMEOUT_MS, _free_port, _wait_healthy
+from test_browser import ARTIFACTS, CHROMIUM, FIXTURE, STEP_TIMEOUT_MS, streamlit_app
 from test_comparable_periods import _cut
 
 pytestmark = pytest.mark.browser
@@ -47,27 +43,8 @@ def server(tmp_path_factory) -> Iterator[str]:
         pytest.skip("/usr/bin/chromium is absent; install Debian's chromium (./dev test does)")
     ws = tmp_path_factory.mktemp("coverage") / "ws"
     _workspace(ws)
-    port = _free_port()
-    log = ws.parent / "streamlit.log"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-        "--", "--workspace", str(ws), "--db", str(ws.parent / "scorecard.duckdb"),
-    ]  # fmt: skip
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, log)
+    with streamlit_app(ws, ws.parent / "scorecard.duckdb") as url:
         yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=15)
 
 
 def _browser(pw):

@@ -10,10 +10,8 @@ screenshots also show that the CJK font is installed.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import urllib.parse
@@ -21,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import ARTIFACTS, CHROMIUM, FIXTURE, ROOT, STEP_TIMEOUT_MS, _free_port, _wait_healthy
+from test_browser import ARTIFACTS, CHROMIUM, FIXTURE, ROOT, STEP_TIMEOUT_MS, streamlit_app
 
 pytestmark = pytest.mark.browser
 CHINESE = "南门客服中心"  # Southgate's name in this copy: screenshots must show it, not boxes
@@ -37,27 +35,9 @@ def served(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     shutil.copytree(FIXTURE, ws, ignore=shutil.ignore_patterns("*.py", "__pycache__", "*.duckdb*"))
     toml = ws / "south" / "vendor.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("Southgate BPO", CHINESE), encoding="utf-8")
-    port, database = _free_port(), ws.parent / "scorecard.duckdb"
-    log = ws.parent / "streamlit.log"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-        "--", "--workspace", str(ws), "--db", str(database),
-    ]  # fmt: skip
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, log)
+    database = ws.parent / "scorecard.duckdb"
+    with streamlit_app(ws, database) as url:
         yield url, database
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=15)
 
 
 def cli_headline(database: Path, preset: str, weights: dict[str, str]) -> str:
