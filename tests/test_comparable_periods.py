@@ -372,6 +372,22 @@ def test_a_vendors_view_compares_it_only_with_comparable_peers(west_cut):
     assert "west" not in " ".join(result.comparability.summary())
 
 
+def test_a_quarterly_review_compares_only_with_peers_that_cover_the_quarter(west_cut, tmp_path):
+    from scorecard.review.quarter import quarterly_review
+    from scorecard.review.report import write_report
+
+    review = quarterly_review(west_cut, "north", "2026-Q2")
+    # the window is 6–19 April; south covers 14 of 14 days, west 7 of 14 (50%): west is left out of the
+    # rank and of every peer median, so each median is south's value alone
+    assert review.peers_left_out == 1
+    assert sorted(review.ranking["vendor_id"].to_list()) == ["north", "south"]
+    south = kpis.kpis(west_cut, grain="quarter", vendors=["south"]).row(0, named=True)
+    sl = review.kpis.filter(pl.col("kpi") == "service_level").row(0, named=True)
+    assert (sl["peers"], sl["peer_median"]) == (1, south["service_level"])
+    page = write_report(review, tmp_path / "north.html").read_text(encoding="utf-8")
+    assert "1 peer(s) left out: their data cover under 80% of the quarter&#x27;s days" in page
+
+
 def test_the_ranking_page_says_a_monthly_source_has_no_interval(monthly_db, monkeypatch):
     path, _ = monthly_db
     monkeypatch.setenv("SCORECARD_WORKSPACE", str(path.parent))

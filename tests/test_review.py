@@ -126,7 +126,10 @@ def build_review_db(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection
 def make_review(con: duckdb.DuckDBPyConnection | None = None) -> Review:
     """The review of acme for 2026-Q2 on the fixture database (built in memory unless given)."""
     con = con or build_review_db(duckdb.connect())
-    return quarterly_review(con, "acme", "2026-Q2", parse_contract(CONTRACT, "vendors/acme/vendor.toml"))
+    # the fixture's calls fall on a few scattered days: every peer is compared (comparable_only=False), so
+    # that the ranks and medians below are worked out over all three vendors
+    contract = parse_contract(CONTRACT, "vendors/acme/vendor.toml")
+    return quarterly_review(con, "acme", "2026-Q2", contract, comparable_only=False)
 
 
 @pytest.fixture(scope="module")
@@ -309,13 +312,19 @@ def test_vendor_without_data_in_the_quarter_still_gets_a_review(
 ) -> None:
     add_vendor(review_con, "delta")
     try:
-        empty = quarterly_review(review_con, "delta", "2026-Q2", parse_contract(CONTRACT, "delta.toml"))
+        contract = parse_contract(CONTRACT, "delta.toml")
+        empty = quarterly_review(review_con, "delta", "2026-Q2", contract, comparable_only=False)
+        alone = quarterly_review(review_con, "delta", "2026-Q2", contract)
     finally:
         review_con.execute("delete from vendors where vendor_id = 'delta'")
     assert kpi_row(empty, "service_level")["status"] == "no data"
     assert kpi_row(empty, "service_level")["peers"] == 3  # acme, beta, gamma
     assert (empty.credits.height, empty.attainment.height, empty.findings) == (0, 0, [])
     assert "delta" not in empty.ranking["vendor_id"].to_list()
+    # by default peers whose data cover under 80% of the quarter's days are left out: here all three
+    # (the fixture's calls fall on a few scattered days), and delta, without data, is not ranked
+    assert (alone.peers_left_out, alone.ranking.height) == (3, 0)
+    assert kpi_row(alone, "service_level")["peers"] == 0
     # no money in the quarter: unknown, not 0, in the HTML reconciliation and the workbook's Summary
     text = render_html(empty)
     assert '<td>SLA credits owed under the contract</td><td class="num">—</td></tr>' in text  # EUR only
@@ -390,7 +399,9 @@ def test_cli_writes_the_report_and_summarises_it(tmp_path: Path, db_file: Path) 
     result = CliRunner().invoke(app, [*args, "--workspace", str(ws)])
     assert result.exit_code == 0, result.output
     assert result.output == (
-        f"Wrote {out}: Acme 2026-Q2, rank 2 of 3, score 51.6, credits owed $600.00, 9 finding(s).\n"
+        # beta and gamma have calls on a few days of the quarter (under 80% of acme's window): left out
+        f"Wrote {out}: Acme 2026-Q2, rank 1 of 1 (2 peer(s) with too few days left out), score 51.6, "
+        "credits owed $600.00, 9 finding(s).\n"
     )
     assert '<table id="t-credits">' in out.read_text(encoding="utf-8")
 

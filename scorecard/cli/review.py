@@ -42,7 +42,9 @@ def summary_line(review: Review, out: Path) -> str:
     owed = quarter_totals(review)["credits_owed"]
     return (
         f"Wrote {out}: {review.vendor_name} {review.quarter.label}, rank {fmt(rank, 'count')} of "
-        f"{review.ranking['rank'].drop_nulls().len()}, score {fmt(score, 'score')}, credits owed "
+        f"{review.ranking['rank'].drop_nulls().len()}"
+        + (f" ({review.peers_left_out} peer(s) with too few days left out)" if review.peers_left_out else "")
+        + f", score {fmt(score, 'score')}, credits owed "
         f"{fmt(owed, f'currency:{review.currency}')}, {len(review.findings)} finding(s)."
     )
 

@@ -26,7 +26,7 @@ from scorecard.review import granular
 from scorecard.review.credits import contract_credits
 from scorecard.review.findings import Finding, base_kpi, findings, side_of
 from scorecard.review.invoices import InvoiceCheck, invoice_check
-from scorecard.review.samples import sample_confidence
+from scorecard.review.samples import comparable_peers, sample_confidence
 from scorecard.scoring.confidence import DEFAULT_LEVEL
 from scorecard.scoring.points import contributions, ranking
 from scorecard.scoring.presets import Preset, load_preset
@@ -69,6 +69,8 @@ class Review:
     invoices: InvoiceCheck | None = None
     #: Day and interval terms: the days / intervals of the quarter furthest from target (granular.worst).
     worst: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=granular.DETAIL_SCHEMA))
+    #: Peers not compared (rank, peer medians): their data cover too few of the quarter's days.
+    peers_left_out: int = 0
     #: Service level against what the staffing allowed, on the client's forecast (docs/staffing.md).
     staffing: StaffingReview | None = None
 
@@ -195,8 +197,10 @@ def quarterly_review(
     contract: Contract | None = None,
     preset: Preset | None = None,
     level: float = DEFAULT_LEVEL,
+    comparable_only: bool = True,
 ) -> Review:
-    """Build the review of `vendor_id` for a quarter label (`2026-Q2`)."""
+    """Build the review of `vendor_id` for a quarter label (`2026-Q2`); its rank and peer medians are
+    over the peers whose data cover the quarter's days, or every peer with `comparable_only=False`."""
     period = parse_period(quarter)
     if period.grain != "quarter":
         raise ScorecardError(f"A review covers a quarter; got {quarter!r}. Use a label such as 2026-Q2.")
@@ -210,9 +214,14 @@ def quarterly_review(
     preset = preset or load_preset("quarterly_review")
     before = parse_period(previous_quarter(period.label))
     quarters = kpis(con, grain="quarter", start=before.start, end=period.end)
-    current = quarters.filter(pl.col("period") == period.label)
-    if current.is_empty():
+    if quarters.filter(pl.col("period") == period.label).is_empty():
         raise ScorecardError(f"No KPI data for {period.label} in the database; check the quarter.")
+    # peers are compared only when their data cover the quarter's days (comparable periods); the vendor
+    # under review is always in its own review
+    peers = comparable_peers(con, vendor_id, period) if comparable_only else None
+    if peers is not None:
+        quarters = quarters.filter(pl.col("vendor_id").is_in([vendor_id, *peers.kept]))
+    current = quarters.filter(pl.col("period") == period.label)
     notes = kpi_notes(con, grain="quarter", vendors=[vendor_id], start=period.start, end=period.end)
     reasons = dict(zip(notes["kpi"], notes["reason"], strict=True))
     table = kpi_comparison(quarters, vendor_id, period.label, contract, settings, reasons)
@@ -255,6 +264,7 @@ def quarterly_review(
         level=level,
         names=dict(con.execute("select vendor_id, name from vendors").fetchall()),
         span=_span(con, vendor_id, period),
+        peers_left_out=peers.left_out if peers is not None else 0,
         invoices=invoice_check(con, vendor_id, contract.price, period) if contract.price else None,
         worst=granular.worst(detail, in_quarter),
         staffing=staffing_review(

@@ -1,18 +1,42 @@
-"""The review's sample sizes: how many surveys and evaluations stand behind CSAT, FCR and the QA score,
-with their intervals (Wilson for the rates, mean ± z·s/√n for the score), so a thin sample is visible."""
+"""Who and what a review's comparisons stand on: the peers whose data cover the quarter (comparable
+periods), and the sample sizes behind CSAT, FCR and the QA score with their intervals (Wilson for the
+rates, mean ± z·s/√n for the score), so a thin sample is visible."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from statistics import NormalDist
 
 import duckdb
 import polars as pl
 
 from scorecard.metrics import catalogue
-from scorecard.metrics.kpis import daily_components
+from scorecard.metrics.kpis import coverage_days, daily_components
 from scorecard.periods import Period
+from scorecard.scoring.comparable import assess
 from scorecard.scoring.confidence import wilson_interval
+
+
+@dataclass(frozen=True)
+class Peers:
+    """The peers a review compares its vendor with, and how many it leaves out."""
+
+    kept: tuple[str, ...]
+    left_out: int
+
+
+def comparable_peers(con: duckdb.DuckDBPyConnection, vendor_id: str, quarter: Period) -> Peers:
+    """The other vendors whose data cover at least 80% of the quarter's days (as `scorecard rank`
+    ranks them); the others would compare the vendor's quarter with a few days of theirs."""
+    others = [r[0] for r in con.execute("select vendor_id from vendors where vendor_id <> ? order by 1",
+                                       [vendor_id]).fetchall()]  # fmt: skip
+    if not others:
+        return Peers((), 0)
+    days = coverage_days(con, others, quarter.start, quarter.end)
+    ranked = assess(quarter, days, others).ranked
+    with_data = [v for v in others if v in set(days["vendor_id"].to_list())]
+    return Peers(tuple(ranked), len([v for v in with_data if v not in ranked]))
 
 
 def sample_confidence(

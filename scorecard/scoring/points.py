@@ -190,7 +190,7 @@ def ranking(
     scores = weighted_scores(pts, counted(pts, missing), weights)
     coverage = (~np.isnan(values)).astype(float) @ weights / weights.sum()
     ranks = ranks_of(scores)
-    period = None if periods[0] is None else str(periods[0])
+    period = None if not periods or periods[0] is None else str(periods[0])  # no rows: no period
     cols: dict[str, pl.Series] = {
         "vendor_id": frame["vendor_id"].cast(pl.String),
         "period": pl.Series([period] * frame.height, dtype=pl.String),

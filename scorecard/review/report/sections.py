@@ -231,7 +231,9 @@ def _contract_note(review: Review) -> str:
 
 SECTIONS: list[Section] = [
     Section("kpis", lambda r: "KPIs against target, last quarter and peers", _kpis,
-            lambda r: f"Peer median: the median of the other vendors' values for {r.quarter.label}; "
+            lambda r: f"Peer median: the median of the other vendors' values for {r.quarter.label}"
+            + (f" ({r.peers_left_out} peer(s) left out: their data cover under 80% of the quarter's days)"
+               if r.peers_left_out else "") + "; "
             f"previous: {r.previous}; changes of rates in percentage points (pp). Targets come from the "
             "contract, else the catalogue's seed band."),
     Section("trend", lambda r: "Monthly trend", _trend,
