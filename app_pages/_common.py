@@ -29,6 +29,7 @@ from scorecard.metrics import catalogue, kpis
 from scorecard.present import share
 from scorecard.scoring import comparable, presets, sensitivity
 from scorecard.scoring import points as scoring
+from scorecard.scoring.bids import bid_costs
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,6 +116,7 @@ READS: dict[str, Callable[..., Any]] = {
     "reported_vs_recomputed": reads.reported_vs_recomputed,
     "peer_medians": peers.peer_medians,
     "ranked": peers.ranked,
+    "bids": reads.bids,
 }
 
 
@@ -293,6 +295,9 @@ def _ranked(
     days = cached(p, version, "coverage_days", scope, list(vendors), per.start, per.end)
     cover = comparable.assess(per, days, list(vendors), include_partial=partial)
     chosen = preset(p.workspace, name)
+    priced = cached(p, version, "bids", scope, str(p.workspace), name, period)
+    if priced is not None:  # a procurement preset: cost is each bid on the scenario, as in the CLI;
+        frame, components = bid_costs(frame, priced), None  # fixed numbers: no day resampling
     return peers.score(scope, frame, components, name, chosen, weights, method, sl, fcr, cover)
 
 

@@ -6,6 +6,8 @@ Only the open panel is drawn (each chart costs ~50 ms to build and send).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import polars as pl
 import streamlit as st
@@ -13,7 +15,9 @@ import streamlit as st
 from app_pages import _common as c
 from scorecard.present import charts
 from scorecard.present import format as fmt
+from scorecard.present.text import plain
 from scorecard.scoring import comparable, funnel
+from scorecard.scoring.bids import BIDS_HEADLINE, bid_lines
 from scorecard.scoring.points import Ranking
 from scorecard.scoring.sensitivity import Stability
 
@@ -183,3 +187,35 @@ PANELS = {
     "Weight ranges": weight_ranges,
     "Confidence": confidence,
 }
+
+
+def kpi_label(ctx: c.Context, priced: pl.DataFrame | None) -> Callable[[str], str]:
+    """A KPI's column label; with bids priced on the scenario, cost per call is the bid, and says so."""
+    bid = "Bid per handled call (scenario)"
+    return lambda k: bid if priced is not None and k == "cost_per_call" else ctx.kpi(k).label
+
+
+def kpi_columns(ctx: c.Context, kpi_ids: Sequence[str], label: Callable[[str], str]) -> dict[str, Any]:
+    """The KPI columns' help: the definition, then how the cell reads."""
+    return {
+        label(k): st.column_config.TextColumn(
+            help=f"{ctx.kpi(k).definition}: the value, then its points (0–100) under this preset"
+        )
+        for k in kpi_ids
+    }
+
+
+def bid_notes(priced: pl.DataFrame | None, names: Names, currency: str) -> None:
+    """Under the table of a procurement ranking: each bid on the scenario with its formula (as the CLI)."""
+    if priced is None:
+        return
+    lines = bid_lines(priced, names, currency)
+    st.caption(plain("\n".join([BIDS_HEADLINE, *lines]), lines=True))
+
+
+def few_events(stab: Stability) -> pl.DataFrame:
+    """The KPI values with too few events to separate vendors (Wilson); none without daily components
+    (bids on a scenario are fixed numbers)."""
+    if stab.wilson is None:
+        return pl.DataFrame(schema={"vendor_id": pl.String, "kpi": pl.String})
+    return stab.wilson.filter(pl.col("few_events"))

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _common as c
-from app_pages._ranking_panels import PANELS, missing_values, not_ranked
+from app_pages import _ranking_panels as panels
 from scorecard import periods
 from scorecard.errors import ScorecardError
 from scorecard.present import format as fmt
@@ -154,7 +154,7 @@ except ScorecardError as exc:
     st.stop()
 
 names = ctx.names
-few = stab.wilson.filter(pl.col("few_events")) if stab.wilson is not None else pl.DataFrame()
+few = panels.few_events(stab)
 boot = {r["vendor_id"]: r for r in stab.bootstrap.iter_rows(named=True)} if stab.bootstrap is not None else {}
 first = {r["vendor_id"]: r["p_rank_1"] for r in stab.rank_probabilities.iter_rows(named=True)}
 
@@ -201,6 +201,8 @@ def _cell(kpi_id: str, row: dict) -> str:
 
 
 own = set(ctx.options.vendors)
+priced = ctx.data("bids", str(ctx.paths.workspace), ctx.view.preset, ctx.view.period)  # None: as billed
+label = panels.kpi_label(ctx, priced)
 rows = []
 for r in result.table.iter_rows(named=True):
     v = r["vendor_id"]
@@ -213,7 +215,7 @@ for r in result.table.iter_rows(named=True):
         "Days covered": _days(v),
         "Coverage": fmt.percent(r["coverage"]),
     }
-    row |= {ctx.kpi(k).label: _cell(k, r) for k in result.preset.kpi_ids}
+    row |= {label(k): _cell(k, r) for k in result.preset.kpi_ids}
     row["Flags"] = _flags(v, r["coverage"])
     row["Details"] = c.page_link(ctx, "vendor", vendor=v) if v in own else None
     row["Review"] = c.page_link(ctx, "review", vendor=v) if v in own else None
@@ -246,12 +248,7 @@ with right:
         if fragile
         else "Removing any one vendor leaves the order of the others unchanged (leave-one-out)."
     )
-    kpi_help = {
-        ctx.kpi(k).label: st.column_config.TextColumn(
-            help=f"{ctx.kpi(k).definition}: the value, then its points (0–100) under this preset"
-        )
-        for k in result.preset.kpi_ids
-    }
+    kpi_help = panels.kpi_columns(ctx, result.preset.kpi_ids, label)
     st.dataframe(
         pl.DataFrame(rows, infer_schema_length=None),
         hide_index=True,
@@ -287,12 +284,12 @@ with right:
             ),
         },
     )
-    not_ranked(cover, names)
-    missing_values(ctx, result, names, own)
+    panels.bid_notes(priced, names, ctx.currency)
+    panels.not_ranked(cover, names)
+    panels.missing_values(ctx, result, names, own)
     order = result.table["vendor_id"].to_list()
-    for tab, draw in zip(
-        st.tabs(list(PANELS), key="_ranking_panel", on_change="rerun"), PANELS.values(), strict=True
-    ):
+    tabs = st.tabs(list(panels.PANELS), key="_ranking_panel", on_change="rerun")
+    for tab, draw in zip(tabs, panels.PANELS.values(), strict=True):
         if tab.open:
             with tab:
                 draw(ctx, stab, names, order)

@@ -84,3 +84,34 @@ def test_in_csv_the_bid_columns_say_they_hold_bids(demo_db: Path) -> None:
         ],
     )  # without --workspace: the cost as billed, under its own name
     assert "cost_per_call" in plain.output.splitlines()[0].split(",")
+
+
+@pytest.mark.slow
+def test_the_ranking_page_prices_the_bids_as_the_cli_does(demo_db: Path, monkeypatch) -> None:
+    import json
+
+    from conftest import unmarked
+    from streamlit.testing.v1 import AppTest
+
+    args = ["rank", "--db", str(demo_db), "--period", "2026-Q2", "--preset", "procurement_bid",
+            "--workspace", str(DEMO)]  # fmt: skip
+    cli = CliRunner().invoke(app, [*args, "--format", "json"])
+    assert cli.exit_code == 0, cli.output
+    by_cli = [(r["vendor_id"], r["rank"]) for r in json.loads(cli.stdout)]
+    monkeypatch.setenv("SCORECARD_WORKSPACE", str(DEMO))
+    monkeypatch.setenv("SCORECARD_DB", str(demo_db))
+    page = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=180)
+    page.query_params.update({"period": "2026-Q2", "preset": "procurement_bid"})
+    page.run()
+    assert not page.exception
+    table = page.dataframe[0].value
+    assert "Bid per handled call (scenario)" in table.columns  # never labelled as the cost as billed
+    names = dict(zip(table["Vendor"], table["Rank"], strict=True))
+    ids = {"Duna Ügyfélszolgálat Kft.": "hu_duna", "Lumière Relation Client": "fr_lumiere",
+           "Northstar Customer Care": "us_northstar", "Волга Контакт": "ru_volga",
+           "汉语通 Hanyu Contact Services": "cn_hanyu"}  # fmt: skip
+    assert sorted((ids[n], r) for n, r in names.items()) == sorted(by_cli)  # the same order as the CLI
+    notes = "\n".join(unmarked(c.value) for c in page.caption)
+    assert "each bid's price model on the workspace's [scenario] (not as billed)" in notes
+    assert "1,105.74 productive h ÷ 160 h = 6.91 FTE" in notes  # Duna's bid, as `scorecard rank` prints it
+    assert "90% interval" not in table.columns or set(table["90% interval"]) <= {"—"}  # fixed bids

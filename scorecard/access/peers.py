@@ -39,7 +39,7 @@ def _scoring(scope: Scope, name: str, preset: Preset, weights: Sequence[tuple[st
 def score(
     scope: Scope,
     frame: pl.DataFrame,
-    components: pl.DataFrame,
+    components: pl.DataFrame | None,
     name: str,
     preset: Preset,
     weights: Sequence[tuple[str, float]],
@@ -65,7 +65,8 @@ def score(
         fcr_method=fcr,
         comparability=comparability,
     )
-    return result, sensitivity.stability(result, _only(components, scope))
+    shown = None if components is None else _only(components, scope)  # None: no bootstrap (bids)
+    return result, sensitivity.stability(result, shown)
 
 
 def ranked(

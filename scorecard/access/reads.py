@@ -181,3 +181,18 @@ def ingest_summary(scope: Scope, report: Any) -> tuple[int, int]:
     """Files (loaded or replaced, rejected) of an ingest report that belong to the scope's vendors."""
     files = [f for f in report.files if scope.allows(f.vendor_id)]
     return sum(f.status in ("loaded", "replaced") for f in files), sum(f.status == "rejected" for f in files)
+
+
+def bids(
+    con: duckdb.DuckDBPyConnection, scope: Scope, workspace: str, preset_name: str, period: str
+) -> pl.DataFrame | None:
+    """Each bid of the scope's vendors priced on the workspace's `[scenario]`, when the preset scores cost
+    against the lowest bid (as `scorecard rank --workspace`); None otherwise, and always in a vendor's view
+    (the peers' prices are not for it)."""
+    from scorecard.scoring import bids as pricing
+    from scorecard.scoring.presets import load_preset
+
+    if scope.anonymised:
+        return None
+    priced = pricing.bids_on_scenario(con, workspace, load_preset(preset_name, workspace), period)
+    return None if priced is None else _only(priced, scope)

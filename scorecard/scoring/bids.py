@@ -10,13 +10,16 @@ procurement preset scores with `lowest_bid`. A bid that cannot be priced says wh
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import polars as pl
 
 from scorecard.metrics.kpis import kpis, workspace_settings
-from scorecard.periods import Period
+from scorecard.periods import Period, parse_period
 from scorecard.present import format as fmt
 from scorecard.review.invoices import invoice_check
+from scorecard.scoring.presets import Preset
 from scorecard.workspace.pricing import PriceModel, price, total
 from scorecard.workspace.scenario import Scenario
 
@@ -127,3 +130,57 @@ def price_bids(
             reason = f"no FX rate for {cur} in every month of {period.label}"
         rows.append((vendor_id, cur, calls, cost, rate, cost_base, per_call, per_resolved, formula, reason))
     return pl.DataFrame(rows, schema=SCHEMA, orient="row")
+
+
+def bids_on_scenario(
+    con: duckdb.DuckDBPyConnection, workspace: str | Path | None, preset: Preset, period: str
+) -> pl.DataFrame | None:
+    """Each bid priced on the workspace's `[scenario]` when the preset scores cost against the lowest
+    bid; None otherwise (no workspace, no scenario, or cost scored another way)."""
+    if workspace is None or not any(
+        r.method == "lowest_bid" and r.kpi == "cost_per_call" for r in preset.rules
+    ):
+        return None
+    from scorecard.workspace.config import load_workspace
+    from scorecard.workspace.contract import parse_contract
+
+    ws = load_workspace(workspace)
+    if ws.scenario is None:
+        return None
+    models = {v.vendor_id: parse_contract(dict(v.contract or {}), str(v.folder / "vendor.toml")).price
+              for v in ws.vendors}  # fmt: skip
+    return price_bids(con, ws.scenario, models, parse_period(period))
+
+
+#: Output columns renamed when `cost_per_call` holds each bid priced on the scenario.
+BID_COLUMNS = {"cost_per_call": "bid_per_handled_call", "cost_per_call_points": "bid_per_handled_call_points"}
+#: What a ranking on bids says first (the CLI and the Ranking page).
+BIDS_HEADLINE = "Cost per handled call: each bid's price model on the workspace's [scenario] (not as billed):"
+
+
+def bid_costs(frame: pl.DataFrame, bids: pl.DataFrame) -> pl.DataFrame:
+    """The KPI frame with `cost_per_call` replaced by each bid's cost per handled call on the scenario."""
+    cost = dict(zip(bids["vendor_id"], bids["cost_per_handled_base"], strict=True))
+    return frame.with_columns(
+        pl.col("vendor_id").replace_strict(cost, default=None, return_dtype=pl.Float64).alias("cost_per_call")
+    )
+
+
+def bid_lines(bids: pl.DataFrame, names: dict[str, str], currency: str) -> list[str]:
+    """One line per bid, cheapest first: its cost per handled and per resolved call with the formula, or
+    why it cannot be priced."""
+    lines = []
+    for b in bids.sort("cost_per_handled_base", nulls_last=True).iter_rows(named=True):
+        name = names.get(b["vendor_id"], b["vendor_id"])
+        if b["cost_per_handled_base"] is None:
+            lines.append(f"- {name}: cannot be priced: {b['reason']}")
+            continue
+        per = fmt.money(b["cost_per_handled_base"], currency)
+        resolved = b["cost_per_resolved_base"]
+        resolved = (
+            "per resolved call unknown (no FCR rate in the pilot)"
+            if resolved is None
+            else f"{fmt.money(resolved, currency)} per resolved call"
+        )
+        lines.append(f"- {name}: {per} per handled call, {resolved} ({b['formula']})")
+    return lines
