@@ -114,12 +114,14 @@ with left:
         else "**Weights** — change one and the ranking updates at once"
     )
     rules = {r.kpi: r for r in chosen.rules}
+    priced = ctx.data("bids", str(ctx.paths.workspace), ctx.view.preset, ctx.view.period)  # None: billed
+    label = panels.kpi_label(ctx, priced)
     total = sum(w for _, w in ctx.view.weights)
     for kpi_id, weight in ctx.view.weights:
         k = ctx.kpi(kpi_id)
         box, share_col = st.columns([3, 1], vertical_alignment="bottom")
         box.number_input(
-            k.label,
+            label(kpi_id),
             min_value=0.0,
             max_value=MAX_WEIGHT,
             step=1.0,
@@ -201,8 +203,6 @@ def _cell(kpi_id: str, row: dict) -> str:
 
 
 own = set(ctx.options.vendors)
-priced = ctx.data("bids", str(ctx.paths.workspace), ctx.view.preset, ctx.view.period)  # None: as billed
-label = panels.kpi_label(ctx, priced)
 rows = []
 for r in result.table.iter_rows(named=True):
     v = r["vendor_id"]
