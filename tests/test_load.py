@@ -139,6 +139,45 @@ def test_same_call_id_in_two_files_names_both(workspace: Path, tmp_path: Path) -
     ]
 
 
+def test_an_invoice_sent_again_in_a_second_file_is_refused_credits_add_up(
+    workspace: Path, tmp_path: Path
+) -> None:
+    # A vendor sends April's invoice (3,000) in costs.csv, then a "corrected" file with April's invoice
+    # again (3,300) and a credit note. Loading both would bill April 6,300: the second file is refused,
+    # naming the first; a credit note alone in a second file adds up (3,000 − 120 = 2,880).
+    path = workspace / "acme" / "vendor.toml"
+    path.write_text(path.read_text().replace('files = "costs.csv"', 'files = "costs*.csv"'))
+    write(
+        workspace / "acme" / "costs_corrected.csv",
+        """
+        period_start,period_end,amount,kind
+        2026-04-01,2026-04-30,3300,invoice
+        2026-04-01,2026-04-30,-120,credit
+        """,
+    )
+    report = ingest(workspace, tmp_path / "s.duckdb")
+    rejected = [f for f in report.files if f.status == "rejected"]
+    assert [f.path for f in rejected] == ["acme/costs_corrected.csv"]
+    assert rejected[0].message.splitlines()[1] == (
+        "  line 2, column 'period_start, period_end, kind, per', value ('2026-04-01', '2026-04-30', "
+        "'invoice', ''): already loaded for vendor 'acme' from acme/costs.csv (line 2)"
+    )
+    assert _rows(tmp_path / "s.duckdb", "select sum(amount) from raw_costs") == [(3000.0,)]
+    # the check gives the same verdict without loading anything
+    checked = CliRunner().invoke(app, ["check", str(workspace)])
+    assert checked.exit_code == 1 and "costs_corrected.csv" in checked.output
+
+    write(
+        workspace / "acme" / "costs_corrected.csv",
+        """
+        period_start,period_end,amount,kind
+        2026-04-01,2026-04-30,-120,credit
+        """,
+    )
+    assert ingest(workspace, tmp_path / "s.duckdb").ok
+    assert _rows(tmp_path / "s.duckdb", "select sum(amount) from raw_costs") == [(2880.0,)]
+
+
 def test_missing_fx_rate_is_reported(workspace: Path, tmp_path: Path) -> None:
     path = workspace / "acme" / "vendor.toml"
     path.write_text(path.read_text().replace('currency = "EUR"', 'currency = "HUF"'))

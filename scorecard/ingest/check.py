@@ -18,7 +18,7 @@ import polars as pl
 from scorecard.errors import FileValidationError, RowWarning, ScorecardError, ValidationFailure
 from scorecard.ingest import plausible
 from scorecard.ingest.prepare import FileRead, read_export
-from scorecard.ingest.state import NATURAL_KEYS, place
+from scorecard.ingest.state import KEYED_ROWS, NATURAL_KEYS, place
 from scorecard.workspace.config import ExportConfig, VendorConfig, Workspace, load_workspace
 
 Progress = Callable[[int, int, str], None]
@@ -194,15 +194,17 @@ def _key_conflicts(result: FileCheck, read: FileRead, seen: dict[tuple[str, str]
     if not keys:
         return
     mine = read.frame.select(*keys, "source_row").with_columns(pl.lit(result.path).alias("source_file"))
+    if result.table in KEYED_ROWS:  # only a period's invoice is billed once
+        mine = mine.filter(pl.sql_expr(KEYED_ROWS[result.table]))
     earlier = seen.get((result.vendor_id, result.table))
     if earlier is not None:
-        clash = mine.join(earlier, on=list(keys), suffix="_other").sort("source_row")
+        clash = mine.join(earlier, on=list(keys), suffix="_other", nulls_equal=True).sort("source_row")
         if clash.height:
             failures = [
                 ValidationFailure(
                     r["source_row"],
                     ", ".join(keys),
-                    r[keys[0]] if len(keys) == 1 else tuple(str(r[k]) for k in keys),
+                    r[keys[0]] if len(keys) == 1 else tuple("" if r[k] is None else str(r[k]) for k in keys),
                     f"also in {r['source_file_other']} ({place(r['source_file_other'])} "
                     f"{r['source_row_other']}) for vendor '{result.vendor_id}'",
                 )

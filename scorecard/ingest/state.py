@@ -25,7 +25,13 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "agent_time": ("agent_id", "date"),
     "surveys": ("survey_id",),
     "quality": ("evaluation_id",),
+    "forecast": ("program", "interval_start"),
+    "costs": ("period_start", "period_end", "kind", "per"),
 }
+#: Rows a table's natural key applies to; the others may repeat across files. A period's invoice for one
+#: price basis is billed once (a corrected invoice replaces it, never adds to it); credit notes and
+#: adjustments add up. Keys may be empty (`per`), and empty equals empty.
+KEYED_ROWS: dict[str, str] = {"costs": "kind = 'invoice'"}
 
 
 @dataclass
@@ -106,9 +112,12 @@ def key_conflicts(
     if not isinstance(frame, str):
         con.register("incoming_keys", frame.select(*keys, "source_row"))
     try:
-        join = " and ".join(f'r."{k}" = i."{k}"' for k in keys)
+        equal = "is not distinct from" if table in KEYED_ROWS else "="  # `per` may be empty in both
+        join = " and ".join(f'r."{k}" {equal} i."{k}"' for k in keys)
         where = other.replace("vendor_id", "r.vendor_id").replace("export_key", "r.export_key")
         where = where.replace("source_file", "r.source_file")
+        if table in KEYED_ROWS:
+            where += f" and r.{KEYED_ROWS[table]} and i.{KEYED_ROWS[table]}"  # constants, not user input
         sql = f"from raw_{table} r join {incoming} i on {join} where {where}"
         total = db.scalar(con, f"select count(*) {sql}", [vendor_id, key, rel])
         rows = []
@@ -127,7 +136,7 @@ def key_conflicts(
             ValidationFailure(
                 row,
                 ", ".join(keys),
-                k[0] if len(k) == 1 else tuple(str(x) for x in k),
+                k[0] if len(k) == 1 else tuple("" if x is None else str(x) for x in k),
                 f"already loaded for vendor '{vendor_id}' from {src} ({place(src)} {src_row})",
             )
             for src, src_row, row, *k in rows
