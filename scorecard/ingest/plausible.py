@@ -97,9 +97,11 @@ def _at_most(table: str, cols: tuple[str, ...], limit: float, name: str, message
     return [Rule(name, table, c, pl.col(c).abs() > limit, message) for c in cols]
 
 
-def _per_call(col: str, count: str) -> tuple[Rule, Rule]:
+def _per_call(col: str, count: str, without_calls: bool = True) -> tuple[Rule, ...]:
+    """A sum of seconds held to its calls: at most 24 h a call; with `without_calls`, none for 0 calls
+    (waits: measured when the call is answered or abandoned, so in the row that counts it)."""
     many = pl.col(count) > 0  # unknown count: nothing to hold the sum to; a negative one is the schema's
-    return (
+    at_most = (
         Rule(
             "sum_at_most_24h_per_call",
             "intervals",
@@ -107,6 +109,11 @@ def _per_call(col: str, count: str) -> tuple[Rule, Rule]:
             many & (pl.col(col) > pl.col(count) * MAX_CALL_S),
             f"more than 24 h per {count} call in this row: a sum of seconds that no interval produces",
         ),
+    )
+    if not without_calls:
+        return at_most
+    return (
+        *at_most,
         Rule(
             "seconds_without_calls",
             "intervals",
@@ -155,9 +162,11 @@ RULES: tuple[Rule, ...] = (
         "an interval longer than a year",
     ),
     *_per_call("answered_wait_s", "answered"),
-    *_per_call("talk_s", "answered"),
-    *_per_call("hold_s", "answered"),
-    *_per_call("acw_s", "answered"),
+    # talk, hold and wrap-up are counted in the interval they end in (Genesys, Avaya, UCCE): a call
+    # answered at 07:29 may put its wrap-up in a 07:30 row that answered no call
+    *_per_call("talk_s", "answered", without_calls=False),
+    *_per_call("hold_s", "answered", without_calls=False),
+    *_per_call("acw_s", "answered", without_calls=False),
     *_per_call("abandoned_wait_s", "abandoned"),
 )  # fmt: skip
 
