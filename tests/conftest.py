@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+# A pytest-xdist worker runs from `python -c`, so its __main__ has neither __spec__ nor __file__, which
+# pyspark.sql.connect (imported by pandera's PySpark backend) takes for a doctest run and exits the
+# worker with SystemExit(0). Give the worker's __main__ a file name, as any script run has.
+_MAIN = sys.modules["__main__"]
+if getattr(_MAIN, "__spec__", None) is None and not hasattr(_MAIN, "__file__"):
+    _MAIN.__file__ = "<pytest-xdist worker>"
 
 #: Public data copied into the repository (tests/data/README.md: source and licence of each set).
 REPO_DATA = Path(__file__).resolve().parent / "data"
