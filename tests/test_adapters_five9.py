@@ -8,6 +8,7 @@ import io
 from datetime import UTC, datetime
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from scorecard.errors import AdapterError, ConfigError, ValidationFailure
@@ -178,3 +179,23 @@ def test_revenue_column_errors(tmp_path: Path):
         "f9/vendor.toml: option 'revenue_column' of format 'five9_call_log' must be a text; "
         "got ['Sale.Amount']."
     )
+
+
+def test_ring_time_is_read_when_the_report_has_the_column(tmp_path: Path):
+    # The report layout with RING TIME: rows 1 and 4 are answered (00:00:07 = 7 s, 00:00:12 = 12 s); the
+    # abandoned, self-service and blocked rows rang at no agent: their ring time stays unknown.
+    rows = list(csv.reader(io.StringIO(FIXTURE.read_bytes().decode("latin-1"))))
+    rows[0].append("RING TIME")
+    for i, row in enumerate(rows[1:], start=1):
+        row.append({1: "00:00:07", 4: "00:00:12"}.get(i, "00:00:00"))
+    path = tmp_path / "call_log_ring.csv"
+    with path.open("w", encoding="latin-1", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    out = read(path, **DISPOSITIONS)
+    assert out.problems == []
+    assert out.frame.filter(pl.col("outcome") == "answered").select("call_id", "ring_s").rows() == [
+        ("300000001", 7.0),
+        ("300000004", 12.0),
+    ]
+    assert out.frame.filter(pl.col("outcome") != "answered")["ring_s"].null_count() == 4
+    assert read(**DISPOSITIONS).frame["ring_s"].null_count() == 6  # the layout without it: unknown

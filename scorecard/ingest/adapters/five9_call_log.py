@@ -21,6 +21,8 @@ ABANDONED`.
 - "No agent": an empty AGENT, or one of the placeholders Five9 writes when no agent is attached to the
   row (`no_agent_values`, default `[None]` and `[Deleted]`, any case). Such a row is never answered and
   has no agent_id.
+- ring_s: RING TIME (`hh:mm:ss`, how long the call rang at the agent before it was answered) for answered
+  calls, when the report has that column; without it, ring time is unknown (NULL), never 0.
 - revenue: the column named by `revenue_column` (a call variable such as `Sale.Amount`, the sale in the
   vendor's currency) read with the export's decimal mark; empty = no sale. Without the option, NULL.
 
@@ -56,7 +58,9 @@ REQUIRED = [
     "ABANDONED",
 ]
 TIMESTAMP_FORMAT = "%a, %d %b %Y %H:%M:%S"
-HINTS = {c: " (hh:mm:ss)" for c in DURATIONS}
+#: Optional: the report's ring time at the agent (a column a report layout may add).
+RING = "RING TIME"
+HINTS = {c: " (hh:mm:ss)" for c in [*DURATIONS, RING]}
 #: AGENT values that mean no agent took the call (compared case-insensitively; empty cells too).
 NO_AGENT_VALUES = ["[None]", "[Deleted]"]
 
@@ -109,6 +113,7 @@ class Five9CallLog(Adapter):
                 f"in the file. Found: {', '.join(found)}. Fix the option in vendor.toml."
             )
         raw = raw.filter(pl.col("CALL TYPE").str.to_lowercase().is_in(inbound))
+        ring = RING in found
 
         fmt = export.timestamp_format or TIMESTAMP_FORMAT
         parsed = raw.select(
@@ -124,12 +129,14 @@ class Five9CallLog(Adapter):
             pl.col("DISPOSITION").str.to_lowercase().alias("disposition"),
             rd.timestamp("TIMESTAMP", vendor.timezone, fmt),
             *(rd.duration_s(c).alias(c) for c in DURATIONS),
+            (rd.duration_s(RING) if ring else pl.lit(None, pl.Float64)).alias(RING),
             rd.integer("TRANSFERS", export.decimal),
             rd.boolean("ABANDONED").alias("ABANDONED"),
             (rd.number(revenue, export.decimal) if revenue else pl.lit(None, pl.Float64)).alias("revenue"),
         )
         sources = {c: [c] for c in ["TIMESTAMP", *DURATIONS, "TRANSFERS", "ABANDONED"]}
         sources |= {"revenue": [revenue]} if revenue else {}
+        sources |= {RING: [RING]} if ring else {}
         problems = rd.parse_failures(raw, parsed, sources, HINTS | {"TIMESTAMP": f" (expected like {fmt})"})
 
         reached_skill = pl.col("SKILL").is_not_null() | (pl.col("QUEUE WAIT TIME") > 0)
@@ -167,6 +174,7 @@ class Five9CallLog(Adapter):
             rd.hashed("ANI").alias("caller_key"),
             pl.col("AGENT").alias("agent_id"),
             "revenue",
+            pl.when(is_answered).then(pl.col(RING)).alias("ring_s"),
         )
         # Busy signals are recorded only as the dispositions named in `blocked_dispositions`.
         observed = {"answered", "abandoned", "self_service"} | ({"blocked"} if blocked else set())
