@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.machinery
 import os
 import sys
 import textwrap
@@ -10,11 +11,12 @@ from pathlib import Path
 import pytest
 
 # A pytest-xdist worker runs from `python -c`, so its __main__ has neither __spec__ nor __file__, which
-# pyspark.sql.connect (imported by pandera's PySpark backend) takes for a doctest run and exits the
-# worker with SystemExit(0). Give the worker's __main__ a file name, as any script run has.
+# pyspark.sql.connect (imported by pandera's PySpark backend) takes for a doctest run: each of its modules
+# then exits the worker with SystemExit(0). A spec named __main__ says otherwise, and multiprocessing's
+# spawn, which re-imports a named main module in its children, skips that name.
 _MAIN = sys.modules["__main__"]
 if getattr(_MAIN, "__spec__", None) is None and not hasattr(_MAIN, "__file__"):
-    _MAIN.__file__ = "<pytest-xdist worker>"
+    _MAIN.__spec__ = importlib.machinery.ModuleSpec("__main__", None)
 
 #: Public data copied into the repository (tests/data/README.md: source and licence of each set).
 REPO_DATA = Path(__file__).resolve().parent / "data"
