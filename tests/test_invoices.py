@@ -92,14 +92,19 @@ def test_expected_invoice_in_the_base_currency_uses_the_month_rate() -> None:
     assert month["formula"] == "$11,550.00; × 0.9 EUR/USD = €10,395.00"
 
 
-def test_a_month_without_agent_time_cannot_be_priced_per_hour_and_says_why() -> None:
+def _april_without_agent_time():
+    """acme: one call and April's invoice of 900, no agent time, checked against the hourly price."""
     con = new_db()
     add_vendor(con, "acme")
     insert(con, "calls", "acme", [call("c1")])
     line = {"period_start": "2026-04-01", "period_end": "2026-04-30", "amount": 900.0, "kind": "invoice"}
     insert(con, "costs", "acme", [line])
     ready(con)
-    check = invoice_check(con, "acme", parse_contract(HOURLY, "vendor.toml").price)
+    return invoice_check(con, "acme", parse_contract(HOURLY, "vendor.toml").price)
+
+
+def test_a_month_without_agent_time_cannot_be_priced_per_hour_and_says_why() -> None:
+    check = _april_without_agent_time()
     assert check.months.select("month", "expected", "invoiced", "status").rows() == [
         (
             "2026-04",
@@ -228,11 +233,5 @@ def test_a_gainshare_takes_its_share_of_the_revenue_in_the_vendor_currency() -> 
 
 
 def test_the_summary_never_calls_unchecked_months_fine() -> None:
-    con = new_db()
-    add_vendor(con, "acme")
-    insert(con, "calls", "acme", [call("c1")])
-    line = {"period_start": "2026-04-01", "period_end": "2026-04-30", "amount": 900.0, "kind": "invoice"}
-    insert(con, "costs", "acme", [line])
-    ready(con)
-    check = invoice_check(con, "acme", parse_contract(HOURLY, "vendor.toml").price)  # no agent time
+    check = _april_without_agent_time()
     assert check.summary() == "no month could be checked"
