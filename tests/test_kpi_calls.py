@@ -232,3 +232,15 @@ def test_vendor_that_never_reports_revenue() -> None:
         notes(con)["conversion_rate"]
         == "the calls export (canonical, *.csv) of Acme does not record sales (revenue)"
     )
+
+
+def test_calls_that_no_loaded_file_describes_are_unknown_not_sales() -> None:
+    # Calls written into raw_calls by a program other than the ingest (no loaded_files row says what
+    # their file records): the outcome counts, sales and revenue are unknown. Before, a NULL "records
+    # revenue" fell through to counting c1's 50.00 as one sale and c2 as none.
+    con = new_db()
+    add_vendor(con, "acme")
+    insert(con, "calls", "acme", [call("c1", revenue=50.0), call("c2", revenue=None)])
+    con.execute("delete from loaded_files").fetchall()
+    day = daily_components(ready(con)).row(0, named=True)
+    assert (day["answered"], day["sales"], day["revenue_base"]) == (None, None, None)

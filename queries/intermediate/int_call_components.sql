@@ -60,12 +60,12 @@ final as (
         if(outcome = 'answered', acw_s, 0) as acw_s,
         if(outcome = 'answered', cast(is_transferred as bigint), 0) as transferred,
         case
-            when not records_revenue then null
+            when not coalesce(records_revenue, false) then null
             when outcome = 'answered' then cast(coalesce(revenue, 0) > 0 as bigint)
             else 0
         end as sales,
         case
-            when not records_revenue then null
+            when not coalesce(records_revenue, false) then null
             when coalesce(revenue, 0) = 0 then 0
             else revenue * rate_to_base
         end as revenue_base,
