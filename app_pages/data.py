@@ -13,6 +13,7 @@ import polars as pl
 import streamlit as st
 
 from app_pages import _common as c
+from app_pages import _data_audits
 from app_pages import _session as session
 from scorecard.access import deadlines, uploads
 from scorecard.errors import ScorecardError
@@ -123,6 +124,7 @@ with st.expander("Every ingest of every file, newest first"):
         },
     )
 
+_data_audits.section(ctx)
 st.subheader("Submissions and deadlines")
 store = session.store(p.workspace)
 submitted = store.submissions(None if scope.vendors is None else list(scope.vendors))
