@@ -183,6 +183,7 @@ def test_a_vendor_users_data_page_offers_its_own_folder_and_its_deadlines(ws):
     at = at.switch_page("app_pages/data.py").run()
     assert not at.exception
     assert not [r for r in at.radio if r.key == "_data_mode"]  # no "A new vendor"
+    assert not [b for b in at.button if b.label == "Run the data audits"]  # their rows name any vendor
     [vendor_box] = [s for s in at.selectbox if s.label == "Vendor"]
     assert vendor_box.options == ["Northwind Contact"]
     files = pl.from_pandas(at.main.dataframe[0].value)  # each file as it stands
