@@ -31,14 +31,16 @@ final as (
         kpi_period_label(grain, local_date) as period,
         program,
         stg_strict_sum(columns(* exclude (
-            vendor_id, program, local_date, answered_wait_s, long_abandon_wait_s, talk_s, hold_s,
-            acw_s, revenue_base, qa_score_sum, agent_handle_s, agent_available_s, in_adherence_s,
-            scheduled_s, cost_base
+            vendor_id, program, local_date, answered_wait_s, queue_wait_s, ring_s,
+            long_abandon_wait_s, talk_s, hold_s, acw_s, revenue_base, qa_score_sum, agent_handle_s,
+            agent_available_s, in_adherence_s, scheduled_s, agent_staffed_s, cost_base,
+            forecast_offered_sum, forecast_hit_sum
         ))),
         stg_exact_sum(columns([
-            'answered_wait_s', 'long_abandon_wait_s', 'talk_s', 'hold_s', 'acw_s', 'revenue_base',
-            'qa_score_sum', 'agent_handle_s', 'agent_available_s', 'in_adherence_s', 'scheduled_s',
-            'cost_base'
+            'answered_wait_s', 'queue_wait_s', 'ring_s', 'long_abandon_wait_s', 'talk_s', 'hold_s',
+            'acw_s', 'revenue_base', 'qa_score_sum', 'agent_handle_s', 'agent_available_s',
+            'in_adherence_s', 'scheduled_s', 'agent_staffed_s', 'cost_base', 'forecast_offered_sum',
+            'forecast_hit_sum'
         ]))
     from days
     where kpi_in_scope(vendor_id, local_date, vendor_ids, start_date, end_date)
