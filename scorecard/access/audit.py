@@ -72,8 +72,9 @@ class Store:
         try:
             con.execute("pragma journal_mode=wal")
             with con:
-                if fresh:
-                    con.executescript(_SCHEMA)
+                # every time, not only when this process made the file: another process may have made
+                # it a moment ago and not yet its tables (`if not exists`: nothing to do then)
+                con.executescript(_SCHEMA)
                 yield con
         finally:
             con.close()
