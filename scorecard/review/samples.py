@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 
 from scorecard.metrics import catalogue
-from scorecard.metrics.kpis import coverage_days, daily_components
+from scorecard.metrics.kpis import coverage_days, daily_components, workspace_vendors
 from scorecard.periods import Period
 from scorecard.scoring.comparable import assess
 from scorecard.scoring.confidence import wilson_interval
@@ -29,8 +29,7 @@ class Peers:
 def comparable_peers(con: duckdb.DuckDBPyConnection, vendor_id: str, quarter: Period) -> Peers:
     """The other vendors whose data cover at least 80% of the quarter's days (as `scorecard rank`
     ranks them); the others would compare the vendor's quarter with a few days of theirs."""
-    others = [r[0] for r in con.execute("select vendor_id from vendors where vendor_id <> ? order by 1",
-                                       [vendor_id]).fetchall()]  # fmt: skip
+    others = [v for v in workspace_vendors(con) if v != vendor_id]
     if not others:
         return Peers((), 0)
     days = coverage_days(con, others, quarter.start, quarter.end)
