@@ -111,7 +111,7 @@ if chart is not None:
 rec = page.reconciliation
 money = [
     fmt.using("vendor_currency", lambda x: report.fmt(x, f"currency:{page.currency}")).alias(
-        f"{page.currency} (invoices)"
+        page.currency if page.base_currency == page.currency else f"{page.currency} (invoices)"
     )
 ]
 if page.base_currency != page.currency:  # one column when the vendor bills in the base currency

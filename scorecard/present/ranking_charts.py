@@ -54,7 +54,7 @@ def contributions(
                 title="KPI",
                 sort=labels,
                 scale=alt.Scale(domain=labels, range=list(PALETTE[: len(labels)] or PALETTE)),
-                legend=alt.Legend(orient="bottom", columns=3, labelLimit=260),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=260),
             ),
             order=alt.Order("kpi_order:Q"),
             tooltip=[

@@ -16,6 +16,8 @@ from scorecard.review.front import FrontPage
 from scorecard.review.quarter import Review
 
 WIDTH = 620
+#: An axis label on two lines (its first two words, then the rest): the four steps fit a half-width column.
+TWO_LINES = "[join(slice(split(datum.label, ' '), 0, 2), ' '), join(slice(split(datum.label, ' '), 2), ' ')]"
 
 
 def waterfall(front: FrontPage) -> alt.LayerChart | None:
@@ -28,13 +30,13 @@ def waterfall(front: FrontPage) -> alt.LayerChart | None:
         running = end
         kind = "total" if step.total else ("down" if step.amount < 0 else "up")
         rows.append(
-            {"order": i, "step": step.label, "start": start, "end": end, "kind": kind,
+            {"order": i, "step": step.label, "start": start, "end": end, "top": max(start, end), "kind": kind,
              "text": fmt.money(step.amount, front.currency)}
         )  # fmt: skip
     data = pl.DataFrame(rows)
     order = data["step"].to_list()
     base = alt.Chart(data).encode(
-        x=alt.X("step:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
+        x=alt.X("step:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelExpr=TWO_LINES)),
         tooltip=[alt.Tooltip("step:N", title="Step"), alt.Tooltip("text:N", title="Amount")],
     )
     bars = base.mark_bar(size=70).encode(
@@ -49,7 +51,7 @@ def waterfall(front: FrontPage) -> alt.LayerChart | None:
             ),
         ),
     )
-    labels = base.mark_text(dy=-8, fontSize=12).encode(y=alt.Y("end:Q"), text="text:N")
+    labels = base.mark_text(dy=-8, fontSize=12).encode(y=alt.Y("top:Q"), text="text:N")  # above the bar
     return (bars + labels).properties(width=WIDTH, height=220, title="Credits: invoiced to net cost")
 
 
