@@ -36,6 +36,25 @@ def _scoring(scope: Scope, name: str, preset: Preset, weights: Sequence[tuple[st
     return share.apply_weights(preset, weights), method
 
 
+def _rank(
+    frame: pl.DataFrame,
+    chosen: Preset,
+    method: str,
+    sl: str,
+    fcr: str,
+    cover: comparable.Comparability | None,
+) -> points.Ranking:
+    """The one scoring call of both reads: the KPI frame under the service-level variant `sl`."""
+    return points.ranking(
+        share.apply_variant(frame, sl),
+        chosen,
+        method=method,
+        sl_variant=sl,
+        fcr_method=fcr,
+        comparability=cover,
+    )
+
+
 def score(
     scope: Scope,
     frame: pl.DataFrame,
@@ -57,14 +76,7 @@ def score(
     if comparability is not None and not all(scope.allows(v.vendor_id) for v in comparability.vendors):
         raise AccessError("The coverage holds vendors outside this view.")
     chosen, method = _scoring(scope, name, preset, weights, method)
-    result = points.ranking(
-        share.apply_variant(frame, sl),
-        chosen,
-        method=method,
-        sl_variant=sl,
-        fcr_method=fcr,
-        comparability=comparability,
-    )
+    result = _rank(frame, chosen, method, sl, fcr, comparability)
     shown = None if components is None else _only(components, scope)  # None: no bootstrap (bids)
     return result, sensitivity.stability(result, shown)
 
@@ -104,14 +116,7 @@ def ranked(
         )
     chosen, method = _scoring(scope, name, preset, weights, method)
     sl = kpis.workspace_settings(con)["sl_variant"]  # one variant: four would give four scores to compare
-    result = points.ranking(
-        share.apply_variant(frame, sl),
-        chosen,
-        method=method,
-        sl_variant=sl,
-        fcr_method=fcr,
-        comparability=cover,
-    )
+    result = _rank(frame, chosen, method, sl, fcr, cover)
     scoped, stab, _ = anonymise.ranking(result, sensitivity.stability(result, components), scope.own)
     return dataclasses.replace(scoped, comparability=cover.restricted(scope.own or "")), stab
 
