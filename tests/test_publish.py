@@ -221,6 +221,8 @@ def test_no_room_for_the_copy_is_a_message_and_changes_nothing(workspace: Path, 
     dbfile = tmp_path / "s.duckdb"
     assert ingest(workspace, dbfile).ok
     before = kpis_text(dbfile)
+    toml = workspace / "acme" / "vendor.toml"  # a change, so the ingest has something to write
+    toml.write_text(toml.read_text().replace("Acme Contact", "Acme Contact SAS"))
 
     def full(src: Path, dst: Path) -> None:
         dst.write_bytes(b"\0" * 4096)  # part of the copy, then the disk is full
@@ -237,3 +239,52 @@ def test_no_room_for_the_copy_is_a_message_and_changes_nothing(workspace: Path, 
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.duckdb", "s.duckdb.lock", "ws"]
     assert kpis_text(dbfile) == before
+
+
+def test_an_ingest_with_nothing_to_change_does_not_copy_the_database(
+    workspace: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Re-ingesting what is loaded leaves the file as it is (same inode, no copy, no free space needed);
+    the next change is copied and published as usual."""
+    dbfile = tmp_path / "s.duckdb"
+    first = ingest(workspace, dbfile)
+    assert first.ok and {f.status for f in first.files} == {"loaded"}
+    before, text = dbfile.stat(), kpis_text(dbfile)
+
+    def no_copy(src: Path, dst: Path) -> None:
+        raise AssertionError(f"copied {src} although nothing changed")
+
+    monkeypatch.setattr(publish, "_copy", no_copy)
+    again = ingest(workspace, dbfile)
+    assert again.ok and again.copy_seconds == 0.0
+    assert [(f.path, f.status, f.rows) for f in again.files] == [
+        (f.path, "unchanged", f.rows) for f in first.files
+    ]
+    assert again.audits is not None and again.audits.passed == first.audits.passed  # the audits still run
+    assert (dbfile.stat().st_ino, dbfile.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert kpis_text(dbfile) == text
+    monkeypatch.undo()
+
+    # one changed setting: copied, written and swapped in
+    toml = workspace / "acme" / "vendor.toml"
+    toml.write_text(toml.read_text().replace("Acme Contact", "Acme Contact SAS"))
+    changed = ingest(workspace, dbfile)
+    assert changed.ok and changed.settings_changed
+    assert dbfile.stat().st_ino != before.st_ino
+    con = db.connect(dbfile, read_only=True)
+    try:
+        assert con.execute("select name from vendors").fetchall() == [("Acme Contact SAS",)]
+    finally:
+        con.close()
+
+
+def test_a_file_changed_after_the_comparison_is_hashed_again(workspace: Path, tmp_path: Path) -> None:
+    """The digests taken before the copy are reused only while a file's size and mtime are unchanged."""
+    from scorecard.ingest.prepare import Digests, sha256
+
+    csv = next((workspace / "acme" / "calls").glob("*.csv"))
+    digests = Digests()
+    first = digests.of(csv)
+    assert first == sha256(csv)
+    csv.write_text(csv.read_text() + "\n")  # one byte more
+    assert digests.of(csv) == sha256(csv) != first

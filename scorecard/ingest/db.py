@@ -163,6 +163,11 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> bool:
     return rebuilt
 
 
+def layout_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the database was built by this version's table layout (`create_tables` keeps it)."""
+    return schema_version(con) == SCHEMA_VERSION and _recorded_layout(con) == layout_sha256()
+
+
 def _recorded_layout(con: duckdb.DuckDBPyConnection) -> str | None:
     """The layout digest a database recorded when it was built (None before digests were recorded)."""
     cols = con.execute(

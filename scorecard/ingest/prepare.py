@@ -227,6 +227,23 @@ def loaded_sha(con: duckdb.DuckDBPyConnection, vendor_id: str, key: str, rel: st
 
 
 @dataclass
+class Digests:
+    """sha256 of files hashed before the copy, each valid while the file's size and mtime are the same."""
+
+    known: dict[Path, tuple[int, int, str]] = field(default_factory=dict)
+
+    def of(self, path: Path) -> str:
+        """The file's digest: the one computed before when the file has not changed since, else a new one."""
+        stat = path.stat()
+        kept = self.known.get(path)
+        if kept is not None and kept[:2] == (stat.st_size, stat.st_mtime_ns):
+            return kept[2]
+        digest = sha256(path)
+        self.known[path] = (stat.st_size, stat.st_mtime_ns, digest)
+        return digest
+
+
+@dataclass
 class Prepared:
     """A file hashed and, unless this content is loaded under this export identity, adapted and
     validated (nothing written)."""
@@ -237,12 +254,18 @@ class Prepared:
 
 
 def prepare_file(
-    con: duckdb.DuckDBPyConnection, ws: Workspace, vendor: VendorConfig, export: ExportConfig, path: Path
+    con: duckdb.DuckDBPyConnection,
+    ws: Workspace,
+    vendor: VendorConfig,
+    export: ExportConfig,
+    path: Path,
+    digests: Digests | None = None,
 ) -> Prepared:
-    """Hash one file and adapt and validate it unless it is loaded as it is; reads only."""
+    """Hash one file (or take its digest from `digests`) and adapt and validate it unless it is loaded as
+    it is; reads only."""
     rel = path.relative_to(ws.root).as_posix()
     try:
-        digest = sha256(path)
+        digest = digests.of(path) if digests is not None else sha256(path)
     except OSError as exc:
         return Prepared(
             None,

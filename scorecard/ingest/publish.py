@@ -24,7 +24,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -216,14 +216,15 @@ def publishing(
     what: str = "ingest",
     wait: bool = False,
     on_wait: Callable[[str], None] | None = None,
+    locked: bool = False,
 ) -> Iterator[Publication]:
     """Write a new version of the database on a private copy and publish it atomically (module doc).
 
     The caller writes to `Publication.path` and closes every connection to it before the block ends;
     if the block raises (or the process is interrupted), the copy is deleted and the database is as
-    it was."""
+    it was. `locked`: the caller already holds `writer_lock` (it looked at the database first)."""
     target = Path(db_path)
-    with writer_lock(target, what, wait, on_wait):
+    with nullcontext() if locked else writer_lock(target, what, wait, on_wait):
         pub = Publication(target.with_name(f"{target.name}{BUILDING}{os.getpid()}"), target)
         pub.removed = remove_leftovers(target)
         try:

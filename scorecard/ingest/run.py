@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 
@@ -24,8 +25,9 @@ import duckdb
 
 from scorecard.errors import ScorecardError
 from scorecard.ingest import batched, db, plausible, publish, state
-from scorecard.ingest.prepare import Prepared, export_key, loaded_sha, prepare_file, read_export
+from scorecard.ingest.prepare import Digests, Prepared, export_key, loaded_sha, prepare_file, read_export
 from scorecard.ingest.state import FileResult
+from scorecard.ingest.unchanged import unchanged
 from scorecard.sql import audits
 from scorecard.sql.build import Builder
 from scorecard.workspace.config import ExportConfig, VendorConfig, Workspace, load_workspace
@@ -140,16 +142,58 @@ def ingest(
     """
     start = time.perf_counter()
     ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
-    with publish.publishing(db_path, "ingest", wait, on_wait) as pub:
-        report = _ingest(ws, pub.path, progress, build, accept_empty)
+    digests = Digests()
+    with publish.writer_lock(db_path, "ingest", wait, on_wait):
+        kept = _kept(ws, Path(db_path), build, digests, progress)
+        if kept is not None:  # nothing would change: no copy, no publish (the database stays as it is)
+            kept.seconds = time.perf_counter() - start
+            return kept
+        with publish.publishing(db_path, "ingest", locked=True) as pub:
+            report = _ingest(ws, pub.path, progress, build, accept_empty, digests)
     report.notes += pub.notes()
     report.copy_seconds, report.publish_seconds = pub.copy_seconds, pub.publish_seconds
     report.seconds = time.perf_counter() - start
     return report
 
 
+def _kept(
+    ws: Workspace, db_path: Path, build: bool, digests: Digests, progress: Progress | None
+) -> IngestReport | None:
+    """The report of an ingest that would change nothing in the database (`unchanged`), or None."""
+    report = IngestReport()
+    jobs, _ = plan(ws, report)
+    if progress:
+        progress(0, len(jobs), "comparing the workspace with what is loaded")
+    same = unchanged(ws, jobs, report.problems, db_path, build, digests)
+    if same is None:
+        return None
+    for job, rows in same:
+        rel = job.path.relative_to(ws.root).as_posix()
+        report.files.append(
+            FileResult(rel, job.vendor.vendor_id, job.export.table, job.export.format, "unchanged", rows,
+                       "same content and settings as the last load; skipped", export_key=job.key)
+        )  # fmt: skip
+    report.notes += [f"Removed {name}, left by an ingest or build that was killed." for name in
+                     publish.remove_leftovers(db_path)]  # fmt: skip
+    con = db.connect(db_path, read_only=True)
+    try:
+        report.built = build
+        report.problems += audit_fx(con)
+        report.audits = audits.after_ingest(con) if build else None
+    finally:
+        con.close()
+    if progress:
+        progress(len(jobs), len(jobs), "nothing changed")
+    return report
+
+
 def _ingest(
-    ws: Workspace, db_path: Path, progress: Progress | None, build: bool, accept_empty: bool
+    ws: Workspace,
+    db_path: Path,
+    progress: Progress | None,
+    build: bool,
+    accept_empty: bool,
+    digests: Digests | None = None,
 ) -> IngestReport:
     """The ingest proper, into the private copy at `db_path` (every connection closed on return)."""
     report = IngestReport()
@@ -162,14 +206,17 @@ def _ingest(
         reader = con.cursor()  # the worker's own connection to the same database (reads the state only)
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-prepare")
         try:
-            ahead = pool.submit(prepare_file, reader, ws, *_args(jobs[0])) if jobs else None
+            prepare = partial(prepare_file, digests=digests)  # digests of files hashed before the copy
+            ahead = pool.submit(prepare, reader, ws, *_args(jobs[0])) if jobs else None
             fresh = not con.execute("select 1 from settings limit 1").fetchall()
             changed = state.sync_workspace_tables(con, ws, held)
             report.settings_changed = changed and not fresh
             builder = Builder(con, changed, build)
             try:
                 _remove_vendors(con, ws, held, builder, report)
-                _Loader(con, ws, jobs, held, pool, reader, builder, report, progress, accept_empty).run(ahead)
+                loader = _Loader(con, ws, jobs, held, pool, reader, builder, report, progress, accept_empty)
+                loader.prepare = prepare
+                loader.run(ahead)
                 builder.finish()
             finally:
                 builder.close()
@@ -232,6 +279,7 @@ class _Loader:
         self.con, self.ws, self.jobs, self.held, self.pool, self.reader = con, ws, jobs, held, pool, reader
         self.builder, self.report, self.progress, self.accept_empty = builder, report, progress, accept_empty
         self.reread: set[tuple[str, str]] = set()  #: (file, table) read again under new settings
+        self.prepare: Callable[..., Prepared] = prepare_file
 
     def run(self, ahead: Future[Prepared] | None) -> None:
         """Every vendor of the workspace in order (the held ones keep their loads untouched)."""
@@ -247,7 +295,7 @@ class _Loader:
                         self.progress(index, len(self.jobs), f"{vendor.vendor_id}: {job.path.name}")
                     prepared = ahead.result() if ahead else None
                     nxt = self.jobs[index + 1] if index + 1 < len(self.jobs) else None
-                    ahead = self.pool.submit(prepare_file, self.reader, self.ws, *_args(nxt)) if nxt else None
+                    ahead = self.pool.submit(self.prepare, self.reader, self.ws, *_args(nxt)) if nxt else None
                     result = self._file(job, prepared)
                     self.report.files.append(result)
                     changed = changed or result.status in ("loaded", "replaced", "reread")
@@ -291,7 +339,7 @@ class _Loader:
         rel = job.path.relative_to(self.ws.root).as_posix()
         vid = job.vendor.vendor_id
         res = FileResult(rel, vid, job.export.table, job.export.format, "rejected", None, export_key=job.key)
-        prepared = prepared or prepare_file(self.reader, self.ws, *_args(job))
+        prepared = prepared or self.prepare(self.reader, self.ws, *_args(job))
         digest = prepared.digest
         previous = loaded_sha(self.con, vid, job.key, rel)
         if prepared.error is None and previous is not None and previous == digest:

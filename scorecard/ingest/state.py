@@ -226,7 +226,8 @@ def loads_of(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str, s
     ).fetchall()
 
 
-def _workspace_rows(con: duckdb.DuckDBPyConnection) -> list[list[tuple]]:
+def workspace_rows(con: duckdb.DuckDBPyConnection) -> list[list[tuple]]:
+    """The vendors, fx_rates and settings rows, sorted (to tell whether a sync changed anything)."""
     return [
         con.execute(f"select * from {t} order by all").fetchall() for t in ("vendors", "fx_rates", "settings")
     ]
@@ -235,7 +236,7 @@ def _workspace_rows(con: duckdb.DuckDBPyConnection) -> list[list[tuple]]:
 def sync_workspace_tables(con: duckdb.DuckDBPyConnection, ws: Workspace, keep: frozenset[str]) -> bool:
     """Replace the vendors, fx_rates and settings tables from the workspace (the vendors in `keep`, whose
     configuration cannot be read now, keep their rows); True if anything changed."""
-    before = _workspace_rows(con)
+    before = workspace_rows(con)
     con.execute("begin")
     con.execute("delete from vendors where not list_contains(?, vendor_id)", [sorted(keep)])
     for v in ws.vendors:
@@ -253,4 +254,4 @@ def sync_workspace_tables(con: duckdb.DuckDBPyConnection, ws: Workspace, keep: f
         f"insert into settings ({', '.join(row)}) values ({', '.join('?' for _ in row)})", list(row.values())
     )
     con.execute("commit")
-    return _workspace_rows(con) != before
+    return workspace_rows(con) != before
