@@ -144,3 +144,24 @@ def test_no_ivr_option_makes_self_service_zero():
     assert str(exc.value) == (
         "acme/vendor.toml: option 'no_ivr' of format 'avaya_cms_hsplit' must be true or false; got 'yes'."
     )
+
+
+def test_staffed_time_is_read_when_the_report_selects_i_stafftime(tmp_path: Path):
+    """A report with CMS's I_STAFFTIME (upper case, as CMS names it) fills staffed_s; without it, NULL."""
+    lines = FIXTURE.read_text().splitlines()
+    # staffed seconds per row: 2 agents × 1,800 s = 3,600; 2 × 1,800 − 300 s of one logout = 3,300; 1 × 1,800
+    staffed = ["I_STAFFTIME", "3600", "3300", "1800"]
+    path = tmp_path / "hsplit.csv"
+    path.write_text("\n".join(f"{line},{s}" for line, s in zip(lines, staffed, strict=True)) + "\n")
+    out = read(path)
+    assert out.problems == []
+    assert out.frame["staffed_s"].to_list() == [3600.0, 3300.0, 1800.0]
+    assert read().frame["staffed_s"].to_list() == [None, None, None]  # the fixture has no I_STAFFTIME
+
+
+def test_an_unreadable_staffed_time_is_named_with_its_cell(tmp_path: Path):
+    lines = FIXTURE.read_text().splitlines()
+    staffed = ["i_stafftime", "3600", "1:00:00x", "1800"]
+    path = tmp_path / "hsplit.csv"
+    path.write_text("\n".join(f"{line},{s}" for line, s in zip(lines, staffed, strict=True)) + "\n")
+    assert read(path).problems == [ValidationFailure(3, "i_stafftime", "1:00:00x", "not a number")]

@@ -14,6 +14,9 @@ split/skill tables; documentation.avaya.com, CMS R21 dictionary, and the CentreV
 - BUSYCALLS (forced busy) and DISCCALLS (forced disconnect) never reached the queue: our blocked.
 - TRANSFERRED: ACD calls the agents transferred. INTRVL: interval length in minutes. STARTTIME: HHMM in
   the ACD's local time (the vendor's time zone).
+- I_STAFFTIME (optional; a report that selects it): the seconds agents were staffed in the split, summed
+  over the agents — our staffed_s (staffed positions × seconds), which the staffing analysis reads.
+  Without the column, staffed time is unknown (NULL), never 0.
 
 NULL, never a guess: `self_service` (a split table never sees calls that ended in the vector/IVR; that
 is in the VDN tables) unless the option `no_ivr = true` states that the line has no IVR self-service
@@ -53,13 +56,15 @@ COUNTS = [
     "transferred",
 ]
 TIMES = ["anstime", "acdtime", "acwtime", "holdtime", "abntime", "targetseconds"]
+#: Optional: the seconds agents were staffed in the split (a report layout may select it).
+STAFFED = "i_stafftime"
 REQUIRED = ["row_date", "starttime", "split", *COUNTS, *TIMES]
 #: The file column each canonical column is read from, to quote the file's own cell in a message.
 CELLS = {
     "answered": "acdcalls", "answered_in_sl": "acceptable", "abandoned": "abncalls",
     "abandoned_in_sl": "slvlabns", "answered_wait_s": "anstime", "abandoned_wait_s": "abntime",
     "talk_s": "acdtime", "hold_s": "holdtime", "acw_s": "acwtime", "transferred": "transferred",
-    "sl_threshold_s": "targetseconds",
+    "sl_threshold_s": "targetseconds", "staffed_s": STAFFED,
 }  # fmt: skip
 
 
@@ -116,14 +121,16 @@ class AvayaCmsHsplit(Adapter):
             hours=hhmm // 100, minutes=hhmm % 100
         )
         valid_time = (hhmm // 100 < 24) & (hhmm % 100 < 60)
+        staffed = STAFFED in raw.columns
+        times = [*TIMES, STAFFED] if staffed else TIMES
         parsed = raw.select(
             rd.SOURCE_ROW,
             pl.col("split").cast(pl.String),
             rd.local_to_utc(pl.when(valid_time).then(naive), vendor.timezone).alias("interval_start"),
             *(rd.integer(c, export.decimal) for c in COUNTS),
-            *(rd.number(c, export.decimal) for c in TIMES),
+            *(rd.number(c, export.decimal) for c in times),
         )
-        sources = {c: [c] for c in [*COUNTS, *TIMES]} | {"interval_start": ["row_date", "starttime"]}
+        sources = {c: [c] for c in [*COUNTS, *times]} | {"interval_start": ["row_date", "starttime"]}
         problems = rd.parse_failures(
             raw, parsed, sources, {"interval_start": f" (row_date as {date_format}, HHMM)"}
         )
@@ -152,6 +159,7 @@ class AvayaCmsHsplit(Adapter):
             pl.col("holdtime").alias("hold_s"),
             pl.col("acwtime").alias("acw_s"),
             "transferred",
+            (pl.col(STAFFED) if staffed else pl.lit(None, pl.Float64)).alias("staffed_s"),
         )
         problems += sniff.more_than_offered(parsed, "callsoffered", ["acdcalls", "abncalls"])
         return AdapterOutput(rd.canonical_frame(frame, "intervals"), problems=problems, raw=raw, cells=CELLS)
