@@ -289,11 +289,14 @@ def _ranked(
 ) -> tuple[scoring.Ranking, sensitivity.Stability]:  # fmt: skip
     # The database reads are cached by stamp and period only, so a weight change reruns just the scoring.
     per = kpis.parse_period(period)
-    frame = cached(p, version, "kpis", scope, per.grain, list(vendors), False, per.start, per.end)
-    frame = frame.filter(pl.col("period") == per.label)
-    components = cached(p, version, "daily_components", scope, list(vendors), per.start, per.end)
     days = cached(p, version, "coverage_days", scope, list(vendors), per.start, per.end)
     cover = comparable.assess(per, days, list(vendors), include_partial=partial)
+    costs = cover.kpi_days(per)  # cost over the compared days only, as `scorecard rank`
+    frame = cached(p, version, "kpis", scope, per.grain, list(vendors), False, per.start, per.end, costs)
+    frame = frame.filter(pl.col("period") == per.label)
+    components = cached(
+        p, version, "daily_components", scope, list(vendors), per.start, per.end, False, costs
+    )
     chosen = preset(p.workspace, name)
     priced = cached(p, version, "bids", scope, str(p.workspace), name, period)
     if priced is not None:  # a procurement preset: cost is each bid on the scenario, as in the CLI;

@@ -22,12 +22,13 @@ if not view.vendors:
     st.stop()
 
 per = ctx.period()
-frame = ctx.data("kpis", per.grain, list(view.vendors), False, per.start, per.end)
+cover = c.comparability(ctx)
+costs = cover.kpi_days(per)  # cost over the compared days only, as the Ranking page and `scorecard rank`
+frame = ctx.data("kpis", per.grain, list(view.vendors), False, per.start, per.end, costs)
 frame = frame.filter(pl.col("period") == per.label).with_columns(
     pl.col(f"service_level_{view.sl}").alias("service_level")
 )
 notes = ctx.data("kpi_notes", per.grain, list(view.vendors), False, per.start, per.end)
-cover = c.comparability(ctx)
 said = cover.summary(ctx.names, option=None)
 if cover.same_days:
     st.caption(plain(said[0]))
@@ -54,7 +55,7 @@ def _bounds(kpi_id: str):
 
 
 HEADLINE = list(catalogue.HEADLINE_COLUMNS)
-components = ctx.data("daily_components", list(view.vendors), per.start, per.end)
+components = ctx.data("daily_components", list(view.vendors), per.start, per.end, False, costs)
 noise = funnel.noise_table(components, HEADLINE, view.sl, ctx.settings["fcr_method"])
 NOISE_MARK = " °"
 within = {(r["kpi"], r["vendor_id"]) for r in noise.filter("within_noise").iter_rows(named=True)}

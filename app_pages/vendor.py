@@ -9,6 +9,7 @@ from app_pages import _common as c
 from scorecard.present import charts, share
 from scorecard.present import format as fmt
 from scorecard.present.text import plain
+from scorecard.scoring import comparable
 
 PROGRAM_KPIS = ("service_level", "abandon_rate", "asa_s", "aht_s", "transfer_rate", "fcr_rate", "csat_rate")
 
@@ -33,9 +34,12 @@ st.caption(
     f"{plain(ctx.currency)}"
 )
 per = ctx.period()
+compared = sorted({*view.vendors, v})  # the days compared with the selected vendors, as on Compare
+cover = comparable.assess(per, ctx.data("coverage_days", compared, per.start, per.end), compared)
+costs = cover.kpi_days(per)
 
 st.subheader(f"Programs — {per.label}")
-programs = share.apply_variant(ctx.data("kpis", per.grain, [v], True, per.start, per.end), view.sl)
+programs = share.apply_variant(ctx.data("kpis", per.grain, [v], True, per.start, per.end, costs), view.sl)
 programs = programs.filter(pl.col("period") == per.label)
 if programs.is_empty():
     st.info("No calls for this vendor in this period.")
@@ -84,7 +88,7 @@ else:
     st.altair_chart(charts.coverage(days), width="stretch")
 
 st.subheader(f"Provenance of {k.label.lower()}")
-value = ctx.data("kpis", per.grain, [v], False, per.start, per.end)
+value = ctx.data("kpis", per.grain, [v], False, per.start, per.end, costs)
 value = share.apply_variant(value.filter(pl.col("period") == per.label), view.sl)
 shown = fmt.value(view.kpi, value[view.kpi][0] if value.height else None, ctx.currency)
 files = ctx.data("provenance", view.kpi, [v], per.start, per.end, view.sl, ctx.settings["fcr_method"])

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from test_app_ranking import ROOT, copy_workspace
 from typer.testing import CliRunner
 
-from scorecard.access import peers
+from scorecard.access import peers, scope
 from scorecard.access.scope import Scope
 from scorecard.cli import app
 from scorecard.ingest import db
@@ -27,6 +27,7 @@ from scorecard.ingest import run as load
 from scorecard.metrics import kpis
 from scorecard.periods import parse_period
 from scorecard.scoring import comparable, presets
+from scorecard.scoring.period import rank_period
 
 SF = REPO_DATA / "sf_hss_monthly" / "Call_Center_Metrics_for_the_Health_Service_System.csv"
 
@@ -76,8 +77,57 @@ def test_the_window_is_the_days_the_vendors_data_reach():
     assert (result.start, result.end, result.window_days) == (date(2026, 4, 1), date(2026, 5, 17), 47)
     assert result.same_days
     assert result.summary() == [
-        "Every vendor's data cover all of 2026-Q2 (2026-04-01 – 2026-05-17, 47 days)."
+        "Every vendor's data cover the same days, but only part of 2026-Q2: 2026-04-01 – 2026-05-17, 47 "
+        "of 91 days (2026-Q2 is partial; KPIs are over these days)."
     ]
+    assert result.kpi_days(parse_period("2026-Q2")) == (date(2026, 4, 1), date(2026, 5, 17))
+    whole = comparable.assess(parse_period("2026-04"), _days("a", days[:30]), ["a"])
+    assert whole.summary() == ["Every vendor's data cover all of 2026-04 (2026-04-01 – 2026-04-30, 30 days)."]
+
+
+def test_an_invoice_for_days_without_data_is_not_divided_by_the_calls_before_them():
+    """The quarter's calls stop on 30 April; the May invoice is already in the cost data. Cost per call is
+    over the compared days (1–30 April) in the ranking, the CLI, the app's reads and the KPI read."""
+    con = new_db()
+    add_vendor(con, "a", timezone="UTC")
+    add_vendor(con, "b", timezone="UTC")
+    for v, n in (("a", 2), ("b", 4)):  # a: 2 answered calls a day, b: 4, every day of April
+        rows = [
+            call(f"{v}{d}-{i}", arrived_at=f"2026-04-{d:02d} 10:0{i}:00")
+            for d in range(1, 31)
+            for i in range(n)
+        ]
+        insert(con, "calls", v, rows)
+    insert(con, "costs", "a", [
+        {"period_start": "2026-04-01", "period_end": "2026-04-30", "amount": 600.0, "kind": "invoice"},
+        {"period_start": "2026-05-01", "period_end": "2026-05-31", "amount": 9000.0, "kind": "invoice"},
+    ])  # fmt: skip
+    insert(con, "costs", "b", [
+        {"period_start": "2026-04-01", "period_end": "2026-04-30", "amount": 1200.0, "kind": "invoice"},
+    ])  # fmt: skip
+    ready(con)
+    preset = presets.load_preset("procurement_bid")
+    result = rank_period(con, "2026-Q2", preset)
+    cost = dict(zip(result.table["vendor_id"], result.table["cost_per_call"], strict=True))
+    # a: 600 EUR / (30 days × 2 calls) = 10.00 (not (600 + 9,000) / 60 = 160.00); b: 1,200 / 120 = 10.00
+    assert cost == pytest.approx({"a": 10.0, "b": 10.0})
+    assert result.comparability.summary()[0].startswith(
+        "Every vendor's data cover the same days, but only part of 2026-Q2: 2026-04-01 – 2026-04-30, 30 of 91"
+    )
+    # the app's read through the access layer gives the same number
+    ranked, _ = peers.ranked(
+        con,
+        scope.local(),
+        "2026-Q2",
+        ["a", "b"],
+        "procurement_bid",
+        preset,
+        (),
+        "fixed",
+        "negative",
+        "survey",
+    )
+    assert dict(zip(ranked.table["vendor_id"], ranked.table["cost_per_call"], strict=True)) == cost
 
 
 def test_a_monthly_interval_row_covers_its_month_and_marks_the_source_monthly():

@@ -5,12 +5,13 @@
 --   Usage: select * from kpi_program_table('month', start_date := date '2026-01-01').
 -- Depends on: kpi_values
 create or replace macro kpi_program_table(
-    grain, vendor_ids := null, start_date := null, end_date := null
+    grain, vendor_ids := null, start_date := null, end_date := null, cost_start := null,
+    cost_end := null
 ) as table
 with kpis as (
     select * from kpi_values(
         grain, by_program := true, vendor_ids := vendor_ids, start_date := start_date,
-        end_date := end_date
+        end_date := end_date, cost_start := cost_start, cost_end := cost_end
     )
 ),
 

@@ -8,12 +8,13 @@
 --   (catalogue.sql_select_list) in place of the catalogue comment below, so this file holds none.
 -- Depends on: kpi_sums, stg_settings
 create or replace macro kpi_values(
-    grain, by_program := false, vendor_ids := null, start_date := null, end_date := null
+    grain, by_program := false, vendor_ids := null, start_date := null, end_date := null,
+    cost_start := null, cost_end := null
 ) as table
 with sums as (
     select * from kpi_sums(
         grain, by_program := by_program, vendor_ids := vendor_ids, start_date := start_date,
-        end_date := end_date
+        end_date := end_date, cost_start := cost_start, cost_end := cost_end
     )
 ),
 

@@ -101,11 +101,13 @@ def ranked(
     """
     per = kpis.parse_period(period)
     asked = None if scope.anonymised else scope.restrict(vendors)
-    frame = kpis.kpis(con, per.grain, asked, False, per.start, per.end).filter(pl.col("period") == per.label)
-    components = kpis.daily_components(con, asked, per.start, per.end)
     wanted = asked if asked is not None else kpis.workspace_vendors(con)
     days = kpis.coverage_days(con, wanted, per.start, per.end)
     cover = comparable.assess(per, days, wanted, include_partial=include_partial)
+    costs = cover.kpi_days(per)  # cost over the compared days only, as `scorecard rank`
+    frame = kpis.kpis(con, per.grain, asked, False, per.start, per.end, costs)
+    frame = frame.filter(pl.col("period") == per.label)
+    components = kpis.daily_components(con, asked, per.start, per.end, costs_within=costs)
     if not scope.anonymised:
         return score(scope, frame, components, name, preset, weights, method, sl, fcr, cover)
     mine = cover.of(scope.own or "")

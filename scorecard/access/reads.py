@@ -49,9 +49,11 @@ def kpi_frame(
     by_program: bool = False,
     start: date | None = None,
     end: date | None = None,
+    costs_within: tuple[date | None, date | None] | None = None,
 ) -> pl.DataFrame:
     """`scorecard.metrics.kpis.kpis` for the scope's vendors."""
-    return _only(kpis.kpis(con, grain, _vendors(scope, vendors), by_program, start, end), scope)
+    frame = kpis.kpis(con, grain, _vendors(scope, vendors), by_program, start, end, costs_within)
+    return _only(frame, scope)
 
 
 def kpi_notes(
@@ -73,9 +75,12 @@ def daily_components(
     vendors: Sequence[str] | None = None,
     start: date | None = None,
     end: date | None = None,
+    by_program: bool = False,
+    costs_within: tuple[date | None, date | None] | None = None,
 ) -> pl.DataFrame:
-    """The additive daily components of the scope's vendors."""
-    return _only(kpis.daily_components(con, _vendors(scope, vendors), start, end), scope)
+    """The additive daily components of the scope's vendors (cost over `costs_within` only, if given)."""
+    frame = kpis.daily_components(con, _vendors(scope, vendors), start, end, by_program, costs_within)
+    return _only(frame, scope)
 
 
 def coverage_days(

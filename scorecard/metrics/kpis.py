@@ -62,15 +62,21 @@ def kpis(
     by_program: bool = False,
     start: date | str | None = None,
     end: date | str | None = None,
+    costs_within: tuple[date | None, date | None] | None = None,
 ) -> pl.DataFrame:
-    """KPIs per vendor x period (x program), pooled over the days in [start, end] (local dates)."""
+    """KPIs per vendor x period (x program), pooled over the days in [start, end] (local dates).
+
+    `costs_within` (a comparison's compared days, `Comparability.kpi_days`) counts cost only on those
+    days: an invoice already in the data for a month no call data reach is not divided by the calls."""
     _check_grain(grain)
     ensure_views(con)
     macro, order = ("kpi_program_table", ", program") if by_program else ("kpi_table", "")
+    cost_start, cost_end = costs_within or (None, None)
     frame = con.sql(
         f"select * from {macro}($grain, vendor_ids := $vendors, start_date := $start, "
-        f"end_date := $end) order by vendor_id, period{order}",
-        params=_params(grain, vendors, start, end),
+        f"end_date := $end, cost_start := $cost_start, cost_end := $cost_end) "
+        f"order by vendor_id, period{order}",
+        params={**_params(grain, vendors, start, end), "cost_start": cost_start, "cost_end": cost_end},
     ).pl()
     return frame.select(kpi_columns(by_program))
 
@@ -114,8 +120,10 @@ def daily_components(
     start: date | str | None = None,
     end: date | str | None = None,
     by_program: bool = False,
+    costs_within: tuple[date | None, date | None] | None = None,
 ) -> pl.DataFrame:
-    """The additive daily components (mart_vendor_days, or mart_program_days by program), sorted."""
+    """The additive daily components (mart_vendor_days, or mart_program_days by program), sorted;
+    with `costs_within`, cost outside those days is 0 (as in `kpis`)."""
     ensure_views(con)
     view, keys = (
         ("mart_program_days", ["vendor_id", "program", "local_date"])
@@ -123,10 +131,18 @@ def daily_components(
         else ("mart_vendor_days", ["vendor_id", "local_date"])
     )
     vendor_ids, start_date, end_date = _scope(vendors, start, end)
+    cost_start, cost_end = costs_within or (None, None)
     frame = con.sql(
-        f"select * from {view} where kpi_in_scope(vendor_id, local_date, $vendors, $start, $end) "
-        f"order by {', '.join(keys)}",
-        params={"vendors": vendor_ids, "start": start_date, "end": end_date},
+        f"select * replace (kpi_cost_within(local_date, cost_base, $cost_start, $cost_end) as cost_base) "
+        f"from {view} "
+        f"where kpi_in_scope(vendor_id, local_date, $vendors, $start, $end) order by {', '.join(keys)}",
+        params={
+            "vendors": vendor_ids,
+            "start": start_date,
+            "end": end_date,
+            "cost_start": cost_start,
+            "cost_end": cost_end,
+        },
     ).pl()
     return frame.select([*keys, *COMPONENT_COLUMNS])
 

@@ -104,11 +104,21 @@ class Comparability:
     include_partial: bool = False
     #: Vendors whose coverage is withheld from this view (a vendor's view: its peers), by status.
     hidden: tuple[tuple[str, int], ...] = field(default=())
+    #: Days of the period itself (None for `all`): more than the window when no data reach its ends.
+    period_days: int | None = None
 
     @property
     def window_days(self) -> int:
         """Days of the comparison window."""
         return 0 if self.start is None or self.end is None else (self.end - self.start).days + 1
+
+    def kpi_days(self, period: Period) -> tuple[date | None, date | None]:
+        """The days a comparison's KPIs are pooled over: the window (the period cut to the first and last
+        day the vendors' data reach), or the whole period when nobody has data in it. An invoice for
+        the month after the last call is not divided by the calls before it."""
+        if self.start is None or self.end is None:
+            return period.start, period.end
+        return self.start, self.end
 
     def of(self, vendor_id: str) -> VendorCoverage | None:
         """A vendor's coverage (None when not considered)."""
@@ -162,7 +172,14 @@ class Comparability:
             return [f"No vendor has data in {where}."]
         span = f"{self.start.isoformat()} – {self.end.isoformat()}, {_days(self.window_days)}"
         lines = []
-        if self.same_days:
+        cut = self.period_days is not None and self.window_days < self.period_days
+        if self.same_days and cut:
+            lines.append(
+                f"Every vendor's data cover the same days, but only part of {where}: "
+                f"{self.start.isoformat()} – {self.end.isoformat()}, {self.window_days} of "
+                f"{_days(self.period_days or 0)} ({where} is partial; KPIs are over these days)."
+            )
+        elif self.same_days:
             every = where if self.period == "all" else f"all of {where}"
             lines.append(f"Every vendor's data cover {every} ({span}).")
         else:
@@ -207,7 +224,7 @@ class Comparability:
         mine = tuple(v for v in self.vendors if v.vendor_id == own)
         return Comparability(
             self.period, self.start, self.end, mine, self.threshold, self.include_partial,
-            tuple(sorted(counts.items())),
+            tuple(sorted(counts.items())), self.period_days,
         )  # fmt: skip
 
 
@@ -263,7 +280,16 @@ def assess(
         status = RANKED if share >= threshold else (FLAGGED if include_partial else EXCLUDED)
         row_s = int(mine["row_s"].max())  # type: ignore[arg-type]
         out.append(VendorCoverage(vendor, dates[0], dates[-1], len(dates), covered, window, status, row_s))
-    return Comparability(period.label, start, end, tuple(out), threshold, include_partial)  # type: ignore[arg-type]
+    whole = None if period.start is None or period.end is None else (period.end - period.start).days + 1
+    return Comparability(
+        period.label,
+        start,
+        end,
+        tuple(out),
+        threshold,
+        include_partial,
+        period_days=whole,  # type: ignore[arg-type]
+    )
 
 
 def _noted_as(kpi_id: str, sl_variant: str, fcr_method: str) -> str:

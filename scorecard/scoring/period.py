@@ -49,11 +49,12 @@ def rank_period(
             f"Unknown vendor(s) {', '.join(unknown)}; vendors in the database: {', '.join(known) or '(none)'}"
         )
     wanted = list(dict.fromkeys(vendors)) if vendors else known
-    frame = kpi_views.kpis(con, grain=p.grain, vendors=wanted, start=p.start, end=p.end)
-    if frame["period"].n_unique() > 1:
-        frame = frame.filter(pl.col("period").cast(pl.String) == p.label)
     days = kpi_views.coverage_days(con, wanted, p.start, p.end)
     comparable = assess(p, days, wanted, include_partial=include_partial)
+    costs = comparable.kpi_days(p)  # cost over the compared days only, not days no call data reach
+    frame = kpi_views.kpis(con, grain=p.grain, vendors=wanted, start=p.start, end=p.end, costs_within=costs)
+    if frame["period"].n_unique() > 1:
+        frame = frame.filter(pl.col("period").cast(pl.String) == p.label)
     frame = adjust(frame) if adjust is not None else frame
     return ranking(
         frame,
@@ -66,8 +67,10 @@ def rank_period(
 
 
 def period_components(con: duckdb.DuckDBPyConnection, result: Ranking) -> pl.DataFrame:
-    """The daily components of a ranking's vendors over its period (input to the bootstrap)."""
+    """The daily components of a ranking's vendors over its period, cost over its compared days (input
+    to the bootstrap)."""
     from scorecard.metrics import kpis as kpi_views
 
     p = kpi_views.parse_period(result.period or "all")
-    return kpi_views.daily_components(con, vendors=list(result.vendors), start=p.start, end=p.end)
+    costs = result.comparability.kpi_days(p) if result.comparability is not None else None
+    return kpi_views.daily_components(con, list(result.vendors), p.start, p.end, costs_within=costs)
