@@ -17,6 +17,7 @@ Contract: cap 6 %; service level ≥ 0.80 (5 %, earn-back 2 months); abandonment
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -430,3 +431,27 @@ def test_cli_reports_contract_mistakes_and_bad_suffixes(tmp_path: Path, db_file:
         1,
         f"Error: Cannot write a review to {tmp_path / 'r.pdf'}: use a file ending in .html or .xlsx.\n",
     )
+
+
+def test_a_quarter_whose_calls_stop_before_its_invoices_is_partial_and_costs_only_its_days():
+    """Calls every day of April only; the invoices of April and June are already in the cost data. The
+    review marks the quarter partial (an invoice never makes a day of data) and its cost per handled call
+    is April's invoice over April's calls, as `scorecard rank --period 2026-Q2` counts it."""
+    con = new_db(base_currency="EUR")
+    add_vendor(con, "solo", currency="EUR", timezone="UTC")
+    insert(
+        con, "calls", "solo", [call(f"c{d}", arrived_at=f"2026-04-{d:02d} 10:00:00") for d in range(1, 31)]
+    )
+    insert(con, "costs", "solo", [
+        {"period_start": "2026-04-01", "period_end": "2026-04-30", "amount": 300.0, "kind": "invoice"},
+        {"period_start": "2026-06-01", "period_end": "2026-06-30", "amount": 9000.0, "kind": "invoice"},
+    ])  # fmt: skip
+    ready(con)
+    review = quarterly_review(con, "solo", "2026-Q2")
+    assert review.span == (date(2026, 4, 1), date(2026, 4, 30))
+    assert (
+        review.coverage.describe()
+        == "2026-Q2 is partial: data from 2026-04-01 to 2026-04-30 (30 of 91 days)."
+    )
+    cost = review.kpis.filter(pl.col("kpi") == "cost_per_call")["value"][0]
+    assert cost == pytest.approx(10.0)  # 300 EUR / 30 calls, not (300 + 9,000) / 30 = 310

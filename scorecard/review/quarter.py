@@ -20,13 +20,14 @@ import polars as pl
 from scorecard.errors import ScorecardError
 from scorecard.metrics import catalogue
 from scorecard.metrics.intervals import interval_service
-from scorecard.metrics.kpis import daily_components, kpi_notes, kpis, workspace_settings
+from scorecard.metrics.kpis import coverage_days, kpi_notes, kpis, workspace_settings, workspace_vendors
 from scorecard.periods import Coverage, Period, coverage, month_range, parse_period, previous_quarter
 from scorecard.review import granular
 from scorecard.review.credits import contract_credits
 from scorecard.review.findings import Finding, base_kpi, findings, side_of
 from scorecard.review.invoices import InvoiceCheck, invoice_check
 from scorecard.review.samples import comparable_peers, sample_confidence
+from scorecard.scoring.comparable import Comparability, assess
 from scorecard.scoring.confidence import DEFAULT_LEVEL
 from scorecard.scoring.points import contributions, ranking
 from scorecard.scoring.presets import Preset, load_preset
@@ -213,7 +214,16 @@ def quarterly_review(
     ensure_views(con)  # a database whose views predate this version gets temporary ones
     preset = preset or load_preset("quarterly_review")
     before = parse_period(previous_quarter(period.label))
-    quarters = kpis(con, grain="quarter", start=before.start, end=period.end)
+    # the quarter's cost over its compared days, as `scorecard rank --period` counts it (comparable periods)
+    window = assess(period, coverage_days(con, None, period.start, period.end), workspace_vendors(con))
+    quarters = pl.concat(
+        [
+            kpis(con, grain="quarter", start=before.start, end=before.end),
+            kpis(
+                con, grain="quarter", start=period.start, end=period.end, costs_within=window.kpi_days(period)
+            ),
+        ]
+    )
     if quarters.filter(pl.col("period") == period.label).is_empty():
         raise ScorecardError(f"No KPI data for {period.label} in the database; check the quarter.")
     # peers are compared only when their data cover the quarter's days (comparable periods); the vendor
@@ -263,7 +273,7 @@ def quarterly_review(
         sources=sources,
         level=level,
         names=dict(con.execute("select vendor_id, name from vendors").fetchall()),
-        span=_span(con, vendor_id, period),
+        span=_span(window, vendor_id),
         peers_left_out=peers.left_out if peers is not None else 0,
         invoices=invoice_check(con, vendor_id, contract.price, period) if contract.price else None,
         worst=granular.worst(detail, in_quarter),
@@ -278,6 +288,8 @@ def quarterly_review(
     )
 
 
-def _span(con: duckdb.DuckDBPyConnection, vendor_id: str, quarter: Period) -> tuple[date | None, date | None]:
-    days = daily_components(con, vendors=[vendor_id], start=quarter.start, end=quarter.end)["local_date"]
-    return (days.min(), days.max()) if days.len() else (None, None)  # type: ignore[return-value]
+def _span(window: Comparability, vendor_id: str) -> tuple[date | None, date | None]:
+    """The vendor's first and last day with data in the quarter (calls or intervals; an invoice, which
+    bills its period whether or not calls were taken, never makes a day: comparable periods)."""
+    mine = window.of(vendor_id)
+    return (mine.first, mine.last) if mine is not None else (None, None)
