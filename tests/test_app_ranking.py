@@ -9,7 +9,9 @@ import polars as pl
 import pytest
 from conftest import unmarked
 from streamlit.testing.v1 import AppTest
+from typer.testing import CliRunner
 
+from scorecard.cli import app as cli
 from scorecard.ingest import db
 from scorecard.ingest import run as load
 from scorecard.present import share
@@ -104,6 +106,26 @@ def test_first_screen_shows_the_library_ranking(app, built):
         "Average talk time", "Schedule adherence",
     ]  # fmt: skip
     assert [n.value for n in app.number_input] == [25, 15, 10, 5, 15, 10, 10, 5, 5]
+
+
+def test_a_kpi_cell_reads_the_same_in_the_cli_table_as_on_the_page(app, built):
+    """`scorecard rank` writes a KPI's points as the page does (one decimal), only without " pts"."""
+    app.run()
+    page = shown(app)
+    result = CliRunner().invoke(cli, ["rank", "--db", str(built[1]), "--period", "all"])
+    assert result.exit_code == 0, result.output
+    rows = {
+        line[:26].strip(): [c.strip() for c in line[26:].split("  ") if c.strip()]
+        for line in result.stdout.splitlines()
+        if line.strip()
+    }
+    # Westline abandons 4.7 %, between the 3 % target and the 10 % floor: 75.4 points, not 75
+    assert rows["Abandonment"][1] == "4.7% · 75.4"
+    assert page["Abandonment"][1] == "4.7% · 75.4 pts"
+    compared = [k for k in page.columns if k in rows]
+    assert len(compared) >= 5  # the KPI labels short enough to stand whole in the CLI's label column
+    for kpi in compared:
+        assert [f"{c} pts" for c in rows[kpi]] == page[kpi].to_list(), kpi
 
 
 def test_changing_a_weight_reranks_at_once_and_updates_the_link(app, built):

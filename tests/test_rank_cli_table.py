@@ -46,8 +46,8 @@ def test_the_table_states_the_headline_and_fits_100_columns(database):
     assert cells[""] == ["Northwind Contact", "Westline Support", "Southgate BPO"]
     assert cells["score (0–100)"] == ["91.2", "90.2", "48.7"]
     # north 379 / 439 = 86.3 % ≥ 80 % target: 100 points; talk time 298 s inside 4:30–6:00
-    assert cells["Service level (negative)"][0] == "86.3% · 100"
-    assert cells["Average talk time"][0] == "4:58 · 100"
+    assert cells["Service level (negative)"][0] == "86.3% · 100.0"
+    assert cells["Average talk time"][0] == "4:58 · 100.0"
 
 
 def test_a_weight_from_the_command_line_is_the_apps_weight(database):
@@ -108,3 +108,40 @@ def test_the_headline_rule_and_the_vendor_whose_removal_changes_the_order():
         verdict.fragility(fragile, NAMES) == "Removing 南门 changes the order of the others (Beta > Alpha)."
     )
     assert verdict.fragility(clear, NAMES) == ""
+
+
+def test_every_vendor_sharing_first_place_is_named():
+    tied = SimpleNamespace(
+        table=pl.DataFrame(
+            {"vendor_id": ["a", "b", "c", "d"], "rank": [1, 1, 1, 4], "score": [100.0, 100.0, 100.0, 72.2]}
+        )
+    )
+    stab = Stability(
+        contributions=pl.DataFrame(),
+        weight_ranges=pl.DataFrame(),
+        rank_probabilities=pl.DataFrame(
+            {"vendor_id": ["a", "b", "c", "d"], "p_rank_1": [1.0, 1.0, 1.0, 0.0]}
+        ),
+        leave_one_out=pl.DataFrame(
+            schema={"removed": pl.String, "unchanged": pl.Boolean, "order": pl.String}
+        ),
+        bootstrap=None,
+        wilson=None,
+        notes=(),
+    )
+    call = verdict.verdict(tied, stab)
+    assert call.kind == "tie"
+    assert call.tied == ("a", "b", "c")
+    assert (call.leader, call.runner_up) == ("a", "b")
+    assert verdict.headline(call, {**NAMES, "d": "Delta"}, "Tie", "fixed") == (
+        "Alpha, Beta and 南门 share first place with 100.0 points (Tie, fixed method)."
+    )
+    # two tied: the sentence reads as before
+    two_tied = tied.table.with_columns(
+        rank=pl.Series([1, 1, 3, 4]), score=pl.Series([100.0, 100.0, 90.0, 72.2])
+    )
+    two = verdict.verdict(SimpleNamespace(table=two_tied), stab)
+    assert two.tied == ("a", "b")
+    assert verdict.headline(two, NAMES, "Tie", "fixed") == (
+        "Alpha and Beta share first place with 100.0 points (Tie, fixed method)."
+    )

@@ -57,9 +57,10 @@ def wrap(text: str, indent: str = "") -> str:
 
 
 def _cell(kpi_id: str, value: float | None, pts: float | None, currency: str) -> str:
-    """`86.3% · 100`: the value with its unit, then its points."""
+    """`86.3% · 100.0`: the value with its unit, then its points (one decimal, as the app and the review
+    write them; the app adds " pts")."""
     shown = fmt.value(kpi_id, value, currency)
-    return shown if pts is None else f"{shown} · {pts:.0f}"
+    return shown if pts is None else f"{shown} · {fmt.points(pts)}"
 
 
 def people_table(lines: list[list[str]], width: int = 100) -> str:

@@ -42,6 +42,8 @@ class Verdict:
     reasons: tuple[str, ...]
     #: Vendors whose removal changes the order of the others, with the order without them.
     fragile: tuple[tuple[str, str], ...] = ()
+    #: Every vendor sharing first place, in ranking order (a `tie`; empty otherwise).
+    tied: tuple[str, ...] = ()
 
 
 def _interval(stab: Stability, vendor: str) -> tuple[float, float] | None:
@@ -69,7 +71,10 @@ def verdict(result: Ranking, stab: Stability) -> Verdict:
     second = ranked.row(1, named=True)
     margin = top["score"] - second["score"]
     if top["rank"] == second["rank"]:
-        return Verdict("tie", top["vendor_id"], second["vendor_id"], top["score"], 0.0, p_first, (), fragile)
+        tied = tuple(ranked.filter(pl.col("rank") == top["rank"])["vendor_id"])
+        return Verdict(
+            "tie", top["vendor_id"], second["vendor_id"], top["score"], 0.0, p_first, (), fragile, tied
+        )
     reasons = []
     a, b = _interval(stab, top["vendor_id"]), _interval(stab, second["vendor_id"])
     if a is not None and b is not None and a[0] <= b[1]:
@@ -92,7 +97,9 @@ def headline(v: Verdict, names: dict[str, str], preset: str, method: str) -> str
     if v.kind == "none":
         return "No vendor has a score in this period."
     if v.kind == "tie":
-        return f"{name} and {other} share first place with {v.score:.1f} points ({preset}, {method} method)."
+        tied = [names.get(x, x) for x in v.tied or (v.leader or "", v.runner_up or "")]
+        who = f"{', '.join(tied[:-1])} and {tied[-1]}"
+        return f"{who} share first place with {v.score:.1f} points ({preset}, {method} method)."
     if v.kind == "clear":
         lead = f", {v.margin:.1f} points ahead of {other}" if v.margin is not None else ""
         first = f"; first in {p} of weight perturbations" if p else ""
