@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import polars as pl
 from kpi_fixtures import add_fx, add_vendor, call, insert, new_db, ready
 from typer.testing import CliRunner
 
@@ -75,11 +76,17 @@ def test_an_invoice_within_the_tolerance_passes_and_a_month_without_invoice_says
     check = invoice_check(con, "acme", parse_contract(HOURLY, "vendor.toml").price)
     assert check.months.select("month", "expected", "difference", "status").rows() == [
         ("2026-04", 11_550.0, 50.0, "as expected"),
-        # May: calls but no agent time on its days; the vendor sends agent time, so 0 h are recorded
-        ("2026-05", 0.0, None, "no invoice"),
+        # May: calls but no agent-time row in the month: its hours are unknown (the agent-time export
+        # of May is missing), never 0 h, so May cannot be priced rather than be priced at €0.00
+        (
+            "2026-05",
+            None,
+            None,
+            "cannot price: per productive hour: no productive hours (staffed_s of agent_time) recorded",
+        ),
     ]
     assert check.quantities.height == 0  # the invoice line states no quantity
-    assert check.summary() == "invoices within the price model's tolerance"
+    assert check.summary() == "invoices within the price model's tolerance; 1 month(s) could not be checked"
 
 
 def test_expected_invoice_in_the_base_currency_uses_the_month_rate() -> None:
@@ -235,3 +242,19 @@ def test_a_gainshare_takes_its_share_of_the_revenue_in_the_vendor_currency() -> 
 def test_the_summary_never_calls_unchecked_months_fine() -> None:
     check = _april_without_agent_time()
     assert check.summary() == "no month could be checked"
+
+
+def test_a_month_billed_after_the_last_data_cannot_be_priced_never_over_billed() -> None:
+    """June is invoiced but no call or agent-time row of June is loaded yet: unknown, not 0 calls and 0 h."""
+    april = {"period_start": "2026-04-01", "period_end": "2026-04-30", "amount": 11_550.0, "kind": "invoice"}
+    june = {"period_start": "2026-06-01", "period_end": "2026-06-30", "amount": 11_550.0, "kind": "invoice"}
+    con = _db(invoice=[april, june])
+    check = invoice_check(con, "acme", parse_contract(HOURLY, "vendor.toml").price)
+    rows = {r[0]: r[1:] for r in check.months.select("month", "expected", "status").rows()}
+    assert rows["2026-04"] == (11_550.0, "as expected")  # 412.5 h × 28.00
+    assert rows["2026-06"][0] is None and rows["2026-06"][1].startswith("cannot price")
+    assert check.over_billed.is_empty()
+    per_call = {"price": {"charges": [{"per": "handled_call", "rate": 2.0}]}}
+    check = invoice_check(con, "acme", parse_contract(per_call, "vendor.toml").price)
+    june_row = check.months.filter(pl.col("month") == "2026-06").row(0, named=True)
+    assert june_row["expected"] is None and june_row["status"].startswith("cannot price")

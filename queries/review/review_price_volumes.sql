@@ -4,9 +4,10 @@
 --   self-service calls, handled seconds (talk + hold + acw of answered calls) and revenue from
 --   mart_vendor_days (revenue back in the vendor currency at the month's rate), productive
 --   (logged-in) seconds = Σ staffed_s of stg_agent_time; strict sums, NULL for a source the
---   vendor does not send (unknown, not zero). vendor is bound as a parameter.
--- Depends on: mart_vendor_days, stg_agent_time, stg_vendors, stg_settings, stg_fx_rates,
---   int_vendor_sources, stg_strict_sum
+--   vendor does not send (unknown, not zero), and NULL in a month without any of its rows (a month
+--   billed after the last calls file has no recorded calls, not 0). vendor is bound as a parameter.
+-- Depends on: mart_vendor_days, int_call_days, stg_intervals, stg_agent_time, stg_vendors,
+--   stg_settings, stg_fx_rates, int_vendor_sources, stg_strict_sum
 create or replace macro review_price_volumes(vendor) as table
 with days as (
     select
@@ -20,6 +21,12 @@ with days as (
     from mart_vendor_days
     where vendor_id = vendor
     group by 1
+),
+
+contact_months as (
+    select distinct strftime(local_date, '%Y-%m') as month from int_call_days where vendor_id = vendor
+    union
+    select distinct strftime(local_date, '%Y-%m') from stg_intervals where vendor_id = vendor
 ),
 
 agents as (
@@ -40,17 +47,18 @@ rates as (
 final as (
     select
         d.month,
-        cast(d.handled as bigint) as handled,
-        cast(d.answered as bigint) as answered,
-        cast(d.offered as bigint) as offered,
-        cast(d.self_service as bigint) as self_service,
-        cast(d.handle_s as double) as handle_s,
-        cast(if(f.has_agent_time, coalesce(a.productive_s, 0), null) as double) as productive_s,
-        cast(d.revenue_base / r.rate_to_base as double) as revenue
+        cast(if(c.month is null, null, d.handled) as bigint) as handled,
+        cast(if(c.month is null, null, d.answered) as bigint) as answered,
+        cast(if(c.month is null, null, d.offered) as bigint) as offered,
+        cast(if(c.month is null, null, d.self_service) as bigint) as self_service,
+        cast(if(c.month is null, null, d.handle_s) as double) as handle_s,
+        cast(if(f.has_agent_time, a.productive_s, null) as double) as productive_s,
+        cast(if(c.month is null, null, d.revenue_base / r.rate_to_base) as double) as revenue
     from days as d
     join int_vendor_sources as f on f.vendor_id = vendor
     join rates as r using (month)
     left join agents as a using (month)
+    left join contact_months as c using (month)
 )
 
 select * from final
