@@ -130,7 +130,7 @@ def test_cost_per_handled_call_before_and_after_credits_reconciled(page: Page) -
     assert rec["Net cost after SLA credits (invoiced − owed + earned back)"] == ["$29,400.00", "€26,460.00"]
     assert rec["Cost per handled call, after SLA credits"] == ["$2,450.00", "€2,205.00"]
     # the May credit note settles the credit owed: nothing left to receive
-    assert rec["Still to be credited (as billed − net; negative: credited beyond what is owed)"] == [
+    assert rec["Still to be settled (as billed − net; below zero: due back to the vendor)"] == [
         "$0.00",
         "€0.00",
     ]

@@ -110,7 +110,7 @@ def test_reconciliation_is_live_formulas_over_the_monthly_rows(book: Workbook) -
         "SLA credits earned back": 0,
         "Net cost after SLA credits (invoiced − owed + earned back)": 29400,
         "Cost per handled call, after SLA credits": 2450,
-        "Still to be credited (as billed − net; negative: credited beyond what is owed)": 0,
+        "Still to be settled (as billed − net; below zero: due back to the vendor)": 0,
     }
     assert {k: evaluate(book, "Summary", lines[k]) for k in expected} == pytest.approx(expected)
     # the base-currency column holds the numbers (each month at its own FX rate)

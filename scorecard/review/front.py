@@ -168,7 +168,7 @@ RECONCILIATION: tuple[tuple[str, str], ...] = (
     ("back", "SLA credits earned back"),
     ("net", "Net cost after SLA credits (invoiced − owed + earned back)"),
     ("net_per_call", "Cost per handled call, after SLA credits"),
-    ("outstanding", "Still to be credited (as billed − net; negative: credited beyond what is owed)"),
+    ("outstanding", "Still to be settled (as billed − net; below zero: due back to the vendor)"),
 )
 
 
