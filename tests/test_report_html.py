@@ -122,13 +122,21 @@ def test_cost_per_handled_call_before_and_after_credits_reconciled(page: Page) -
     assert rec["Credit notes received (in the cost data)"] == ["-$600.00", "-€540.00"]
     assert rec["Cost as billed"] == ["$29,400.00", "€26,460.00"]  # 30,000 − 600
     # as billed per call: 29,400 / 12 = 2,450 USD = 2,205 EUR, the KPI cost_per_call of Compare
-    assert rec["Cost per handled call, as billed (the KPI on Compare and Ranking)"] == [
+    assert rec["Cost per handled call, as billed (as billed ÷ the quarter's handled calls)"] == [
         "$2,450.00",
         "€2,205.00",
     ]
     assert rec["SLA credits owed under the contract"] == ["$600.00", "€540.00"]
     assert rec["Net cost after SLA credits (invoiced − owed + earned back)"] == ["$29,400.00", "€26,460.00"]
     assert rec["Cost per handled call, after SLA credits"] == ["$2,450.00", "€2,205.00"]
+    # the KPI of Compare and Ranking: cost over the compared days only, the days from the first call
+    # (10 April) to the last (15 June) of the vendors: 29,400 USD less 1–9 April (9/30 × 10,000 = 3,000)
+    # and 16–30 June (15/30 × 10,000 = 5,000) = 21,400 USD × 0.9 = 19,260 EUR / 12 calls = 1,605 EUR;
+    # no USD value (the KPI is in the base currency)
+    assert rec["Cost per handled call over the compared days (the KPI on Compare and Ranking)"] == [
+        "—",
+        "€1,605.00",
+    ]
     # the May credit note settles the credit owed: nothing left to receive
     assert rec["Still to be settled (as billed − net; below zero: due back to the vendor)"] == [
         "$0.00",

@@ -105,7 +105,7 @@ def test_reconciliation_is_live_formulas_over_the_monthly_rows(book: Workbook) -
         "Invoiced (invoices + adjustments)": 30000,
         "Credit notes received (in the cost data)": -600,
         "Cost as billed": 29400,
-        "Cost per handled call, as billed (the KPI on Compare and Ranking)": 2450,
+        "Cost per handled call, as billed (as billed ÷ the quarter's handled calls)": 2450,
         "SLA credits owed under the contract": 600,
         "SLA credits earned back": 0,
         "Net cost after SLA credits (invoiced − owed + earned back)": 29400,

@@ -136,6 +136,14 @@ def _total(frame: pl.DataFrame, column: str, rate: bool = False) -> float | None
     return float(sum(v * r for v, r in zip(values, rates, strict=True)))
 
 
+def _kpi_per_call(review: Review, base: bool) -> float | None:
+    """The quarter's cost per handled call as Compare and Ranking count it (its cost over the compared
+    days), in the base currency; in the vendor currency only when the two are the same."""
+    row = review.kpis.filter(pl.col("kpi") == "cost_per_call")
+    value = row["value"][0] if row.height else None
+    return value if base or review.currency == review.base_currency else None
+
+
 def money(review: Review) -> dict[str, dict[str, float | None]]:
     """The quarter's money in the vendor currency (`vendor`) and the base currency (`base`)."""
     m = review.credits
@@ -154,6 +162,7 @@ def money(review: Review) -> dict[str, dict[str, float | None]]:
             "net": net, "outstanding": outstanding, "handled": handled,
             "billed_per_call": None if billed is None or not handled else billed / handled,
             "net_per_call": None if net is None or not handled else net / handled,
+            "kpi_per_call": _kpi_per_call(review, base),
         }  # fmt: skip
     return out
 
@@ -163,12 +172,14 @@ RECONCILIATION: tuple[tuple[str, str], ...] = (
     ("invoiced", "Invoiced (invoices + adjustments)"),
     ("recorded", "Credit notes received (in the cost data)"),
     ("billed", "Cost as billed"),
-    ("billed_per_call", "Cost per handled call, as billed (the KPI on Compare and Ranking)"),
+    ("billed_per_call", "Cost per handled call, as billed (as billed ÷ the quarter's handled calls)"),
     ("owed", "SLA credits owed under the contract"),
     ("back", "SLA credits earned back"),
     ("net", "Net cost after SLA credits (invoiced − owed + earned back)"),
     ("net_per_call", "Cost per handled call, after SLA credits"),
     ("outstanding", "Still to be settled (as billed − net; below zero: due back to the vendor)"),
+    # the same as "as billed" per call unless invoices bill days no call data reach (a partial quarter)
+    ("kpi_per_call", "Cost per handled call over the compared days (the KPI on Compare and Ranking)"),
 )
 
 
