@@ -16,6 +16,8 @@ from conftest import write
 from typer.testing import CliRunner
 
 from scorecard.cli import app
+from scorecard.ingest import db as database
+from scorecard.ingest.run import ingest as load
 from scorecard.metrics.kpis import kpi_notes, kpis
 
 VENDOR_TOML = """
@@ -262,3 +264,31 @@ def test_an_invalid_vendor_toml_skips_that_vendor_and_keeps_what_it_loaded(tmp_p
     assert con.sql("select count(*) from raw_calls where vendor_id = 'beta'").fetchall() == [(1,)]
     assert con.sql("select name from vendors where vendor_id = 'beta'").fetchall() == [("Beta",)]
     con.close()
+
+
+def test_a_files_pattern_that_matches_nothing_keeps_the_rows_it_loaded(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """A typo in `files` ("call/*.csv") would make the export read no file and remove everything it loaded
+    with exit 0: the loads are held back with a warning naming the pattern, until the pattern is fixed or
+    --accept-empty says the export really has no files any more."""
+    dbfile = tmp_path / "s.duckdb"
+    first = load(workspace, dbfile)
+    loaded = {f.path: f.rows for f in first.files if f.table == "calls"}
+    assert loaded and all(f.status == "loaded" for f in first.files)
+    toml = workspace / "acme" / "vendor.toml"
+    toml.write_text(toml.read_text().replace('files = "calls/*.csv"', 'files = "call/*.csv"'))
+    typo = load(workspace, dbfile)
+    held = [f for f in typo.files if f.status == "held"]
+    assert {f.path: f.rows for f in held} == loaded and not typo.removed
+    assert "files = 'call/*.csv' of acme/vendor.toml matches no file now" in held[0].message
+    assert "--accept-empty" in held[0].message
+    con = database.connect(dbfile, read_only=True)
+    try:
+        assert database.scalar(con, "select count(*) from raw_calls") == sum(loaded.values())  # nothing lost
+    finally:
+        con.close()
+    out = CliRunner().invoke(app, ["ingest", str(workspace), "--db", str(dbfile)])
+    assert "Held back: acme/calls/" in out.output and out.exit_code == 0
+    emptied = load(workspace, dbfile, accept_empty=True)
+    assert {f.path for f in emptied.removed} == set(loaded)  # asked for: the rows leave

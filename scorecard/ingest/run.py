@@ -318,6 +318,7 @@ class _Loader:
         }
         again = {(rel, table) for (_, rel), table in planned.items()}
         stale = [r for r in state.loads_of(self.con) if r[0] == vendor_id and (r[1], r[2]) not in planned]
+        stale = [r for r in stale if not self._held_by_empty_glob(vendor_id, *r[1:])]
         for _, key, rel, table, fmt, n in stale:
             self.builder.invalidate()
             state.remove(self.con, vendor_id, key, rel, table)
@@ -333,6 +334,28 @@ class _Loader:
             if (rel, table) not in again:
                 self.report.removed.append(res)
         return bool(stale)
+
+    def _held_by_empty_glob(self, vendor_id: str, key: str, rel: str, table: str, fmt: str, n: int) -> bool:
+        """Keep a load whose file is still in the workspace but whose export entry now matches no file at
+        all (a typo in `files`): the export would remove every row it loaded. Held back with a warning
+        unless `accept_empty`, as a file re-sent with only its header is. (A file deleted from the
+        workspace leaves with its rows, as always.)"""
+        if self.accept_empty or not (self.ws.root / rel).exists():
+            return False
+        vendor = next(v for v in self.ws.vendors if v.vendor_id == vendor_id)
+        entries = [e for e in vendor.exports if export_key(vendor, e, self.ws.earliest_date) == key]
+        if not entries or any(j.export in entries for j in self.jobs):
+            return False  # the entry is gone or changed (its loads leave), or it still reads files
+        export = entries[0]
+        res = FileResult(rel, vendor_id, table, fmt, "held", n, export_key=key)
+        res.message = (
+            f"files = {export.files!r} of {vendor_id}/vendor.toml matches no file now; removing the "
+            f"{n:,} rows loaded from {rel} through it would leave the export empty. They are kept. Fix "
+            "the `files` pattern, or run the ingest with --accept-empty if the export really has no "
+            "files any more."
+        )
+        self.report.files.append(res)
+        return True
 
     def _file(self, job: Job, prepared: Prepared | None) -> FileResult:
         """Load one file inside the vendor's transaction; never raises for a problem in the file itself."""
