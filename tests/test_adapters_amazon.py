@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from scorecard.errors import AdapterError, ValidationFailure
+from scorecard.errors import AdapterError, ConfigError, RowWarning, ValidationFailure
 from scorecard.ingest.adapters import get_adapter
+from scorecard.ingest.adapters.amazon_connect_ctr import UNKNOWN_METHOD
 from scorecard.workspace.config import ExportConfig, VendorConfig
 
 FIXTURES = Path(__file__).parent / "fixtures" / "adapters"
@@ -33,6 +35,24 @@ def test_json_lines_keep_the_latest_record_and_inbound_voice_only():
     # c1 twice (line 2 is newer), c2 twice (line 10 is older), c4 TRANSFER, c5 OUTBOUND, c6 CHAT: left out.
     assert out.frame["call_id"].to_list() == ["c1", "c2", "c3", "c7"]
     assert out.frame["source_row"].to_list() == [2, 3, 4, 8]
+    # 9 records (line 9 is blank): 2 older records of c1 and c2 (the same contacts, not counted as left
+    # out), then 7 contacts = 4 kept + 1 chat + a transfer leg and an outbound call, both left out.
+    assert out.warnings == [
+        RowWarning(
+            "left_out_other_channel",
+            "left out: Channel 'CHAT' is not one of VOICE (option `channels`)",
+            1,
+            7,
+            "CHAT",
+        ),
+        RowWarning(
+            "left_out_not_inbound",
+            "left out: not inbound calls to the vendor (InitiationMethod 'TRANSFER', 'OUTBOUND')",
+            2,
+            5,
+            "TRANSFER",
+        ),
+    ]
     assert out.frame.row(0, named=True) == {
         "call_id": "c1",
         "program": "Support",  # Queue.Name
@@ -74,6 +94,48 @@ def test_csv_with_dotted_columns():
 def test_channels_option_keeps_chats_too():
     out = read(FIXTURES / "amazon_connect_ctr.jsonl", channels=["VOICE", "CHAT"])
     assert out.frame["call_id"].to_list() == ["c1", "c2", "c3", "c6", "c7"]
+    assert [w.rule for w in out.warnings] == ["left_out_not_inbound"]
+
+
+def _methods(tmp_path: Path, methods: dict[str, str | None]) -> Path:
+    """The JSON lines fixture with the InitiationMethod of some contacts (every record of them) replaced."""
+    lines = (FIXTURES / "amazon_connect_ctr.jsonl").read_text(encoding="utf-8").splitlines()
+    out = []
+    for line in lines:
+        record = json.loads(line) if line.strip() else None
+        if record is not None and record["ContactId"] in methods:
+            record["InitiationMethod"] = methods[record["ContactId"]]
+        out.append(json.dumps(record) if record is not None else line)
+    path = tmp_path / "ctr.jsonl"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_unknown_initiation_method_rejects_the_file_naming_the_line_and_value(tmp_path: Path):
+    # c3 (line 4) is a web call, c7 (line 8) has no method; c6 (line 7) is a chat of an unknown method,
+    # left out by its channel before its method matters. c4 becomes an AGENT_REPLY: a known other method.
+    path = _methods(tmp_path, {"c3": "WEBRTC_API", "c7": None, "c6": "SOMETHING_NEW", "c4": "AGENT_REPLY"})
+    out = read(path)
+    assert out.problems == [
+        ValidationFailure(4, "InitiationMethod", "WEBRTC_API", UNKNOWN_METHOD),
+        ValidationFailure(8, "InitiationMethod", None, UNKNOWN_METHOD),
+    ]
+    assert UNKNOWN_METHOD.startswith("an InitiationMethod the 'amazon_connect_ctr' format does not know")
+    assert out.frame["call_id"].to_list() == ["c1", "c2"]
+    # Web calls declared inbound: c3 loads; declared not inbound: left out, counted with c4 and c5.
+    web = read(path, inbound_methods=["INBOUND", "webrtc_api"])
+    assert [(f.row, f.value) for f in web.problems] == [(8, None)]
+    assert web.frame["call_id"].to_list() == ["c1", "c2", "c3"]
+    other = read(path, not_inbound_methods=["WEBRTC_API"])
+    assert [(f.row, f.value) for f in other.problems] == [(8, None)]
+    assert [(w.rule, w.rows, w.first_row, w.example) for w in other.warnings][-1] == (
+        "left_out_not_inbound",
+        3,
+        4,
+        "WEBRTC_API",
+    )
+    with pytest.raises(ConfigError, match="method 'WEBRTC_API' is in both 'inbound_methods' and"):
+        read(path, inbound_methods=["WEBRTC_API"], not_inbound_methods=["webrtc_api"])
 
 
 def test_errors_name_the_line_and_the_columns(tmp_path: Path):

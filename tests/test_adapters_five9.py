@@ -11,8 +11,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from scorecard.errors import AdapterError, ConfigError, ValidationFailure
+from scorecard.errors import AdapterError, ConfigError, RowWarning, ValidationFailure
 from scorecard.ingest.adapters import get_adapter
+from scorecard.ingest.adapters.five9_call_log import UNKNOWN_CALL_TYPE
+from scorecard.ingest.check import check_file
 from scorecard.workspace.config import ExportConfig, VendorConfig
 
 FIXTURE = Path(__file__).parent / "fixtures" / "adapters" / "five9_call_log_latin1.csv"
@@ -68,7 +70,16 @@ def test_inbound_rows_with_outcomes_from_agent_abandon_flag_and_dispositions():
             "source_row": 2,
         }
     )
-    # Row 5 is Outbound: left out.
+    # Row 5 (line 6) is Outbound: left out, and counted.
+    assert out.warnings == [
+        RowWarning(
+            "left_out_not_inbound",
+            "left out: not inbound calls to the vendor (CALL TYPE 'Outbound')",
+            1,
+            6,
+            "Outbound",
+        )
+    ]
     assert out.frame.select("call_id", "outcome", "wait_s", "transferred", "resolved").rows() == [
         ("300000001", "answered", 12.0, False, True),
         ("300000002", "abandoned", 37.0, False, None),  # ABANDONED=1 after reaching skill "Niveau 1"
@@ -199,3 +210,96 @@ def test_ring_time_is_read_when_the_report_has_the_column(tmp_path: Path):
     ]
     assert out.frame.filter(pl.col("outcome") != "answered")["ring_s"].null_count() == 4
     assert read(**DISPOSITIONS).frame["ring_s"].null_count() == 6  # the layout without it: unknown
+
+
+def _call_types(tmp_path: Path, types: dict[int, str]) -> Path:
+    """The fixture (7 data rows on lines 2-8; row 5 is Outbound) with the CALL TYPE of some data rows
+    (1-based) replaced, as the same Latin-1 comma-separated call log."""
+    rows = list(csv.reader(io.StringIO(FIXTURE.read_bytes().decode("latin-1"))))
+    for i, row in enumerate(rows[1:], start=1):
+        row[4] = types.get(i, row[4])
+    path = tmp_path / "call_log_types.csv"
+    with path.open("w", encoding="latin-1", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+def test_rows_of_other_call_types_are_left_out_and_counted(tmp_path: Path):
+    # Rows 2 (Manual), 3 (internal, any case), 5 (Outbound) and 7 (Inbound Voicemail) are not calls to
+    # the vendor: 4 rows left out, first on line 3; rows 1, 4 and 6 are Inbound and load. 3 + 4 = 7 read.
+    path = _call_types(tmp_path, {2: "Manual", 3: "internal", 7: "Inbound Voicemail"})
+    out = read(path, **DISPOSITIONS)
+    assert out.problems == []
+    assert out.frame["call_id"].to_list() == ["300000001", "300000004", "300000006"]
+    assert out.warnings == [
+        RowWarning(
+            "left_out_not_inbound",
+            "left out: not inbound calls to the vendor "
+            "(CALL TYPE 'Manual', 'internal', 'Outbound', 'Inbound Voicemail')",
+            4,
+            3,
+            "Manual",
+        )
+    ]
+
+
+def test_an_unknown_call_type_rejects_the_file_naming_the_line_and_value(tmp_path: Path):
+    # A French UI writes Entrant (inbound) and Sortant (outbound); row 7 has no CALL TYPE at all. None
+    # of them may silently disappear: every one is a problem naming its line, and nothing loads.
+    french = {i: "Entrant" for i in (1, 2, 3, 4, 6)} | {5: "Sortant", 7: ""}
+    path = _call_types(tmp_path, french)
+    out = read(path, **DISPOSITIONS)
+    assert out.problems == [
+        ValidationFailure(2, "CALL TYPE", "Entrant", UNKNOWN_CALL_TYPE),
+        ValidationFailure(3, "CALL TYPE", "Entrant", UNKNOWN_CALL_TYPE),
+        ValidationFailure(4, "CALL TYPE", "Entrant", UNKNOWN_CALL_TYPE),
+        ValidationFailure(5, "CALL TYPE", "Entrant", UNKNOWN_CALL_TYPE),
+        ValidationFailure(6, "CALL TYPE", "Sortant", UNKNOWN_CALL_TYPE),
+        ValidationFailure(7, "CALL TYPE", "Entrant", UNKNOWN_CALL_TYPE),
+        ValidationFailure(8, "CALL TYPE", None, UNKNOWN_CALL_TYPE),
+    ]
+    assert out.frame.height == 0 and out.warnings == []
+    assert UNKNOWN_CALL_TYPE.startswith("a call type the 'five9_call_log' format does not know")
+    assert "`inbound_call_types`" in UNKNOWN_CALL_TYPE and "`not_inbound_call_types`" in UNKNOWN_CALL_TYPE
+    # Entrant declared inbound: those 5 rows load; Sortant and the empty cell are still unknown.
+    entrant = read(path, inbound_call_types=["Inbound", "entrant"], **DISPOSITIONS)
+    assert [(f.row, f.value) for f in entrant.problems] == [(6, "Sortant"), (8, None)]
+    # Sortant declared not inbound as well: left out, counted; only the empty cell remains a problem.
+    both = read(path, inbound_call_types=["Entrant"], not_inbound_call_types=["Sortant"], **DISPOSITIONS)
+    assert [(f.row, f.value) for f in both.problems] == [(8, None)]
+    assert [(w.rule, w.rows, w.first_row, w.example) for w in both.warnings] == [
+        ("left_out_not_inbound", 1, 6, "Sortant")
+    ]
+    assert both.frame["call_id"].to_list() == [
+        "300000001",
+        "300000002",
+        "300000003",
+        "300000004",
+        "300000006",
+    ]
+    with pytest.raises(ConfigError) as exc:
+        read(path, inbound_call_types=["Entrant"], not_inbound_call_types=["entrant"])
+    assert str(exc.value) == (
+        "f9/vendor.toml: call type 'entrant' is in both 'inbound_call_types' and 'not_inbound_call_types' "
+        "of format 'five9_call_log'; keep it in one of them."
+    )
+
+
+def test_check_counts_rows_read_and_left_out_and_rejects_unknown_types(tmp_path: Path):
+    """What `scorecard check` shows per file: rows read = loaded + left out, never 0 read, 0 left out."""
+    export = ExportConfig(
+        "calls", "five9_call_log", "*.csv", Path("f9/vendor.toml"), encoding="latin-1", options=DISPOSITIONS
+    )
+    vendor = VendorConfig("f9", Path("f9"), "F", "FR", "Europe/Paris", "EUR", {}, (export,))
+    mixed = _call_types(tmp_path, {2: "Manual", 3: "internal", 7: "Inbound Voicemail"})
+    result, loaded = check_file(mixed, "f9/calllog/mixed.csv", export, vendor)
+    assert (result.rows_read, result.rows, result.left_out, result.errors) == (7, 3, 4, 0)
+    assert loaded is not None and loaded.frame.height == 3
+    (tmp_path / "fr").mkdir()
+    french = _call_types(tmp_path / "fr", {i: "Entrant" for i in range(1, 8)})
+    result, loaded = check_file(french, "f9/calllog/fr.csv", export, vendor)
+    assert loaded is None and result.rows_read is None and result.errors == 7
+    assert result.message.splitlines()[:2] == [
+        "f9/calllog/fr.csv: 7 problem(s); nothing from this file was loaded into 'calls'.",
+        f"  line 2, column 'CALL TYPE', value 'Entrant': {UNKNOWN_CALL_TYPE}",
+    ]

@@ -92,7 +92,12 @@ def test_without_the_options_the_unknowable_columns_are_null():
 
 
 def test_media_types_option_and_errors(tmp_path: Path):
-    assert read(media_types=["voice", "callback"]).frame.height == 4
+    # The callback row (line 3) is left out by default, and counted; with the option it loads.
+    assert [(w.rule, w.rows, w.first_row, w.example) for w in read().warnings] == [
+        ("left_out_other_media", 1, 3, "callback")
+    ]
+    both = read(media_types=["voice", "callback"])
+    assert both.frame.height == 4 and both.warnings == []
     with pytest.raises(
         ConfigError, match="option 'sl_threshold_s' of format 'genesys_cloud_queue_interval' must"
     ):

@@ -222,7 +222,8 @@ def test_every_rule_has_a_row_in_the_doc():
     rules = DOC.read_text(encoding="utf-8").split("## The rules", 1)[1].split("## The corpus", 1)[0]
     documented = set(re.findall(r"^\| `(\w+)` \|", rules, flags=re.M))
     assert documented == names
-    assert {c.rule for c in CASES if re.fullmatch(r"[a-z0-9_]+", c.rule)} <= names | {"survey_no_answer"}
+    warnings = {"survey_no_answer", "left_out_not_inbound"}  # warning rules: docs/design.md
+    assert {c.rule for c in CASES if re.fullmatch(r"[a-z0-9_]+", c.rule)} <= names | warnings
 
 
 CHECKED = ("bom_semicolon", "xlsx_formulas_without_values", "unclosed_quote", "nan_duration", "csv_is_xlsx")

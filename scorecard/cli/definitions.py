@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from scorecard.cli._app import app, user_errors
+from scorecard.cli._app import app, user_errors, writing
 from scorecard.errors import ScorecardError
 from scorecard.metrics.declaration import load
 
@@ -85,4 +85,5 @@ def write_into(path: Path, reference: str) -> None:
             f"{path} has no generated KPI reference: add a line starting {START!r} and, below it, "
             f"a line {END!r}; the reference goes between them."
         )
-    path.write_text(head + marker + comment + newline + reference + end + after, encoding="utf-8")
+    with writing(path, "the KPI reference"):
+        path.write_text(head + marker + comment + newline + reference + end + after, encoding="utf-8")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from scorecard.cli._app import app, user_errors
+from scorecard.cli._app import app, user_errors, writing
 
 
 @app.command("demo")
@@ -25,7 +25,8 @@ def demo_command(
     from scorecard_demo.writers import write_workspace
 
     started = time.perf_counter()
-    files = write_workspace(out, DEFAULT_SEED if seed is None else seed)
+    with writing(out, "the demo workspace"):
+        files = write_workspace(out, DEFAULT_SEED if seed is None else seed)
     size = sum(len(b) for b in files.values())
     typer.echo(
         f"Wrote {len(files)} files ({size / 1e6:.1f} MB) to {out} in {time.perf_counter() - started:.1f} s."

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from scorecard.cli._app import app, user_errors
+from scorecard.cli._app import app, user_errors, writing
 
 
 @app.command("export-parquet")
@@ -27,7 +27,8 @@ def export_parquet_command(
     and the workspace tables, for the Spark step."""
     from scorecard.spark.export import export_parquet
 
-    report = export_parquet(db, out, overwrite=overwrite)
+    with writing(out, "the Parquet export"):
+        report = export_parquet(db, out, overwrite=overwrite)
     width = max(len(t) for t in report.rows)
     for table, rows in report.rows.items():
         print(f"{table:<{width}}  {rows:>12,} rows")

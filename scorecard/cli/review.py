@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from scorecard.cli._app import app, user_errors
+from scorecard.cli._app import app, output_file, user_errors, writing
 from scorecard.errors import ScorecardError
 
 if TYPE_CHECKING:  # imported where used, so that `scorecard --help` loads none of them
@@ -71,6 +71,7 @@ def review_command(
 
     if out.suffix.lower() not in SUFFIXES:
         raise ScorecardError(f"Cannot write a review to {out}: use a file ending in .html or .xlsx.")
+    output_file(out, "the review")
     contract = vendor_contract(workspace, vendor)
     scoring_preset = load_preset(preset, workspace)
     con = database.connect(db, read_only=True)
@@ -78,5 +79,6 @@ def review_command(
         review = quarterly_review(con, vendor, quarter, contract, scoring_preset)
     finally:
         con.close()
-    write_report(review, out)
+    with writing(out, "the review"):
+        write_report(review, out)
     typer.echo(summary_line(review, out))

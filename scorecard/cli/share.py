@@ -14,7 +14,7 @@ import typer
 
 from scorecard.access import AccessError, launch
 from scorecard.access.scope import READ_PAGES, Scope
-from scorecard.cli._app import app, user_errors
+from scorecard.cli._app import app, user_errors, writing
 from scorecard.errors import ScorecardError
 from scorecard.periods import parse_period
 
@@ -120,14 +120,13 @@ def create(
     params = view_params(workspace, page, period, names, focus, preset, method, weight or [], sl, kpi, grain)
     now = datetime.now(UTC)
     vendors = params["vendors"].split(",")
-    token, grant = links.make(
-        links.workspace_secret(workspace), params, vendors, for_vendor, links.parse_expiry(expires, now)
-    )
-    who = _who(by)
-    store = audit.Store(workspace)
-    store.add_link(grant.id, who, grant.expires, grant.page, grant.vendors, for_vendor, note)
-    store.record(Scope(who, "admin", mode="local"), "link-created", page=grant.page, vendors=grant.vendors,
-                 detail=grant.id)  # fmt: skip
+    expiry, who = links.parse_expiry(expires, now), _who(by)
+    with writing(audit.state_dir(workspace, create=False), "the share link"):
+        token, grant = links.make(links.workspace_secret(workspace), params, vendors, for_vendor, expiry)
+        store = audit.Store(workspace)
+        store.add_link(grant.id, who, grant.expires, grant.page, grant.vendors, for_vendor, note)
+        store.record(Scope(who, "admin", mode="local"), "link-created", page=grant.page,
+                     vendors=grant.vendors, detail=grant.id)  # fmt: skip
     typer.echo(links.url(base_url, token))
     typer.echo(
         f"Link {grant.id}: page {grant.page}, period {params['period']}, "
@@ -169,9 +168,10 @@ def revoke(
     from scorecard.access import audit
 
     who = _who(by)
-    store = audit.Store(workspace)
-    known = store.revoke(link_id, who)
-    store.record(Scope(who, "admin", mode="local"), "link-revoked", detail=link_id)
+    with writing(audit.state_dir(workspace, create=False), "the revocation"):
+        store = audit.Store(workspace)
+        known = store.revoke(link_id, who)
+        store.record(Scope(who, "admin", mode="local"), "link-revoked", detail=link_id)
     typer.echo(
         f"Link {link_id} revoked." if known else f"No link {link_id} was recorded here; revoked anyway."
     )

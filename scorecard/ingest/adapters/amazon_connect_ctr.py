@@ -6,12 +6,18 @@ Input: the contact-record stream as JSON lines (one record per line, nested as d
 contact records" and the API reference (Contact, InitiationMethod):
 
 - Records are delivered at least once and again when they change: keep, per `ContactId`, the record
-  with the latest `LastUpdateTimestamp` (ties: the later line). `source_row` is the kept line.
+  with the latest `LastUpdateTimestamp` (ties: the later line). `source_row` is the kept line. The
+  older records are the same contact delivered again, not rows left out: they are not counted.
 - Timestamps are UTC ISO 8601. `InitiationTimestamp` of an INBOUND contact is when it arrived.
-- Only `InitiationMethod = INBOUND` records are inbound calls. TRANSFER and QUEUE_TRANSFER records are
-  further legs of a contact already counted; CALLBACK, OUTBOUND, EXTERNAL_OUTBOUND, API, MONITOR and
-  DISCONNECT are not customers trying to reach the vendor: all of them are left out. With a `Channel`
-  column, only VOICE records are kept (option `channels`).
+- With a `Channel` column, only VOICE records are kept (option `channels`); the others are left out,
+  counted (`left_out_other_channel`).
+- Only `InitiationMethod = INBOUND` records are inbound calls (option `inbound_methods`). TRANSFER and
+  QUEUE_TRANSFER records are further legs of a contact already counted; CALLBACK, OUTBOUND,
+  EXTERNAL_OUTBOUND, API, MONITOR, DISCONNECT, AGENT_REPLY and FLOW are not customers trying to reach
+  the vendor: all of them (and those of option `not_inbound_methods`) are left out, counted
+  (`left_out_not_inbound`). A kept channel's record whose method is in neither list (WEBRTC_API, a
+  method Amazon adds later, an empty cell) may be a customer calling in: the file is rejected, naming
+  each line and value (rule `unknown_initiation_method`).
 - Outcome: connected to an agent (`Agent.ConnectedToAgentTimestamp`) = answered; enqueued
   (`Queue.EnqueueTimestamp`) but never connected = abandoned; never enqueued = self_service (the contact
   ended in the flow/IVR). Connect shows no trunk blocking in CTRs, so no contact is `blocked`.
@@ -36,7 +42,7 @@ from pathlib import Path
 
 import polars as pl
 
-from scorecard.errors import AdapterError
+from scorecard.errors import AdapterError, ConfigError, RowWarning, ValidationFailure
 from scorecard.ingest.adapters import readers as rd
 from scorecard.ingest.adapters.base import Adapter, AdapterOutput, register
 from scorecard.workspace.config import ExportConfig, VendorConfig
@@ -58,6 +64,27 @@ TIMESTAMPS = [
     "Queue.EnqueueTimestamp",
     "Agent.ConnectedToAgentTimestamp",
 ]
+#: InitiationMethod values of records that are not a customer's inbound call (further legs of a contact,
+#: calls and messages from the contact center, monitoring): left out, counted.
+NOT_INBOUND = [
+    "TRANSFER",
+    "QUEUE_TRANSFER",
+    "CALLBACK",
+    "OUTBOUND",
+    "EXTERNAL_OUTBOUND",
+    "API",
+    "MONITOR",
+    "DISCONNECT",
+    "AGENT_REPLY",
+    "FLOW",
+]
+#: The rule a method in neither list breaks: it may be a customer calling in, so it is neither kept nor
+#: left out.
+UNKNOWN_METHOD = (
+    f"an InitiationMethod the '{FORMAT}' format does not know, so whether these are customers calling "
+    "the vendor cannot be told (rule unknown_initiation_method): add it to `inbound_methods` (calls) or "
+    "`not_inbound_methods` (left out, counted) of this export in vendor.toml, or tell us the method"
+)
 DURATIONS = ["Agent.AgentInteractionDuration", "Agent.CustomerHoldDuration", "Agent.AfterContactWorkDuration"]
 
 
@@ -112,13 +139,74 @@ def _seconds_between(start: str, end: str) -> pl.Expr:
     return (pl.col(end) - pl.col(start)).dt.total_microseconds() / 1e6
 
 
+def _methods(export: ExportConfig, key: str, default: list[str]) -> list[str]:
+    values = rd.option(export, FORMAT, key, list, default)
+    if not all(isinstance(v, str) for v in values):
+        raise ConfigError(f"{export.source}: option '{key}' of format '{FORMAT}' must be a list of texts.")
+    return [v.upper() for v in values]
+
+
+def _shown(frame: pl.DataFrame, col: str) -> str:
+    return ", ".join(repr(v) for v in frame[col].unique(maintain_order=True).to_list())
+
+
+def _inbound_voice(
+    parsed: pl.DataFrame, export: ExportConfig, channels: list[str]
+) -> tuple[pl.DataFrame, list[RowWarning], list[ValidationFailure]]:
+    """The latest record of each contact, of a kept channel and an inbound method. Records of other
+    channels and methods are left out, counted per reason; a record of an unknown method is a problem
+    naming its line and value."""
+    inbound = _methods(export, "inbound_methods", ["INBOUND"])
+    extra = _methods(export, "not_inbound_methods", [])
+    both = sorted(set(inbound) & set(extra))
+    if both:
+        raise ConfigError(
+            f"{export.source}: method {both[0]!r} is in both 'inbound_methods' and 'not_inbound_methods' "
+            f"of format '{FORMAT}'; keep it in one of them."
+        )
+    other = [m for m in [*NOT_INBOUND, *extra] if m not in inbound]
+    warnings: list[RowWarning] = []
+    # Older records of a contact are not rows left out: they are the same contact, delivered again.
+    kept = (
+        parsed.sort("ContactId", "LastUpdateTimestamp", rd.SOURCE_ROW, nulls_last=False)
+        .unique("ContactId", keep="last", maintain_order=True)
+        .sort(rd.SOURCE_ROW)
+    )
+    channel = pl.col("Channel").is_null() | pl.col("Channel").str.to_uppercase().is_in(channels)
+    shown = _shown(kept.filter(~channel), "Channel")
+    why = f"left out: Channel {shown} is not one of {', '.join(channels)} (option `channels`)"
+    kept = rd.leave_out(kept, channel, "left_out_other_channel", why, "Channel", warnings)
+    method = pl.col("InitiationMethod").str.to_uppercase()
+    known = (method.is_in(inbound) | method.is_in(other)).fill_null(False)
+    unknown = [
+        ValidationFailure(row, "InitiationMethod", value, UNKNOWN_METHOD)
+        for row, value in kept.filter(~known).select(rd.SOURCE_ROW, "InitiationMethod").iter_rows()
+    ]
+    kept = kept.filter(known)
+    shown = _shown(kept.filter(~method.is_in(inbound)), "InitiationMethod")
+    why = f"left out: not inbound calls to the vendor (InitiationMethod {shown})"
+    kept = rd.leave_out(
+        kept, method.is_in(inbound), "left_out_not_inbound", why, "InitiationMethod", warnings
+    )
+    return kept, warnings, unknown
+
+
 @register
 class AmazonConnectCtr(Adapter):
     """Amazon Connect contact records (JSON lines or dotted CSV) as canonical calls."""
 
     format = FORMAT
     tables = frozenset({"calls"})
-    options = frozenset({"channels", "resolved_attribute", "revenue_attribute", "unqueued_program"})
+    options = frozenset(
+        {
+            "channels",
+            "inbound_methods",
+            "not_inbound_methods",
+            "resolved_attribute",
+            "revenue_attribute",
+            "unqueued_program",
+        }
+    )
 
     def read(self, path: Path, export: ExportConfig, vendor: VendorConfig) -> AdapterOutput:
         """Read one CTR file, de-duplicate records and keep inbound voice contacts."""
@@ -162,13 +250,8 @@ class AmazonConnectCtr(Adapter):
         sources = {c: [c] for c in [*TIMESTAMPS, *DURATIONS]} | {c: [s] for c, s in attrs.items()}
         problems = rd.parse_failures(raw, parsed, sources)
 
-        kept = (
-            parsed.sort("ContactId", "LastUpdateTimestamp", rd.SOURCE_ROW, nulls_last=False)
-            .unique("ContactId", keep="last", maintain_order=True)
-            .filter(pl.col("InitiationMethod").str.to_uppercase() == "INBOUND")
-            .filter(pl.col("Channel").is_null() | pl.col("Channel").str.to_uppercase().is_in(channels))
-            .sort(rd.SOURCE_ROW)
-        )
+        kept, warnings, unknown = _inbound_voice(parsed, export, channels)
+        problems = sorted([*problems, *unknown], key=lambda f: (f.row or 0, f.column))
         answered = pl.col("Agent.ConnectedToAgentTimestamp").is_not_null()
         queued = pl.col("Queue.EnqueueTimestamp").is_not_null()
         outcome = pl.when(answered).then(pl.lit("answered")).when(queued).then(pl.lit("abandoned"))
@@ -199,5 +282,8 @@ class AmazonConnectCtr(Adapter):
         # left none, so blocked calls are not recorded (unknown, never 0; see `no_blocking`).
         observed = {"answered", "abandoned", "self_service"} | ({"revenue"} if "revenue" in attrs else set())
         return AdapterOutput(
-            rd.canonical_frame(frame, "calls"), problems=problems, observed=frozenset(observed)
+            rd.canonical_frame(frame, "calls"),
+            problems=problems,
+            warnings=warnings,
+            observed=frozenset(observed),
         )

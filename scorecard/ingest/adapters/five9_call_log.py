@@ -7,7 +7,11 @@ ABANDONED`.
 - TIMESTAMP is written like `Fri, 21 Aug 2026 09:00:06` in the account's time zone (vendor.timezone;
   override the format with the reader option `timestamp_format`). Durations are `hh:mm:ss`.
 - Only rows whose CALL TYPE is in `inbound_call_types` (default `Inbound`, case-insensitive) are calls
-  to the vendor; outbound, manual, internal, test and voicemail rows are left out.
+  to the vendor. Rows of the types in `NOT_INBOUND` (outbound, manual, internal, test, voicemail, ...)
+  and in the option `not_inbound_call_types` are left out, counted (warning `left_out_not_inbound`).
+  A CALL TYPE in neither list (a localised label such as `Entrant`, a type this adapter has not met, an
+  empty cell) could be an inbound call: the file is rejected, naming each line and value, rather than
+  losing calls or counting what may not be calls (rule `unknown_call_type`).
 - Outcome, in this order: DISPOSITION in `blocked_dispositions` -> blocked; ABANDONED = 1 and the call
   reached a skill (SKILL set or a queue wait) -> abandoned; ABANDONED = 1 before any skill -> the caller
   left in the IVR -> self_service; an AGENT -> answered; otherwise (ended in the IVR, e.g. self-service
@@ -37,7 +41,7 @@ from pathlib import Path
 
 import polars as pl
 
-from scorecard.errors import AdapterError, ConfigError
+from scorecard.errors import AdapterError, ConfigError, RowWarning, ValidationFailure
 from scorecard.ingest.adapters import readers as rd
 from scorecard.ingest.adapters.base import Adapter, AdapterOutput, register
 from scorecard.workspace.config import ExportConfig, VendorConfig
@@ -61,6 +65,27 @@ TIMESTAMP_FORMAT = "%a, %d %b %Y %H:%M:%S"
 #: Optional: the report's ring time at the agent (a column a report layout may add).
 RING = "RING TIME"
 HINTS = {c: " (hh:mm:ss)" for c in [*DURATIONS, RING]}
+#: CALL TYPE values (any case) of calls that are not to the vendor: Five9's call types as the report
+#: writes them, and the web services' `callType` names. Left out, counted; extend with
+#: `not_inbound_call_types`.
+NOT_INBOUND = [
+    "Outbound",
+    "Manual",
+    "Preview",
+    "Autodial",
+    "Internal",
+    "Agent",
+    "Test",
+    "Voicemail",
+    "Inbound Voicemail",
+    "INBOUND_VOICEMAIL",
+]
+#: The rule a CALL TYPE in neither list breaks: it may be an inbound call, so it is neither kept nor left out.
+UNKNOWN_CALL_TYPE = (
+    f"a call type the '{FORMAT}' format does not know, so whether these are calls to the vendor cannot "
+    "be told (rule unknown_call_type): add it to `inbound_call_types` (calls) or `not_inbound_call_types` "
+    "(left out, counted) of this export in vendor.toml, or tell us the type"
+)
 #: AGENT values that mean no agent took the call (compared case-insensitively; empty cells too).
 NO_AGENT_VALUES = ["[None]", "[Deleted]"]
 
@@ -70,6 +95,33 @@ def _lower_list(export: ExportConfig, key: str, default: list[str]) -> list[str]
     if not all(isinstance(v, str) for v in values):
         raise ConfigError(f"{export.source}: option '{key}' of format '{FORMAT}' must be a list of texts.")
     return [v.lower() for v in values]
+
+
+def _inbound_rows(
+    raw: pl.DataFrame, export: ExportConfig, inbound: list[str]
+) -> tuple[pl.DataFrame, list[RowWarning], list[ValidationFailure]]:
+    """The rows of inbound call types; rows of known other types are left out and counted; a row of an
+    unknown type (or none) is a problem naming its line and value, and is not read further."""
+    extra = _lower_list(export, "not_inbound_call_types", [])
+    both = sorted(set(inbound) & set(extra))
+    if both:
+        raise ConfigError(
+            f"{export.source}: call type {both[0]!r} is in both 'inbound_call_types' and "
+            f"'not_inbound_call_types' of format '{FORMAT}'; keep it in one of them."
+        )
+    other = [t for t in [*(t.lower() for t in NOT_INBOUND), *extra] if t not in inbound]
+    call_type = pl.col("CALL TYPE").str.to_lowercase()
+    known = (call_type.is_in(inbound) | call_type.is_in(other)).fill_null(False)
+    unknown = [
+        ValidationFailure(row, "CALL TYPE", value, UNKNOWN_CALL_TYPE)
+        for row, value in raw.filter(~known).select(rd.SOURCE_ROW, "CALL TYPE").iter_rows()
+    ]
+    raw = raw.filter(known)
+    warnings: list[RowWarning] = []
+    types = raw.filter(~call_type.is_in(inbound))["CALL TYPE"].unique(maintain_order=True).to_list()
+    why = f"left out: not inbound calls to the vendor (CALL TYPE {', '.join(repr(t) for t in types)})"
+    raw = rd.leave_out(raw, call_type.is_in(inbound), "left_out_not_inbound", why, "CALL TYPE", warnings)
+    return raw, warnings, unknown
 
 
 @register
@@ -82,6 +134,7 @@ class Five9CallLog(Adapter):
         {
             "program_column",
             "inbound_call_types",
+            "not_inbound_call_types",
             "blocked_dispositions",
             "resolved_dispositions",
             "unresolved_dispositions",
@@ -112,7 +165,7 @@ class Five9CallLog(Adapter):
                 f"{path}: column {revenue!r} named by option 'revenue_column' of format '{FORMAT}' is not "
                 f"in the file. Found: {', '.join(found)}. Fix the option in vendor.toml."
             )
-        raw = raw.filter(pl.col("CALL TYPE").str.to_lowercase().is_in(inbound))
+        raw, warnings, unknown = _inbound_rows(raw, export, inbound)
         ring = RING in found
 
         fmt = export.timestamp_format or TIMESTAMP_FORMAT
@@ -138,6 +191,7 @@ class Five9CallLog(Adapter):
         sources |= {"revenue": [revenue]} if revenue else {}
         sources |= {RING: [RING]} if ring else {}
         problems = rd.parse_failures(raw, parsed, sources, HINTS | {"TIMESTAMP": f" (expected like {fmt})"})
+        problems = sorted([*unknown, *problems], key=lambda f: (f.row or 0, f.column))
 
         reached_skill = pl.col("SKILL").is_not_null() | (pl.col("QUEUE WAIT TIME") > 0)
         outcome = (
@@ -180,5 +234,8 @@ class Five9CallLog(Adapter):
         observed = {"answered", "abandoned", "self_service"} | ({"blocked"} if blocked else set())
         observed |= {"revenue"} if revenue else set()
         return AdapterOutput(
-            rd.canonical_frame(frame, "calls"), problems=problems, observed=frozenset(observed)
+            rd.canonical_frame(frame, "calls"),
+            problems=problems,
+            warnings=warnings,
+            observed=frozenset(observed),
         )

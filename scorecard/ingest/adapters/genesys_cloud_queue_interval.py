@@ -37,6 +37,7 @@ from pathlib import Path
 
 import polars as pl
 
+from scorecard.errors import RowWarning
 from scorecard.ingest.adapters import readers as rd
 from scorecard.ingest.adapters.base import Adapter, AdapterOutput, register
 from scorecard.workspace.config import ExportConfig, VendorConfig
@@ -67,7 +68,7 @@ class GenesysCloudQueueInterval(Adapter):
     options = frozenset({"sl_threshold_s", "short_abandon_s", "media_types", "no_ivr"})
 
     def read(self, path: Path, export: ExportConfig, vendor: VendorConfig) -> AdapterOutput:
-        """Read one flat aggregate export (CSV or XLSX); rows of other media types are left out."""
+        """Read one flat aggregate export (CSV or XLSX); rows of other media types are left out, counted."""
         sl_threshold = rd.option(export, FORMAT, "sl_threshold_s", (int, float))
         short_s = rd.option(export, FORMAT, "short_abandon_s", (int, float))
         media = [m.lower() for m in rd.option(export, FORMAT, "media_types", list, ["voice"])]
@@ -75,8 +76,14 @@ class GenesysCloudQueueInterval(Adapter):
         raw = rd.read_table(path, export)
         found = [c for c in raw.columns if c != rd.SOURCE_ROW]
         self.require_columns(path, found, REQUIRED)
+        warnings: list[RowWarning] = []
         if "mediaType" in found:
-            raw = raw.filter(pl.col("mediaType").str.to_lowercase().is_in(media))
+            keep = pl.col("mediaType").str.to_lowercase().is_in(media)
+            shown = ", ".join(
+                repr(m) for m in raw.filter(~keep.fill_null(False))["mediaType"].unique().sort()
+            )
+            why = f"left out: mediaType {shown} is not one of {', '.join(media)} (option `media_types`)"
+            raw = rd.leave_out(raw, keep, "left_out_other_media", why, "mediaType", warnings)
         counts = COUNTS + [c for c in ["tShortAbandon.count"] if c in found]
         reported = [c for c in ["oServiceLevel"] if c in found]
 
@@ -129,4 +136,4 @@ class GenesysCloudQueueInterval(Adapter):
         out = rd.canonical_frame(frame, "intervals")
         kpis = {"service_level": (pl.col("oServiceLevel"), SL_DEFINITION)}
         found = rd.reported_frame(frame, vendor.timezone, kpis) if reported else None
-        return AdapterOutput(out, found, problems, raw=raw, cells=CELLS)
+        return AdapterOutput(out, found, problems, warnings, raw=raw, cells=CELLS)

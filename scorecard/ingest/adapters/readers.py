@@ -346,6 +346,19 @@ def parse_failures(
     return sorted(failures, key=lambda f: (f.row or 0, f.column))
 
 
+def leave_out(
+    raw: pl.DataFrame, keep: pl.Expr, rule: str, message: str, column: str, warnings: list[RowWarning]
+) -> pl.DataFrame:
+    """The rows where `keep` is true; the others are left out and counted as one RowWarning `rule`
+    (named `left_out_...`), quoting the first such row's line and its `column` value."""
+    keep = keep.fill_null(False)
+    out_rows = raw.filter(~keep)
+    if out_rows.height:
+        first = out_rows.row(0, named=True)
+        warnings.append(RowWarning(rule, message, out_rows.height, first[SOURCE_ROW], first[column]))
+    return raw.filter(keep)
+
+
 #: The rule a signed clock duration breaks (`-00:05:05`): reading it without its sign would invent a value.
 NEGATIVE_DURATION = "negative duration: a duration cannot be negative"
 
