@@ -382,6 +382,20 @@ def test_mapping_mistakes_are_config_errors_naming_the_key(tmp_path: Path, optio
     assert str(exc.value).endswith(". Fix it in vendor.toml.")
 
 
+@pytest.mark.parametrize(("decimal", "thousands"), [(",", ","), (".", "."), (".", "1"), (".", ", ")])
+def test_a_thousands_separator_is_one_character_other_than_the_decimal_mark(
+    tmp_path: Path, decimal, thousands
+):
+    # thousands = decimal = "," once read '12,5' as 125: every comma was deleted, none was a decimal mark
+    path = csv(tmp_path, "Id\nx\n")
+    with pytest.raises(ConfigError) as exc:
+        read(path, reader={"decimal": decimal}, thousands=thousands)
+    assert str(exc.value) == (
+        f"{SRC}: format 'mapped' (table 'calls'): 'thousands' = {thousands!r} must be one character, not a "
+        f"digit, a sign or the decimal mark (decimal = {decimal!r}). Fix it in vendor.toml."
+    )
+
+
 def test_interval_mistakes_and_missing_source_columns(tmp_path: Path):
     path = csv(tmp_path, "Month,Calls\nJan 2019,5\n")
     with pytest.raises(ConfigError) as exc:

@@ -125,3 +125,104 @@ def test_option_type_errors_name_the_key():
         str(exc.value)
         == "v/vendor.toml: option 'n' of format 'x' must be a whole number or a number; got True."
     )
+
+
+@pytest.mark.parametrize(
+    ("decimal", "thousands", "text", "expected"),
+    [
+        (",", None, "12,5", 12.5),
+        (",", None, "1.234,5", 1234.5),
+        (",", None, "1 234,5", 1234.5),
+        (",", None, "1\u00a0234,5", 1234.5),  # a non-breaking space between thousands
+        (",", None, "-3,25", -3.25),
+        (",", None, "1234", 1234.0),
+        (",", None, "1.234.567,89", 1234567.89),
+        (",", None, "1.234", 1234.0),  # one group of three after the dot: a thousands separator
+        (",", " ", "1 234,5", 1234.5),
+        (".", ",", "1,234.5", 1234.5),
+        (".", ",", "12.5", 12.5),
+        (".", ",", "1,000", 1000.0),
+        (".", ",", "-12,345,678.25", -12345678.25),
+        (".", None, "1.5", 1.5),
+        (".", None, "-1.5", -1.5),
+        (".", None, "1 234.5", 1234.5),
+        (".", None, "7", 7.0),
+        (".", None, "1e+308", 1e308),  # read, then refused by the plausibility rules
+    ],
+)
+def test_numbers_whose_separators_fit_the_export_format(decimal, thousands, text, expected):
+    got = pl.DataFrame({"x": [text]}).select(rd.number("x", decimal, thousands))["x"].to_list()
+    assert got == [expected]
+
+
+@pytest.mark.parametrize(
+    ("decimal", "thousands", "text"),
+    [
+        (",", None, "1.5"),  # once read as 15: the '.' was deleted as a thousands separator
+        (",", None, "-1.5"),  # once -15
+        (",", None, "9,800.00"),  # once 9.8
+        (",", None, "12.34"),  # two digits after the thousands dot
+        (",", None, "1.23,5"),
+        (",", None, "1,2,3"),  # the decimal mark twice
+        (",", None, "1,234.5"),  # once 1.2345
+        (",", None, "12 34,5"),  # a space between groups that are not of three digits
+        (".", ",", "1,5"),  # once 15
+        (".", ",", "1.234,5"),  # once 1.2345
+        (".", ",", "1,23"),
+        (".", ",", "1.234.5"),
+        (".", None, "1.234,5"),
+        (".", None, "1,234"),
+        (".", None, "12 34"),  # once 1234
+    ],
+)
+def test_numbers_whose_separators_do_not_fit_the_export_format_are_null(decimal, thousands, text):
+    frame = pl.DataFrame({"x": [text]})
+    assert frame.select(rd.number("x", decimal, thousands))["x"].to_list() == [None]
+    assert frame.select(rd.integer("x", decimal, thousands))["x"].to_list() == [None]
+    assert frame.select(rd.seconds("x", "s", decimal, thousands).alias("x"))["x"].to_list() == [None]
+
+
+def test_integers_and_durations_keep_their_readings_under_a_decimal_comma():
+    df = pl.DataFrame(
+        {"n": ["12", "1.234", "1 000", "1,0", "1,5", None], "d": ["1:02:03", "0:45", "1,5"] + [None] * 3}
+    )
+    got = df.select(rd.integer("n", ","), rd.seconds("d", "min", ",").alias("d"))
+    assert got["n"].to_list() == [12, 1234, 1000, 1, None, None]  # 1,5 is not a count
+    assert got["d"].to_list() == [
+        3723.0,
+        45.0,
+        90.0,
+        None,
+        None,
+        None,
+    ]  # h:mm:ss never meets the decimal mark
+
+
+def test_a_number_in_another_format_names_the_format_and_the_option_to_check():
+    raw = pl.DataFrame({"source_row": [2, 3, 4, 5], "w": ["1.5", "12,5", "n/a", "1.234,5"]})
+    parsed = raw.select(rd.number("w", ","))
+    assert rd.parse_failures(raw, parsed, {"w": ["w"]}, decimal=",") == [
+        ValidationFailure(
+            2,
+            "w",
+            "1.5",
+            "not a number in this export's format (decimal ',', thousands '.' only between groups of 3 "
+            "digits) — check `decimal` in vendor.toml",
+        ),
+        ValidationFailure(4, "w", "n/a", "not a number"),  # not a locale matter: the rule stays short
+    ]
+    mapped = pl.DataFrame({"source_row": [2], "w": ["1,5"]})
+    assert rd.parse_failures(
+        mapped, mapped.select(rd.number("w", ".", ",")), {"w": ["w"]}, None, ".", ","
+    ) == [
+        ValidationFailure(
+            2,
+            "w",
+            "1,5",
+            "not a number in this export's format (decimal '.', thousands ',' only between groups of 3 "
+            "digits) — check `decimal` and `thousands` in vendor.toml",
+        )
+    ]
+    assert rd.number_rule("not a number", "1.234,5", ".") == (
+        "not a number in this export's format (decimal '.') — check `decimal` in vendor.toml"
+    )

@@ -294,3 +294,132 @@ def test_an_interval_report_without_an_abandon_count_loads_with_abandonment_unkn
     assert row["asa_s"] == (1500 + 1600) / (100 + 80)  # what the report does carry is computed
     notes = CliRunner().invoke(app, ["kpis", "--db", str(db)]).output
     assert "the intervals export (mapped, daily.csv) of Volga does not record abandoned" in notes
+
+
+def _decimal_comma_workspace(root: Path) -> Path:
+    write(root / "scorecard.toml", 'base_currency = "EUR"\n')
+    write(
+        root / "acme" / "vendor.toml",
+        """
+        name = "Acme"
+        timezone = "UTC"
+        currency = "EUR"
+
+        [[exports]]
+        table = "calls"
+        files = "calls/*.csv"
+        delimiter = ";"
+        decimal = ","
+
+        [[exports]]
+        table = "costs"
+        files = "costs.csv"
+        delimiter = ";"
+        decimal = ","
+        """,
+    )
+    write(
+        root / "acme" / "calls" / "2026-04.csv",
+        """
+        call_id;program;arrived_at;outcome;wait_s;talk_s
+        c1;p;2026-04-01 09:00:00;answered;12,5;1.234,5
+        c2;p;2026-04-01 09:05:00;answered;3;60
+        """,
+    )
+    write(
+        root / "acme" / "costs.csv",
+        "period_start;period_end;amount;kind\n2026-04-01;2026-04-30;9.800,00;invoice\n",
+    )
+    return root
+
+
+def test_a_dot_decimal_in_a_decimal_comma_export_is_rejected_not_read_ten_times_larger(
+    tmp_path: Path,
+) -> None:
+    # Before: with decimal = ",", "1.5" was read as 15 (the '.' deleted as a thousands separator) and
+    # "9,800.00" as 9.8; the ingest exited 0 and cost per call came out wrong.
+    import duckdb
+
+    ws, db = _decimal_comma_workspace(tmp_path / "ws"), tmp_path / "s.duckdb"
+    code, out = ingest(ws, db)
+    assert code == 0, out
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select wait_s, talk_s from raw_calls order by call_id").fetchall() == [
+        (12.5, 1234.5),
+        (3.0, 60.0),
+    ]
+    assert con.execute("select amount from raw_costs").fetchall() == [(9800.0,)]
+    con.close()
+    before = _kpis(db)
+
+    write(
+        ws / "acme" / "calls" / "2026-05.csv",
+        """
+        call_id;program;arrived_at;outcome;wait_s;talk_s
+        c3;p;2026-05-01 09:00:00;answered;4;30
+        c4;p;2026-05-01 09:05:00;answered;1.5;-1.5
+        """,
+    )
+    write(
+        ws / "acme" / "costs.csv",
+        "period_start;period_end;amount;kind\n2026-04-01;2026-04-30;9,800.00;invoice\n",
+    )
+    code, out = ingest(ws, db)
+    assert code == 1, out
+    fmt = (
+        "in this export's format (decimal ',', thousands '.' only between groups of 3 digits) — check "
+        "`decimal`"
+    )
+    assert "acme/calls/2026-05.csv: 2 problem(s); nothing from this file was loaded into 'calls'." in out
+    assert f"  line 3, column 'wait_s', value '1.5': not a number {fmt} in vendor.toml" in out
+    assert f"  line 3, column 'talk_s', value '-1.5': not a number {fmt} in vendor.toml" in out
+    assert "acme/costs.csv: 1 problem(s); nothing from this file was loaded into 'costs'." in out
+    assert f"  line 2, column 'amount', value '9,800.00': not a number {fmt} in vendor.toml" in out
+    assert _kpis(db) == before  # nothing loaded changed: the April calls and the 9,800.00 invoice stay
+
+
+def test_a_misgrouped_thousands_separator_in_a_mapped_export_is_rejected(tmp_path: Path) -> None:
+    # Before: with thousands = ",", "1,5" was read as 15 and "1.234,5" as 1.2345, exit 0.
+    ws = tmp_path / "ws"
+    write(ws / "scorecard.toml", 'base_currency = "EUR"\n')
+    write(
+        ws / "bank" / "vendor.toml",
+        """
+        name = "Bank BPO"
+        timezone = "UTC"
+        currency = "EUR"
+
+        [[exports]]
+        table = "calls"
+        format = "mapped"
+        files = "cdr.csv"
+        thousands = ","
+        values = { outcome = { AGENT = "answered", HANG = "abandoned" } }
+
+        [exports.columns]
+        call_id = "id"
+        program = "line"
+        arrived_at = "at"
+        outcome = "out"
+        wait_s = "q"
+        talk_s = "t"
+        """,
+    )
+    write(
+        ws / "bank" / "cdr.csv",
+        """
+        id,line,at,out,q,t
+        1,cards,2026-04-01 09:00:00,AGENT,12.5,"1,234.5"
+        2,cards,2026-04-01 09:05:00,AGENT,"1,5",60
+        3,cards,2026-04-01 09:07:00,AGENT,3,"1.234,5"
+        """,
+    )
+    code, out = ingest(ws, tmp_path / "s.duckdb")
+    assert code == 1, out
+    fmt = (
+        "in this export's format (decimal '.', thousands ',' only between groups of 3 digits) — check "
+        "`decimal` and `thousands` in vendor.toml"
+    )
+    assert "bank/cdr.csv: 2 problem(s); nothing from this file was loaded into 'calls'." in out
+    assert f"  line 3, column 'q', value '1,5': not a number {fmt}" in out
+    assert f"  line 4, column 't', value '1.234,5': not a number {fmt}" in out

@@ -132,7 +132,7 @@ class AvayaCmsHsplit(Adapter):
         )
         sources = {c: [c] for c in [*COUNTS, *times]} | {"interval_start": ["row_date", "starttime"]}
         problems = rd.parse_failures(
-            raw, parsed, sources, {"interval_start": f" (row_date as {date_format}, HHMM)"}
+            raw, parsed, sources, {"interval_start": f" (row_date as {date_format}, HHMM)"}, export.decimal
         )
 
         if short is None:

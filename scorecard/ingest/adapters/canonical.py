@@ -70,7 +70,11 @@ def parse_columns(
         rule = f"not {_EXPECT[sql_type]}"
         if sql_type == "TIMESTAMP":
             rule += f" (or a local time that does not exist in {timezone})"
-        failures += [ValidationFailure(r, col, v, rule) for r, v in bad.iter_rows()]
+        numeric = sql_type in ("DOUBLE", "BIGINT")
+        failures += [
+            ValidationFailure(r, col, v, readers.number_rule(rule, v, export.decimal) if numeric else rule)
+            for r, v in bad.iter_rows()
+        ]
     return parsed, failures
 
 

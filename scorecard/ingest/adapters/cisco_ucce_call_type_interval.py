@@ -98,7 +98,7 @@ class CiscoUcceCallTypeInterval(Adapter):
             *(rd.number(c, export.decimal) for c in times),
         )
         sources = {c: [c] for c in ["DateTime", *counts, *times]}
-        problems = rd.parse_failures(raw, parsed, sources)
+        problems = rd.parse_failures(raw, parsed, sources, decimal=export.decimal)
 
         has_agent = AGENT_ABANDONS[0] in counts
         abandoned = pl.col("RouterCallsAbandQ") + (pl.col(AGENT_ABANDONS[0]) if has_agent else 0)

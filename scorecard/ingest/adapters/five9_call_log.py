@@ -190,7 +190,8 @@ class Five9CallLog(Adapter):
         sources = {c: [c] for c in ["TIMESTAMP", *DURATIONS, "TRANSFERS", "ABANDONED"]}
         sources |= {"revenue": [revenue]} if revenue else {}
         sources |= {RING: [RING]} if ring else {}
-        problems = rd.parse_failures(raw, parsed, sources, HINTS | {"TIMESTAMP": f" (expected like {fmt})"})
+        hints = HINTS | {"TIMESTAMP": f" (expected like {fmt})"}
+        problems = rd.parse_failures(raw, parsed, sources, hints, export.decimal)
         problems = sorted([*unknown, *problems], key=lambda f: (f.row or 0, f.column))
 
         reached_skill = pl.col("SKILL").is_not_null() | (pl.col("QUEUE WAIT TIME") > 0)

@@ -107,6 +107,7 @@ class GenesysCloudQueueInterval(Adapter):
             parsed,
             {c: [c] for c in [*counts, *SUMS_MS, *reported]} | {"interval_start": ["interval"]},
             {"interval_start": " (ISO 8601 start/end, e.g. 2026-08-21T09:00:00Z/2026-08-21T09:30:00Z)"},
+            export.decimal,
         )
         parsed = parsed.with_columns(pl.col(counts).fill_null(0), pl.col(SUMS_MS).fill_null(0.0) / 1000)
 

@@ -104,7 +104,8 @@ class MappedAdapter(Adapter):
             checks[f"__kpi_{kpi}"] = [r["column"]]
         parsed = prepared.select(rd.SOURCE_ROW, *(e.alias(n) for n, e in exprs.items()))
         problems = sorted(
-            problems + rd.parse_failures(raw, parsed, checks), key=lambda f: (f.row or 0, f.column)
+            problems + rd.parse_failures(raw, parsed, checks, None, export.decimal, spec.thousands),
+            key=lambda f: (f.row or 0, f.column),
         )
         out = rd.canonical_frame(_combine(parsed, spec, tz), export.table)
         observed = spec.observed()

@@ -83,7 +83,15 @@ class Spec:
         self.rules = {c: mapped_rules.parse_rules(self, c, r) for c, r in opt["rules"].items()}
         self.drop, self.keep = self._filters("drop", opt["drop"]), self._filters("keep", opt["keep"])
         self.reported = {k: self._reported_spec(k, v) for k, v in opt["reported"].items()}
-        self.thousands = self._option("thousands", str)
+        self.thousands = self._option("thousands", str) or None
+        if self.thousands and (
+            len(self.thousands) != 1 or self.thousands in f"0123456789+-eE%{export.decimal}"
+        ):
+            self.fail(
+                "thousands",
+                f"= {self.thousands!r} must be one character, not a digit, a sign or the decimal mark "
+                f"(decimal = {export.decimal!r})",
+            )
         self.ragged = self._option("ragged_lines", str, "error")
         if self.ragged not in RAGGED:
             self.fail("ragged_lines", f"= {self.ragged!r} must be one of: {', '.join(RAGGED)}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -179,16 +180,63 @@ def _excel_dates(frame: pl.DataFrame) -> list[pl.Expr]:
 # and `parse_failures` reports it, so the schema and the user see the raw text.
 
 
+#: Spaces every export accepts as a thousands separator, besides the one its locale implies.
+_SPACES = (" ", "\u00a0")
+#: A character that separates digits: a number holding one must be laid out as its export writes numbers.
+_SEPARATED = "[.,'\\s\u00a0]"
+#: Digits and separators only (a sign, an exponent, a percent sign): text meant as a number.
+_NUMBER_LIKE = re.compile("^[+-]?[0-9.,'\\s\u00a0]*[0-9][0-9.,'\\s\u00a0]*(?:[eE][+-]?[0-9]+)?%?$")
+
+
+def group_separators(decimal: str = ".", thousands: str | None = None) -> list[str]:
+    """The thousands separators of an export: `thousands`, else '.' under a decimal comma; and spaces."""
+    groups = [thousands] if thousands else ["."] if decimal == "," else []
+    return groups + [s for s in _SPACES if s not in groups]
+
+
+def number_pattern(decimal: str = ".", thousands: str | None = None) -> str:
+    """A number as the export writes it: a thousands separator only between groups of exactly 3 digits
+    left of the decimal mark (one separator per number), the decimal mark at most once.
+
+    The same pattern serves polars (Rust regex) and Python's `re`.
+    """
+    grouped = "|".join(
+        rf"[0-9]{{1,3}}(?:{re.escape(g)}[0-9]{{3}})+" for g in group_separators(decimal, thousands)
+    )
+    mark = re.escape(decimal)
+    body = rf"(?:[0-9]+|{grouped})(?:{mark}[0-9]*)?|{mark}[0-9]+"
+    return rf"^[+-]?(?:{body})(?:[eE][+-]?[0-9]+)?(?:[ \u00a0]?%)?$"
+
+
 def number(col: str, decimal: str = ".", thousands: str | None = None) -> pl.Expr:
-    """A numeric column written with the export's decimal mark (and optional thousands separator)."""
-    e = pl.col(col).str.replace_all("\u00a0", "").str.replace_all(" ", "")
+    """A numeric column written with the export's decimal mark (and optional thousands separator).
+
+    A value with a separator laid out otherwise than `number_pattern` says (`1.5` under a decimal comma,
+    `1,5` with thousands ',') is null, so `parse_failures` reports it: deleting the separator would
+    read it ten or a thousand times too large or small.
+    """
+    text = pl.col(col)
+    separated = text.str.contains(_SEPARATED)
     if thousands:
-        e = e.str.replace_all(thousands, "", literal=True)
-    elif decimal == ",":
-        e = e.str.replace_all(".", "", literal=True)
+        separated |= text.str.contains(thousands, literal=True)
+    e = text
+    for sep in group_separators(decimal, thousands):
+        e = e.str.replace_all(sep, "", literal=True)
     if decimal == ",":
         e = e.str.replace_all(",", ".", literal=True)
-    return e.str.strip_suffix("%").cast(pl.Float64, strict=False)
+    value = e.str.strip_suffix("%").cast(pl.Float64, strict=False)
+    return pl.when(~separated | text.str.contains(number_pattern(decimal, thousands))).then(value).alias(col)
+
+
+def number_rule(rule: str, value: str, decimal: str, thousands: str | None = None) -> str:
+    """`rule` (`not a number`), with the export's number format and the option to check when `value` is
+    digits and separators that do not fit that format (`1.5` in a decimal-comma export)."""
+    if not _NUMBER_LIKE.match(value) or re.match(number_pattern(decimal, thousands), value):
+        return rule
+    grouping = thousands or ("." if decimal == "," else None)
+    groups = f", thousands {grouping!r} only between groups of 3 digits" if grouping else ""
+    keys = "`decimal` and `thousands`" if thousands else "`decimal`"
+    return f"{rule} in this export's format (decimal {decimal!r}{groups}) — check {keys} in vendor.toml"
 
 
 #: A clock duration: `h:mm:ss` (any hours) or `m:ss` (any minutes), seconds with optional decimals.
@@ -323,11 +371,15 @@ def parse_failures(
     parsed: pl.DataFrame,
     sources: dict[str, list[str]],
     hints: dict[str, str] | None = None,
+    decimal: str | None = None,
+    thousands: str | None = None,
 ) -> list[ValidationFailure]:
     """Cells whose source text is present but whose parsed value is null, as validation failures.
 
     `sources` maps each parsed column to the raw columns it was read from; `hints` adds a note to the rule
-    of some parsed columns (the expected format, say).
+    of some parsed columns (the expected format, say). Given the export's `decimal` mark (and `thousands`
+    separator), a number of a column without a hint whose separators do not fit them says so
+    (`number_rule`).
     """
     failures = []
     for col, srcs in sources.items():
@@ -338,10 +390,12 @@ def parse_failures(
         )
         kind = _KINDS.get(parsed.schema[col].base_type(), "a value")  # type: ignore[call-overload]
         rule = f"not {kind}{(hints or {}).get(col, '')}"
+        numeric = parsed.schema[col].base_type() in (pl.Float64, pl.Int64) and col not in (hints or {})
         for row, value in bad.filter("_present", "_null").select(SOURCE_ROW, "_text").iter_rows():
             signed = value.lstrip().startswith("-") and ":" in value
+            said = number_rule(rule, value, decimal, thousands) if numeric and decimal else rule
             failures.append(
-                ValidationFailure(row, " + ".join(srcs), value, NEGATIVE_DURATION if signed else rule)
+                ValidationFailure(row, " + ".join(srcs), value, NEGATIVE_DURATION if signed else said)
             )
     return sorted(failures, key=lambda f: (f.row or 0, f.column))
 
