@@ -16,7 +16,7 @@ from app_pages import _common as c
 from scorecard.present import charts
 from scorecard.present import format as fmt
 from scorecard.present.text import plain
-from scorecard.scoring import comparable, funnel
+from scorecard.scoring import comparable, funnel, missing
 from scorecard.scoring.bids import BIDS_HEADLINE, bid_lines
 from scorecard.scoring.points import Ranking
 from scorecard.scoring.sensitivity import Stability
@@ -158,7 +158,7 @@ def missing_values(ctx: c.Context, result: Ranking, names: Names, own: set[str])
     notes = ctx.data("kpi_notes", per.grain, shown, False, per.start, per.end)
     notes = notes.filter(pl.col("period") == per.label)
     rows = [i for i, v in enumerate(result.vendors) if v in own]
-    why = comparable.missing_reasons(
+    why = missing.missing_reasons(
         [result.vendors[i] for i in rows],
         result.values[rows],
         list(result.preset.kpi_ids),

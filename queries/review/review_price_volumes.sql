@@ -24,7 +24,9 @@ with days as (
 ),
 
 contact_months as (
-    select distinct strftime(local_date, '%Y-%m') as month from int_call_days where vendor_id = vendor
+    select distinct strftime(local_date, '%Y-%m') as month
+    from int_call_days
+    where vendor_id = vendor
     union
     select distinct strftime(local_date, '%Y-%m') from stg_intervals where vendor_id = vendor
 ),

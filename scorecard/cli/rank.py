@@ -126,7 +126,7 @@ def _reasons(con, result: scoring.Ranking) -> pl.DataFrame:
     import polars as pl
 
     from scorecard.metrics import kpis
-    from scorecard.scoring import comparable
+    from scorecard.scoring import missing
     from scorecard.scoring import points as scoring
 
     p = kpis.parse_period(result.period or "all")
@@ -134,7 +134,7 @@ def _reasons(con, result: scoring.Ranking) -> pl.DataFrame:
     notes = notes.filter(pl.col("period").cast(pl.String) == p.label)
     settings = scoring.scoring_settings(con)
     ids = [r.kpi for r in result.rules]
-    return comparable.missing_reasons(
+    return missing.missing_reasons(
         result.vendors, result.values, ids, notes, settings["sl_variant"], settings["fcr_method"]
     )
 
