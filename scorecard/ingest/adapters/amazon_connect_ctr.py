@@ -177,12 +177,8 @@ def _inbound_voice(
     why = f"left out: Channel {shown} is not one of {', '.join(channels)} (option `channels`)"
     kept = rd.leave_out(kept, channel, "left_out_other_channel", why, "Channel", warnings)
     method = pl.col("InitiationMethod").str.to_uppercase()
-    known = (method.is_in(inbound) | method.is_in(other)).fill_null(False)
-    unknown = [
-        ValidationFailure(row, "InitiationMethod", value, UNKNOWN_METHOD)
-        for row, value in kept.filter(~known).select(rd.SOURCE_ROW, "InitiationMethod").iter_rows()
-    ]
-    kept = kept.filter(known)
+    known = method.is_in(inbound) | method.is_in(other)
+    kept, unknown = rd.only_known(kept, known, "InitiationMethod", UNKNOWN_METHOD)
     shown = _shown(kept.filter(~method.is_in(inbound)), "InitiationMethod")
     why = f"left out: not inbound calls to the vendor (InitiationMethod {shown})"
     kept = rd.leave_out(

@@ -111,12 +111,8 @@ def _inbound_rows(
         )
     other = [t for t in [*(t.lower() for t in NOT_INBOUND), *extra] if t not in inbound]
     call_type = pl.col("CALL TYPE").str.to_lowercase()
-    known = (call_type.is_in(inbound) | call_type.is_in(other)).fill_null(False)
-    unknown = [
-        ValidationFailure(row, "CALL TYPE", value, UNKNOWN_CALL_TYPE)
-        for row, value in raw.filter(~known).select(rd.SOURCE_ROW, "CALL TYPE").iter_rows()
-    ]
-    raw = raw.filter(known)
+    known = call_type.is_in(inbound) | call_type.is_in(other)
+    raw, unknown = rd.only_known(raw, known, "CALL TYPE", UNKNOWN_CALL_TYPE)
     warnings: list[RowWarning] = []
     types = raw.filter(~call_type.is_in(inbound))["CALL TYPE"].unique(maintain_order=True).to_list()
     why = f"left out: not inbound calls to the vendor (CALL TYPE {', '.join(repr(t) for t in types)})"

@@ -413,6 +413,19 @@ def leave_out(
     return raw.filter(keep)
 
 
+def only_known(
+    raw: pl.DataFrame, known: pl.Expr, column: str, rule: str
+) -> tuple[pl.DataFrame, list[ValidationFailure]]:
+    """The rows whose `column` holds a value the adapter knows; every other row (an empty cell too) is a
+    problem naming its line and value under `rule`, never dropped in silence."""
+    known = known.fill_null(False)
+    failures = [
+        ValidationFailure(row, column, value, rule)
+        for row, value in raw.filter(~known).select(SOURCE_ROW, column).iter_rows()
+    ]
+    return raw.filter(known), failures
+
+
 #: The rule a signed clock duration breaks (`-00:05:05`): reading it without its sign would invent a value.
 NEGATIVE_DURATION = "negative duration: a duration cannot be negative"
 
