@@ -153,7 +153,7 @@ if notes.height:
         st.dataframe(
             notes.select(
                 pl.col("vendor_id").replace_strict(ctx.names, default=pl.col("vendor_id")).alias("Vendor"),
-                pl.col("kpi").alias("KPI"),
+                pl.col("kpi").map_elements(lambda k: ctx.kpi(k).label, return_dtype=pl.String).alias("KPI"),
                 pl.col("reason").alias("Reason"),
             ),
             hide_index=True,

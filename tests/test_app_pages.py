@@ -94,6 +94,11 @@ def test_compare_shows_every_kpi_with_target_and_status(app, built):
     cost = rows["Cost per handled call (as billed)"]
     assert [cost[n] for n in NAMES.values()] == ["€21.83", "€12.28", "€17.26"]
     assert rows["Sales conversion"]["Northwind Contact"] == "—"
+    # why a value is missing: the KPI by its label, as everywhere on the page, never its column id
+    why = next(f for f in frames(app) if f.columns == ["Vendor", "KPI", "Reason"])
+    labels = {catalogue.kpi(k).label for k in catalogue.KPI_COLUMNS}
+    assert why.height and set(why["KPI"]) <= labels
+    assert "Sales conversion" in set(why.filter(pl.col("Vendor") == "Northwind Contact")["KPI"])
 
 
 def test_compare_shows_the_four_service_level_variants_and_reported_figures(app, built):
