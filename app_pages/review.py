@@ -120,8 +120,13 @@ if page.base_currency != page.currency:  # one column when the vendor bills in t
             f"{page.base_currency} (base)"
         )
     )
+LINE = "Cost of the quarter"
 right.dataframe(
-    rec.select(pl.col("line").alias("Cost of the quarter"), *money), hide_index=True, width="stretch"
+    rec.select(pl.col("line").alias(LINE), *money),
+    hide_index=True,
+    width="stretch",
+    # the long line names would push the amounts out of a half-width column: they get what is left
+    column_config={LINE: st.column_config.TextColumn(width=300)},
 )
 st.markdown("**Top findings**")
 if not page.findings:
