@@ -113,7 +113,7 @@ def test_compare_shows_the_four_service_level_variants_and_reported_figures(app,
     assert variants["answered only"].to_list() == [
         fmt.percent(x) for x in expected["service_level_answered_only"]
     ]
-    reasons = notes.filter(pl.col("KPI") == "revenue_per_call")["Reason"].to_list()
+    reasons = notes.filter(pl.col("KPI") == catalogue.kpi("revenue_per_call").label)["Reason"].to_list()
     assert reasons == [
         f"the calls export (canonical, calls/*.csv) of {name} does not record sales (revenue)"
         for name in ("Northwind Contact", "Southgate BPO", "Westline Support")
