@@ -292,3 +292,22 @@ def test_a_files_pattern_that_matches_nothing_keeps_the_rows_it_loaded(
     assert "Held back: acme/calls/" in out.output and out.exit_code == 0
     emptied = load(workspace, dbfile, accept_empty=True)
     assert {f.path for f in emptied.removed} == set(loaded)  # asked for: the rows leave
+
+
+def test_two_vendors_with_one_name_is_a_problem_that_names_both(workspace: Path, tmp_path: Path) -> None:
+    """A second folder copied from the first keeps its name: the ranking would read "Acme Contact leads
+    Acme Contact". The copy is skipped with the reason (the first loads); ingest exits 1 until renamed."""
+    shutil.copytree(workspace / "acme", workspace / "acme2")
+    dbfile = tmp_path / "s.duckdb"
+    report = load(workspace, dbfile)
+    assert not report.ok
+    assert report.problems == [
+        "Vendor acme2 skipped (what it loaded is kept): acme2/vendor.toml: name 'Acme Contact' is already "
+        "the name of vendor acme (acme/); rankings and reviews tell vendors apart by name. Give this vendor "
+        "a name of its own."
+    ]
+    assert {f.vendor_id for f in report.files} == {"acme"}
+    toml = workspace / "acme2" / "vendor.toml"
+    toml.write_text(toml.read_text().replace("Acme Contact", "Acme Contact Lyon"))
+    again = load(workspace, dbfile)
+    assert again.ok and {f.vendor_id for f in again.files} == {"acme", "acme2"}

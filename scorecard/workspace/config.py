@@ -235,6 +235,26 @@ def load_fx_rates(path: Path, base_currency: str) -> pl.DataFrame:
     return df.drop("line").sort("month", "currency")
 
 
+def _unique_names(
+    vendors: list[VendorConfig], invalid: list[tuple[str, str]]
+) -> tuple[list[VendorConfig], list[tuple[str, str]]]:
+    """A vendor whose `name` an earlier folder already uses is invalid: rankings, headlines and reviews
+    tell vendors apart by name ("Vendor A leads Vendor A" says nothing)."""
+    first: dict[str, VendorConfig] = {}
+    kept = []
+    for v in vendors:
+        same = first.setdefault(v.name.strip().casefold(), v)
+        if same is v:
+            kept.append(v)
+            continue
+        invalid.append(
+            (v.vendor_id, f"{v.folder.name}/vendor.toml: name {v.name!r} is already the name of vendor "
+             f"{same.vendor_id} ({same.folder.name}/); rankings and reviews tell vendors apart by name. "
+             "Give this vendor a name of its own.")
+        )  # fmt: skip
+    return kept, invalid
+
+
 def load_workspace(path: str | Path) -> Workspace:
     """Read and validate a workspace folder (its scorecard.toml, fx_rates.csv and vendor folders)."""
     root = Path(path)
@@ -257,6 +277,7 @@ def load_workspace(path: str | Path) -> Workspace:
             invalid.append((folder.name, str(exc)))
         except OSError as exc:
             invalid.append((folder.name, f"Cannot read {folder / 'vendor.toml'}: {exc.strerror or exc}."))
+    vendors, invalid = _unique_names(vendors, invalid)
     return Workspace(
         root=root,
         vendors=tuple(vendors),
