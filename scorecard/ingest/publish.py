@@ -49,7 +49,12 @@ class Publication:
 
     def notes(self) -> list[str]:
         """What the user should hear about the files around the database (one line each)."""
-        return [f"Removed {name}, left by an ingest or build that was killed." for name in self.removed]
+        return leftover_notes(self.removed)
+
+
+def leftover_notes(removed: list[str]) -> list[str]:
+    """One line for each private copy of a killed writer that was deleted (`remove_leftovers`)."""
+    return [f"Removed {name}, left by an ingest or build that was killed." for name in removed]
 
 
 def lock_path(db_path: str | Path) -> Path:

@@ -144,12 +144,13 @@ def ingest(
     ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
     digests = Digests()
     with publish.writer_lock(db_path, "ingest", wait, on_wait):
-        kept = _kept(ws, Path(db_path), build, digests, progress)
-        if kept is not None:  # nothing would change: no copy, no publish (the database stays as it is)
-            kept.seconds = time.perf_counter() - start
-            return kept
+        report = IngestReport()
+        jobs, held = plan(ws, report)
+        if _kept(ws, jobs, report, Path(db_path), build, digests, progress):
+            report.seconds = time.perf_counter() - start  # nothing changed: no copy, no publish
+            return report
         with publish.publishing(db_path, "ingest", locked=True) as pub:
-            report = _ingest(ws, pub.path, progress, build, accept_empty, digests)
+            _ingest(ws, jobs, held, report, pub.path, progress, build, accept_empty, digests)
     report.notes += pub.notes()
     report.copy_seconds, report.publish_seconds = pub.copy_seconds, pub.publish_seconds
     report.seconds = time.perf_counter() - start
@@ -157,24 +158,28 @@ def ingest(
 
 
 def _kept(
-    ws: Workspace, db_path: Path, build: bool, digests: Digests, progress: Progress | None
-) -> IngestReport | None:
-    """The report of an ingest that would change nothing in the database (`unchanged`), or None."""
-    report = IngestReport()
-    jobs, _ = plan(ws, report)
+    ws: Workspace,
+    jobs: list[Job],
+    report: IngestReport,
+    db_path: Path,
+    build: bool,
+    digests: Digests,
+    progress: Progress | None,
+) -> bool:
+    """True, with the report filled in, when loading `jobs` would change nothing in the database
+    (`unchanged`); False, the report untouched, otherwise."""
     if progress:
         progress(0, len(jobs), "comparing the workspace with what is loaded")
     same = unchanged(ws, jobs, report.problems, db_path, build, digests)
     if same is None:
-        return None
+        return False
     for job, rows in same:
         rel = job.path.relative_to(ws.root).as_posix()
         report.files.append(
             FileResult(rel, job.vendor.vendor_id, job.export.table, job.export.format, "unchanged", rows,
                        "same content and settings as the last load; skipped", export_key=job.key)
         )  # fmt: skip
-    report.notes += [f"Removed {name}, left by an ingest or build that was killed." for name in
-                     publish.remove_leftovers(db_path)]  # fmt: skip
+    report.notes += publish.leftover_notes(publish.remove_leftovers(db_path))
     con = db.connect(db_path, read_only=True)
     try:
         report.built = build
@@ -184,20 +189,22 @@ def _kept(
         con.close()
     if progress:
         progress(len(jobs), len(jobs), "nothing changed")
-    return report
+    return True
 
 
 def _ingest(
     ws: Workspace,
+    jobs: list[Job],
+    held: frozenset[str],
+    report: IngestReport,
     db_path: Path,
     progress: Progress | None,
     build: bool,
     accept_empty: bool,
     digests: Digests | None = None,
-) -> IngestReport:
-    """The ingest proper, into the private copy at `db_path` (every connection closed on return)."""
-    report = IngestReport()
-    jobs, held = plan(ws, report)
+) -> None:
+    """The ingest proper of the planned `jobs`, into the private copy at `db_path`, reported in `report`
+    (every connection closed on return)."""
     con = db.connect(db_path)
     try:
         report.rebuilt = db.create_tables(con)
@@ -229,7 +236,6 @@ def _ingest(
         con.execute("checkpoint").fetchall()
     finally:
         con.close()
-    return report
 
 
 def _args(job: Job) -> tuple[VendorConfig, ExportConfig, Path]:
