@@ -42,7 +42,7 @@ from pathlib import Path
 
 import polars as pl
 
-from scorecard.errors import AdapterError, ConfigError, RowWarning, ValidationFailure
+from scorecard.errors import AdapterError, RowWarning, ValidationFailure
 from scorecard.ingest.adapters import readers as rd
 from scorecard.ingest.adapters.base import Adapter, AdapterOutput, register
 from scorecard.workspace.config import ExportConfig, VendorConfig
@@ -140,10 +140,7 @@ def _seconds_between(start: str, end: str) -> pl.Expr:
 
 
 def _methods(export: ExportConfig, key: str, default: list[str]) -> list[str]:
-    values = rd.option(export, FORMAT, key, list, default)
-    if not all(isinstance(v, str) for v in values):
-        raise ConfigError(f"{export.source}: option '{key}' of format '{FORMAT}' must be a list of texts.")
-    return [v.upper() for v in values]
+    return [v.upper() for v in rd.text_list(export, FORMAT, key, default)]
 
 
 def _shown(frame: pl.DataFrame, col: str) -> str:
@@ -157,14 +154,8 @@ def _inbound_voice(
     channels and methods are left out, counted per reason; a record of an unknown method is a problem
     naming its line and value."""
     inbound = _methods(export, "inbound_methods", ["INBOUND"])
-    extra = _methods(export, "not_inbound_methods", [])
-    both = sorted(set(inbound) & set(extra))
-    if both:
-        raise ConfigError(
-            f"{export.source}: method {both[0]!r} is in both 'inbound_methods' and 'not_inbound_methods' "
-            f"of format '{FORMAT}'; keep it in one of them."
-        )
-    other = [m for m in [*NOT_INBOUND, *extra] if m not in inbound]
+    extra = ("not_inbound_methods", _methods(export, "not_inbound_methods", []))
+    other = rd.known_others(export, FORMAT, "method", ("inbound_methods", inbound), extra, list(NOT_INBOUND))
     warnings: list[RowWarning] = []
     # Older records of a contact are not rows left out: they are the same contact, delivered again.
     kept = (

@@ -91,10 +91,7 @@ NO_AGENT_VALUES = ["[None]", "[Deleted]"]
 
 
 def _lower_list(export: ExportConfig, key: str, default: list[str]) -> list[str]:
-    values = rd.option(export, FORMAT, key, list, default)
-    if not all(isinstance(v, str) for v in values):
-        raise ConfigError(f"{export.source}: option '{key}' of format '{FORMAT}' must be a list of texts.")
-    return [v.lower() for v in values]
+    return [v.lower() for v in rd.text_list(export, FORMAT, key, default)]
 
 
 def _inbound_rows(
@@ -102,14 +99,9 @@ def _inbound_rows(
 ) -> tuple[pl.DataFrame, list[RowWarning], list[ValidationFailure]]:
     """The rows of inbound call types; rows of known other types are left out and counted; a row of an
     unknown type (or none) is a problem naming its line and value, and is not read further."""
-    extra = _lower_list(export, "not_inbound_call_types", [])
-    both = sorted(set(inbound) & set(extra))
-    if both:
-        raise ConfigError(
-            f"{export.source}: call type {both[0]!r} is in both 'inbound_call_types' and "
-            f"'not_inbound_call_types' of format '{FORMAT}'; keep it in one of them."
-        )
-    other = [t for t in [*(t.lower() for t in NOT_INBOUND), *extra] if t not in inbound]
+    extra = ("not_inbound_call_types", _lower_list(export, "not_inbound_call_types", []))
+    built_in = [t.lower() for t in NOT_INBOUND]
+    other = rd.known_others(export, FORMAT, "call type", ("inbound_call_types", inbound), extra, built_in)
     call_type = pl.col("CALL TYPE").str.to_lowercase()
     known = call_type.is_in(inbound) | call_type.is_in(other)
     raw, unknown = rd.only_known(raw, known, "CALL TYPE", UNKNOWN_CALL_TYPE)

@@ -413,6 +413,34 @@ def leave_out(
     return raw.filter(keep)
 
 
+def text_list(export: ExportConfig, fmt: str, key: str, default: list[str]) -> list[str]:
+    """An option of format `fmt` that lists texts (call types, dispositions, methods)."""
+    values = option(export, fmt, key, list, default)
+    if not all(isinstance(v, str) for v in values):
+        raise ConfigError(f"{export.source}: option '{key}' of format '{fmt}' must be a list of texts.")
+    return values
+
+
+def known_others(
+    export: ExportConfig,
+    fmt: str,
+    noun: str,
+    inbound: tuple[str, list[str]],
+    others: tuple[str, list[str]],
+    built_in: list[str],
+) -> list[str]:
+    """The values known not to be inbound calls: the adapter's `built_in` ones and those of the option
+    `others`, less those the option `inbound` lists; a value listed by both options is a ConfigError."""
+    (in_key, in_values), (out_key, out_values) = inbound, others
+    both = sorted(set(in_values) & set(out_values))
+    if both:
+        raise ConfigError(
+            f"{export.source}: {noun} {both[0]!r} is in both '{in_key}' and '{out_key}' of format "
+            f"'{fmt}'; keep it in one of them."
+        )
+    return [v for v in [*built_in, *out_values] if v not in in_values]
+
+
 def only_known(
     raw: pl.DataFrame, known: pl.Expr, column: str, rule: str
 ) -> tuple[pl.DataFrame, list[ValidationFailure]]:
